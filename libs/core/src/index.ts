@@ -1,0 +1,1 @@
+export { CoreThing } from './core-thing';
