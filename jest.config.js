@@ -1,10 +1,11 @@
-// Jest projects: unit (pure logic), medium (real Postgres + Redis), e2e (booted apps, browser).
+// Jest projects: unit (pure logic), medium (real Postgres + Redis), e2e (booted apps, the browser).
 const { compilerOptions } = require('./tsconfig.json');
 
 const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target.replace('./', '')}`]),
 );
 
+// Nest 12 ships native ES modules; Node loads them through require(esm), Jest's runtime on Node 20 cannot.
 const ESM_PACKAGES = ['@nestjs'];
 
 const base = {
@@ -19,8 +20,15 @@ const base = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 
+const withDatabase = {
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
+};
+
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
+    { ...base, ...withDatabase, displayName: 'medium', testMatch: ['<rootDir>/{apps,libs,test}/**/*.medium-spec.ts'], testTimeout: 60_000 },
+    { ...base, ...withDatabase, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'], testTimeout: 180_000 },
   ],
 };

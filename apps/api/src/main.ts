@@ -1,8 +1,15 @@
-import 'reflect-metadata';
-import { Module, Controller, Get } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { CoreThing } from '@farmhand/core';
-@Controller() class C { constructor(private readonly t: CoreThing) {} @Get('x') x() { return { v: this.t.hello() }; } }
-@Module({ controllers: [C], providers: [CoreThing] }) class M {}
-async function main() { const app = await NestFactory.create(M, { logger: false }); await app.listen(3999); const r = await fetch('http://127.0.0.1:3999/x'); console.log(await r.text()); await app.close(); }
-void main();
+import { createLogger, loadConfig } from '@farmhand/core';
+import { createApiApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('api', config.LOG_LEVEL);
+  const app = await createApiApp(config, logger);
+  await app.listen(config.PORT, config.HOST);
+  logger.info({ url: `http://localhost:${config.PORT}`, publicUrl: config.PUBLIC_URL }, 'api listening');
+}
+
+main().catch((error: unknown) => {
+  console.error(`farmhand api failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

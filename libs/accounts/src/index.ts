@@ -1,0 +1,13 @@
+export * from './accounts.module';
+export type { AccountsEventMap } from './accounts.events';
+export { SESSION_COOKIE } from './auth.service';
+export { API_KEY_PREFIX } from './accounts.authenticator';
+export { FleetsRepository } from './fleets.repository';
+export * from './entities/user.entity';
+export * from './entities/session.entity';
+export * from './entities/organization.entity';
+export * from './entities/membership.entity';
+export * from './entities/invitation.entity';
+export * from './entities/fleet.entity';
+export * from './entities/api-key.entity';
+export * from './passwords';

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { Session } from './entities/session.entity';
+import { User } from './entities/user.entity';
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findByEmailWithPassword(email: string): Promise<User | null> {
+    return this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where('user.email = :email', { email })
+      .getOne();
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.dataSource.getRepository(User).findOneBy({ id });
+  }
+
+  async create(manager: EntityManager, user: Pick<User, 'email' | 'displayName' | 'passwordHash'>): Promise<User> {
+    return manager.getRepository(User).save(manager.getRepository(User).create(user));
+  }
+
+  async createSession(manager: EntityManager, session: Omit<Session, 'createdAt' | 'user' | 'revokedAt'>): Promise<Session> {
+    const repository = manager.getRepository(Session);
+    return repository.save(repository.create({ ...session, revokedAt: null }));
+  }
+
+  /** A live session with its user, or null when unknown, revoked or expired. */
+  findLiveSession(id: string): Promise<(Session & { user: User }) | null> {
+    return this.dataSource
+      .getRepository(Session)
+      .createQueryBuilder('session')
+      .innerJoinAndSelect('session.user', 'user')
+      .addSelect('session.secretHash')
+      .where('session.id = :id', { id })
+      .andWhere('session.revokedAt IS NULL')
+      .andWhere('session.expiresAt > now()')
+      .getOne() as Promise<(Session & { user: User }) | null>;
+  }
+
+  async touchSession(id: string, lastSeenAt: Date): Promise<void> {
+    await this.dataSource.getRepository(Session).update({ id }, { lastSeenAt });
+  }
+
+  listLiveSessions(userId: string): Promise<Session[]> {
+    return this.dataSource
+      .getRepository(Session)
+      .createQueryBuilder('session')
+      .where('session.userId = :userId', { userId })
+      .andWhere('session.revokedAt IS NULL')
+      .andWhere('session.expiresAt > now()')
+      .orderBy('session.lastSeenAt', 'DESC')
+      .getMany();
+  }
+
+  async revokeSession(manager: EntityManager, userId: string, sessionId: string): Promise<boolean> {
+    const result = await manager
+      .getRepository(Session)
+      .update({ id: sessionId, userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async deleteExpiredSessions(before: Date): Promise<number> {
+    const result = await this.dataSource
+      .getRepository(Session)
+      .createQueryBuilder()
+      .delete()
+      .where('expires_at < :before OR revoked_at < :before', { before })
+      .execute();
+    return result.affected ?? 0;
+  }
+}

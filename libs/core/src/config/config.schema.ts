@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Every environment variable Farmhand reads, with its default. `.env.example` documents the same list;
+ * a unit test keeps the two in step.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').default('postgres://postgres@127.0.0.1:5432/farmhand'),
+  DATABASE_POOL_SIZE: positiveInt.max(200).default(10),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only').default('farmhand'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').default('development-only-secret-change-me-please-0000'),
+  TRUST_PROXY: z.string().default(''),
+  COOKIE_SECURE: bool.default(false),
+  SESSION_TTL_HOURS: positiveInt.max(24 * 90).default(24 * 14),
+  INVITATION_TTL_HOURS: positiveInt.max(24 * 30).default(72),
+  BODY_LIMIT_BYTES: positiveInt.max(10 * 1024 * 1024).default(256 * 1024),
+  LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: positiveInt.default(10),
+  LOGIN_MAX_ATTEMPTS_PER_CLIENT: positiveInt.default(50),
+  LOGIN_WINDOW_SECONDS: positiveInt.default(15 * 60),
+  DATA_DIR: z.string().min(1).default('.data'),
+  AUDIT_RETENTION_DAYS: positiveInt.default(365),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;

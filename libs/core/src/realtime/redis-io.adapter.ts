@@ -1,0 +1,45 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+import { createRedis } from '../redis/redis.module';
+
+/** Limits every socket.io server of the api shares: payload size and ping timing. */
+export const SOCKET_MAX_PAYLOAD_BYTES = 256 * 1024;
+
+/**
+ * socket.io across api instances: events emitted on one instance reach sockets connected to any other, through
+ * Redis pub/sub.
+ */
+export class RedisIoAdapter extends IoAdapter {
+  private pub?: Redis;
+  private sub?: Redis;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    this.pub ??= createRedis(this.redisUrl, 'farmhand-io-pub');
+    this.sub ??= this.pub.duplicate({ connectionName: 'farmhand-io-sub' });
+    const server = super.createIOServer(port, {
+      ...options,
+      maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
+      pingInterval: 20_000,
+      pingTimeout: 20_000,
+      cors: { origin: false },
+    } as ServerOptions);
+    server.adapter(createAdapter(this.pub, this.sub, { key: `${this.prefix}:io` }));
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    await Promise.all([this.pub?.quit().catch(() => undefined), this.sub?.quit().catch(() => undefined)]);
+  }
+}

@@ -1,0 +1,13 @@
+import { ApiKey, Fleet, Invitation, Membership, Organization, Session, User } from '@farmhand/accounts';
+import { AuditEntry } from '@farmhand/audit';
+import { createDataSource, type DataSourceInput } from '@farmhand/core';
+import { Printer } from '@farmhand/printers';
+import { Initial1795715017710 } from './1795715017710-initial';
+
+/** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
+export const ENTITIES = [User, Session, Organization, Membership, Invitation, Fleet, ApiKey, AuditEntry, Printer];
+export const MIGRATIONS = [Initial1795715017710];
+
+export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {
+  return createDataSource({ url, entities: ENTITIES, migrations: MIGRATIONS, ...options });
+}

@@ -1,0 +1,2 @@
+export * from './user.factory';
+export * from './team.factory';

@@ -1,0 +1,28 @@
+import { startApi, type ApiHarness } from '@farmhand/testing';
+
+describe('health and OpenAPI', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(() => api.close());
+
+  it('reports database and Redis up', async () => {
+    const response = await api.client().get('/api/health');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' } });
+  });
+
+  it('serves an OpenAPI document listing the routes', async () => {
+    const response = await api.client().get('/api/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/api/auth/sign-up', '/api/orgs/{orgId}/members', '/api/orgs/{orgId}/printers']));
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const response = await api.client().get('/api/nope');
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('not_found');
+  });
+});
