@@ -2,7 +2,10 @@
 const { compilerOptions } = require('./tsconfig.json');
 
 const moduleNameMapper = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target.replace('./', '')}`]),
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
+    `^${alias}$`,
+    `<rootDir>/${target.replace('./', '')}`,
+  ]),
 );
 
 // Nest 12 ships native ES modules; Node loads them through require(esm), Jest's runtime on Node 20 cannot.
@@ -28,7 +31,19 @@ const withDatabase = {
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
-    { ...base, ...withDatabase, displayName: 'medium', testMatch: ['<rootDir>/{apps,libs,test}/**/*.medium-spec.ts'], testTimeout: 60_000 },
-    { ...base, ...withDatabase, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'], testTimeout: 180_000 },
+    {
+      ...base,
+      ...withDatabase,
+      displayName: 'medium',
+      testMatch: ['<rootDir>/{apps,libs,test}/**/*.medium-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/setup-medium.ts'],
+    },
+    {
+      ...base,
+      ...withDatabase,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/setup-e2e.ts'],
+    },
   ],
 };

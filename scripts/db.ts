@@ -33,7 +33,10 @@ async function main(): Promise<void> {
       const className = `${name}${timestamp}`;
       const quote = (query: string) => '`' + query.replace(/\\/g, '\\\\').replace(/`/g, '\\`') + '`';
       const up = sql.upQueries.map((query) => `    await queryRunner.query(${quote(query.query)});`).join('\n');
-      const down = sql.downQueries.reverse().map((query) => `    await queryRunner.query(${quote(query.query)});`).join('\n');
+      const down = sql.downQueries
+        .reverse()
+        .map((query) => `    await queryRunner.query(${quote(query.query)});`)
+        .join('\n');
       const file = join('migrations', `${timestamp}-${name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.ts`);
       writeFileSync(
         file,

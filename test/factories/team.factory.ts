@@ -9,10 +9,17 @@ export interface Member extends SignedUpUser {
 }
 
 /** Invites a new user with a role (and optional fleet limit) through the real invitation flow. */
-export async function addMember(api: ApiHarness, owner: HttpClient, orgId: string, role: Role, fleetIds: string[] | null = null): Promise<Member> {
+export async function addMember(
+  api: ApiHarness,
+  owner: HttpClient,
+  orgId: string,
+  role: Role,
+  fleetIds: string[] | null = null,
+): Promise<Member> {
   const email = uniqueEmail(role);
   const invitation = await owner.post(`/api/orgs/${orgId}/invitations`, { email, role, fleetIds });
-  if (invitation.status !== 201) throw new Error(`invite failed: ${invitation.status} ${JSON.stringify(invitation.body)}`);
+  if (invitation.status !== 201)
+    throw new Error(`invite failed: ${invitation.status} ${JSON.stringify(invitation.body)}`);
   const user = await signUpUser(api, { email });
   const accepted = await user.client.post('/api/invitations/accept', { token: invitation.body.token });
   if (accepted.status !== 201) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
@@ -26,9 +33,16 @@ export async function createFleet(client: HttpClient, orgId: string, name: strin
 }
 
 /** Printers are enrolled by agents in production; tests that only need rows insert them directly. */
-export async function insertPrinter(api: ApiHarness, orgId: string, fleetId: string, overrides: Partial<Printer> = {}): Promise<Printer> {
+export async function insertPrinter(
+  api: ApiHarness,
+  orgId: string,
+  fleetId: string,
+  overrides: Partial<Printer> = {},
+): Promise<Printer> {
   const repository = api.app.get(DataSource).getRepository(Printer);
-  return repository.save(repository.create({ orgId, fleetId, name: `printer-${Math.random().toString(36).slice(2, 8)}`, ...overrides }));
+  return repository.save(
+    repository.create({ orgId, fleetId, name: `printer-${Math.random().toString(36).slice(2, 8)}`, ...overrides }),
+  );
 }
 
 export interface Team {

@@ -15,7 +15,10 @@ export function uniqueEmail(label = 'user'): string {
 }
 
 /** Signs a new user up through the API (optionally creating their organization) and keeps their session. */
-export async function signUpUser(api: ApiHarness, overrides: { email?: string; displayName?: string; organizationName?: string } = {}): Promise<SignedUpUser> {
+export async function signUpUser(
+  api: ApiHarness,
+  overrides: { email?: string; displayName?: string; organizationName?: string } = {},
+): Promise<SignedUpUser> {
   const client = api.client();
   const email = overrides.email ?? uniqueEmail();
   const response = await client.post('/api/auth/sign-up', {

@@ -17,7 +17,9 @@ describe('health and OpenAPI', () => {
     const response = await api.client().get('/api/openapi.json');
     expect(response.status).toBe(200);
     expect(response.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/api/auth/sign-up', '/api/orgs/{orgId}/members', '/api/orgs/{orgId}/printers']));
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/sign-up', '/api/orgs/{orgId}/members', '/api/orgs/{orgId}/printers']),
+    );
   });
 
   it('answers unknown routes with a JSON 404', async () => {

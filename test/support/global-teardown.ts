@@ -5,7 +5,9 @@ import { REDIS_URL, runId, withAdminClient } from './test-env';
 export default async function globalTeardown(): Promise<void> {
   const id = runId();
   await withAdminClient(async (client) => {
-    const result = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`fh_test_${id}_%`]);
+    const result = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `fh_test_${id}_%`,
+    ]);
     for (const { datname } of result.rows) {
       await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }

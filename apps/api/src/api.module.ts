@@ -14,7 +14,13 @@ export class ApiModule {
   static forRoot(config: AppConfig, logger: Logger, dataSource: DataSource): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, logger, dataSource), AuthzModule, AuditModule, AccountsModule, PrintersModule],
+      imports: [
+        CoreModule.forRoot(config, logger, dataSource),
+        AuthzModule,
+        AuditModule,
+        AccountsModule,
+        PrintersModule,
+      ],
       controllers: [HealthController],
     };
   }

@@ -24,12 +24,19 @@ import { ApiModule } from './api.module';
 export async function createApiApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
   // Refuses trust-everything values before anything starts.
   const proxies = parseTrustedProxies(config.TRUST_PROXY);
-  const dataSource = createFarmhandDataSource(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, applicationName: 'farmhand-api' });
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger, dataSource), new ExpressAdapter(), {
-    logger: new NestPinoLogger(logger),
-    bodyParser: false,
-    abortOnError: false,
+  const dataSource = createFarmhandDataSource(config.DATABASE_URL, {
+    poolSize: config.DATABASE_POOL_SIZE,
+    applicationName: 'farmhand-api',
   });
+  const app = await NestFactory.create<NestExpressApplication>(
+    ApiModule.forRoot(config, logger, dataSource),
+    new ExpressAdapter(),
+    {
+      logger: new NestPinoLogger(logger),
+      bodyParser: false,
+      abortOnError: false,
+    },
+  );
   // Client addresses come only from our own TRUST_PROXY resolution, never from Express's.
   app.set('trust proxy', false);
   app.disable('x-powered-by');

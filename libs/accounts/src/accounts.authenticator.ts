@@ -25,7 +25,9 @@ export class AccountsAuthenticator implements Authenticator, OnModuleInit {
   }
 
   async authenticate(credentials: Credentials): Promise<Principal | null> {
-    const bearer = credentials.authorization?.startsWith('Bearer ') ? credentials.authorization.slice(7).trim() : undefined;
+    const bearer = credentials.authorization?.startsWith('Bearer ')
+      ? credentials.authorization.slice(7).trim()
+      : undefined;
     if (bearer?.startsWith(`${API_KEY_PREFIX}_`)) return this.authenticateApiKey(bearer);
     const cookie = credentials.cookies[SESSION_COOKIE];
     if (cookie) return this.auth.authenticateSession(cookie);
@@ -46,7 +48,8 @@ export class AccountsAuthenticator implements Authenticator, OnModuleInit {
     if (!parts || !/^[0-9a-f-]{36}$/.test(parts.id)) return null;
     const key = await this.apiKeys.findLiveWithSecret(parts.id);
     if (!key || !digestsEqual(key.secretHash, sha256Hex(parts.secret))) return null;
-    if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) void this.apiKeys.touch(key.id).catch(() => undefined);
+    if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000)
+      void this.apiKeys.touch(key.id).catch(() => undefined);
     return { kind: 'apiKey', keyId: key.id, orgId: key.orgId, scopes: key.scopes, fleetIds: key.fleetIds };
   }
 }

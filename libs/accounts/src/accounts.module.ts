@@ -10,7 +10,12 @@ import { FleetsService } from './fleets.service';
 import { InvitationsRepository } from './invitations.repository';
 import { InvitationsService } from './invitations.service';
 import { MembersService } from './members.service';
-import { ApiKeysController, FleetsController, InvitationsController, OrganizationsController } from './organizations.controller';
+import {
+  ApiKeysController,
+  FleetsController,
+  InvitationsController,
+  OrganizationsController,
+} from './organizations.controller';
 import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
 import { UsersRepository } from './users.repository';

@@ -6,7 +6,10 @@ import { ApiKey } from './entities/api-key.entity';
 export class ApiKeysRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(manager: EntityManager, key: Omit<ApiKey, 'createdAt' | 'lastUsedAt' | 'revokedAt' | 'organization'>): Promise<ApiKey> {
+  async create(
+    manager: EntityManager,
+    key: Omit<ApiKey, 'createdAt' | 'lastUsedAt' | 'revokedAt' | 'organization'>,
+  ): Promise<ApiKey> {
     const repository = manager.getRepository(ApiKey);
     await repository.insert(repository.create({ ...key, lastUsedAt: null, revokedAt: null }));
     return repository.findOneByOrFail({ id: key.id });
@@ -28,7 +31,9 @@ export class ApiKeysRepository {
   }
 
   async revoke(manager: EntityManager, orgId: string, id: string): Promise<boolean> {
-    const result = await manager.getRepository(ApiKey).update({ id, orgId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const result = await manager
+      .getRepository(ApiKey)
+      .update({ id, orgId, revokedAt: IsNull() }, { revokedAt: new Date() });
     return (result.affected ?? 0) === 1;
   }
 

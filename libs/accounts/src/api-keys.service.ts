@@ -18,7 +18,11 @@ export class ApiKeysService {
   ) {}
 
   /** The key is shown once, in this answer; only its SHA-256 is stored. */
-  async create(principal: Principal, orgId: string, input: { name: string; scopes: ApiKeyScope[]; fleetIds?: string[] | null; expiresAt?: Date | null }) {
+  async create(
+    principal: Principal,
+    orgId: string,
+    input: { name: string; scopes: ApiKeyScope[]; fleetIds?: string[] | null; expiresAt?: Date | null },
+  ) {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw DomainException.invalid('invalid_expiry', 'expiresAt must be in the future', 'expiresAt');
     }
@@ -36,7 +40,13 @@ export class ApiKeysService {
         createdBy: (principal as UserPrincipal).userId,
         expiresAt: input.expiresAt ?? null,
       });
-      await this.audit.record(manager, { orgId, principal, action: 'apiKey.created', subject: { type: 'ApiKey', id }, details: { name: created.name, scopes: created.scopes, fleetIds: created.fleetIds } });
+      await this.audit.record(manager, {
+        orgId,
+        principal,
+        action: 'apiKey.created',
+        subject: { type: 'ApiKey', id },
+        details: { name: created.name, scopes: created.scopes, fleetIds: created.fleetIds },
+      });
       return created;
     });
     return { apiKey: key, key: composeToken(API_KEY_PREFIX, id, secret) };
@@ -48,8 +58,14 @@ export class ApiKeysService {
 
   async revoke(principal: Principal, orgId: string, keyId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      if (!(await this.keys.revoke(manager, orgId, keyId))) throw DomainException.notFound('api_key_not_found', 'No active API key with this id');
-      await this.audit.record(manager, { orgId, principal, action: 'apiKey.revoked', subject: { type: 'ApiKey', id: keyId } });
+      if (!(await this.keys.revoke(manager, orgId, keyId)))
+        throw DomainException.notFound('api_key_not_found', 'No active API key with this id');
+      await this.audit.record(manager, {
+        orgId,
+        principal,
+        action: 'apiKey.revoked',
+        subject: { type: 'ApiKey', id: keyId },
+      });
     });
   }
 }

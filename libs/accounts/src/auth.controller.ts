@@ -41,9 +41,17 @@ export class AuthController {
   @Post('sign-out')
   @Authenticated()
   @HttpCode(204)
-  async signOut(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<void> {
+  async signOut(
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
     await this.auth.signOut(asUser(principal));
-    response.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.config.COOKIE_SECURE });
+    response.clearCookie(SESSION_COOKIE, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.config.COOKIE_SECURE,
+    });
   }
 
   @Get('me')
@@ -62,7 +70,10 @@ export class AuthController {
   @Delete('sessions/:sessionId')
   @Authenticated()
   @HttpCode(204)
-  async revokeSession(@CurrentPrincipal() principal: Principal, @Param('sessionId', ParseUUIDPipe) sessionId: string): Promise<void> {
+  async revokeSession(
+    @CurrentPrincipal() principal: Principal,
+    @Param('sessionId', ParseUUIDPipe) sessionId: string,
+  ): Promise<void> {
     await this.auth.revokeSession(asUser(principal), sessionId);
   }
 

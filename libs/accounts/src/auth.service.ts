@@ -43,7 +43,10 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async signUp(input: { email: string; password: string; displayName: string; organizationName?: string }, userAgent?: string): Promise<SignedIn & { orgId?: string }> {
+  async signUp(
+    input: { email: string; password: string; displayName: string; organizationName?: string },
+    userAgent?: string,
+  ): Promise<SignedIn & { orgId?: string }> {
     const email = input.email.trim().toLowerCase();
     assertPasswordAcceptable(input.password, email);
     const passwordHash = await hashPassword(input.password);
@@ -55,9 +58,20 @@ export class AuthService {
         const principal = this.principalFor(user, session.id);
         if (input.organizationName) {
           const org = await this.organizations.create(manager, input.organizationName.trim());
-          await this.organizations.addMember(manager, { orgId: org.id, userId: user.id, role: 'owner', fleetIds: null });
+          await this.organizations.addMember(manager, {
+            orgId: org.id,
+            userId: user.id,
+            role: 'owner',
+            fleetIds: null,
+          });
           orgId = org.id;
-          await this.audit.record(manager, { orgId, principal, action: 'organization.created', subject: { type: 'Organization', id: org.id }, details: { name: org.name } });
+          await this.audit.record(manager, {
+            orgId,
+            principal,
+            action: 'organization.created',
+            subject: { type: 'Organization', id: org.id },
+            details: { name: org.name },
+          });
         }
         return { user: { id: user.id, email: user.email, displayName: user.displayName }, ...session, orgId };
       });
@@ -83,14 +97,23 @@ export class AuthService {
       this.limiter.peek(clientBucket, this.config.LOGIN_MAX_ATTEMPTS_PER_CLIENT),
     ]);
     if (!account.allowed || !client.allowed) {
-      throw new DomainException('rate_limited', 'too_many_attempts', 'Too many sign-in attempts; try again later', undefined, {
-        retryAfterSeconds: Math.max(account.retryAfterSeconds, client.retryAfterSeconds),
-      });
+      throw new DomainException(
+        'rate_limited',
+        'too_many_attempts',
+        'Too many sign-in attempts; try again later',
+        undefined,
+        {
+          retryAfterSeconds: Math.max(account.retryAfterSeconds, client.retryAfterSeconds),
+        },
+      );
     }
     const user = await this.users.findByEmailWithPassword(email);
     const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
     if (!user || !valid) {
-      await Promise.all([this.limiter.hit(accountBucket, this.config.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT, window), this.limiter.hit(clientBucket, this.config.LOGIN_MAX_ATTEMPTS_PER_CLIENT, window)]);
+      await Promise.all([
+        this.limiter.hit(accountBucket, this.config.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT, window),
+        this.limiter.hit(clientBucket, this.config.LOGIN_MAX_ATTEMPTS_PER_CLIENT, window),
+      ]);
       throw DomainException.unauthorized('invalid_credentials', 'Email or password is wrong');
     }
     await this.limiter.reset(accountBucket);
@@ -103,7 +126,9 @@ export class AuthService {
   }
 
   async revokeSession(principal: UserPrincipal, sessionId: string): Promise<void> {
-    const revoked = await this.dataSource.transaction((manager) => this.users.revokeSession(manager, principal.userId, sessionId));
+    const revoked = await this.dataSource.transaction((manager) =>
+      this.users.revokeSession(manager, principal.userId, sessionId),
+    );
     if (!revoked) throw DomainException.notFound('session_not_found', 'Session not found');
     this.events.emit('session.revoked', { userId: principal.userId, sessionId });
   }
@@ -130,15 +155,29 @@ export class AuthService {
     const session = await this.users.findLiveSession(parts.id);
     if (!session || !digestsEqual(session.secretHash, sha256Hex(parts.secret))) return null;
     // Coarse last-seen updates: at most once a minute per session.
-    if (Date.now() - session.lastSeenAt.getTime() > 60_000) void this.users.touchSession(session.id, new Date()).catch(() => undefined);
+    if (Date.now() - session.lastSeenAt.getTime() > 60_000)
+      void this.users.touchSession(session.id, new Date()).catch(() => undefined);
     return this.principalFor(session.user, session.id);
   }
 
   private principalFor(user: Pick<User, 'id' | 'email'>, sessionId: string): UserPrincipal {
-    return { kind: 'user', userId: user.id, sessionId, email: user.email, orgId: null, membershipId: null, role: null, fleetIds: null };
+    return {
+      kind: 'user',
+      userId: user.id,
+      sessionId,
+      email: user.email,
+      orgId: null,
+      membershipId: null,
+      role: null,
+      fleetIds: null,
+    };
   }
 
-  private async openSession(manager: Parameters<UsersRepository['createSession']>[0], userId: string, userAgent?: string) {
+  private async openSession(
+    manager: Parameters<UsersRepository['createSession']>[0],
+    userId: string,
+    userAgent?: string,
+  ) {
     const secret = randomSecret(32);
     const id = randomUUID();
     const expiresAt = new Date(Date.now() + this.config.SESSION_TTL_HOURS * 3600 * 1000);

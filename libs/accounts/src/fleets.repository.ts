@@ -32,7 +32,11 @@ export class FleetsRepository {
     return repository.save(repository.create(fleet));
   }
 
-  async update(manager: EntityManager, id: string, changes: Partial<Pick<Fleet, 'name' | 'description'>>): Promise<void> {
+  async update(
+    manager: EntityManager,
+    id: string,
+    changes: Partial<Pick<Fleet, 'name' | 'description'>>,
+  ): Promise<void> {
     await manager.getRepository(Fleet).update({ id }, changes);
   }
 

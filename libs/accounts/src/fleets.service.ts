@@ -23,33 +23,61 @@ export class FleetsService {
 
   async get(ability: AppAbility, orgId: string, fleetId: string) {
     const fleet = await this.fleets.findInOrg(orgId, fleetId);
-    if (!fleet || ability.cannot('read', subject('Fleet', { ...fleet }))) throw DomainException.notFound('fleet_not_found', 'Fleet not found');
+    if (!fleet || ability.cannot('read', subject('Fleet', { ...fleet })))
+      throw DomainException.notFound('fleet_not_found', 'Fleet not found');
     return fleet;
   }
 
   async create(principal: Principal, orgId: string, input: { name: string; description?: string }) {
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const fleet = await this.fleets.create(manager, { orgId, name: input.name.trim(), description: input.description?.trim() ?? '' });
-        await this.audit.record(manager, { orgId, principal, action: 'fleet.created', subject: { type: 'Fleet', id: fleet.id }, details: { name: fleet.name } });
+        const fleet = await this.fleets.create(manager, {
+          orgId,
+          name: input.name.trim(),
+          description: input.description?.trim() ?? '',
+        });
+        await this.audit.record(manager, {
+          orgId,
+          principal,
+          action: 'fleet.created',
+          subject: { type: 'Fleet', id: fleet.id },
+          details: { name: fleet.name },
+        });
         return fleet;
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'fleets_org_name_unique')) throw DomainException.conflict('fleet_name_taken', 'A fleet with this name already exists', 'name');
+      if (isUniqueViolation(error, 'fleets_org_name_unique'))
+        throw DomainException.conflict('fleet_name_taken', 'A fleet with this name already exists', 'name');
       throw error;
     }
   }
 
-  async update(principal: Principal, ability: AppAbility, orgId: string, fleetId: string, changes: { name?: string; description?: string }) {
+  async update(
+    principal: Principal,
+    ability: AppAbility,
+    orgId: string,
+    fleetId: string,
+    changes: { name?: string; description?: string },
+  ) {
     const fleet = await this.get(ability, orgId, fleetId);
     ForbiddenError.from(ability).throwUnlessCan('update', subject('Fleet', { ...fleet }));
     try {
       await this.dataSource.transaction(async (manager) => {
-        await this.fleets.update(manager, fleetId, { name: changes.name?.trim(), description: changes.description?.trim() });
-        await this.audit.record(manager, { orgId, principal, action: 'fleet.updated', subject: { type: 'Fleet', id: fleetId }, details: { ...changes } });
+        await this.fleets.update(manager, fleetId, {
+          name: changes.name?.trim(),
+          description: changes.description?.trim(),
+        });
+        await this.audit.record(manager, {
+          orgId,
+          principal,
+          action: 'fleet.updated',
+          subject: { type: 'Fleet', id: fleetId },
+          details: { ...changes },
+        });
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'fleets_org_name_unique')) throw DomainException.conflict('fleet_name_taken', 'A fleet with this name already exists', 'name');
+      if (isUniqueViolation(error, 'fleets_org_name_unique'))
+        throw DomainException.conflict('fleet_name_taken', 'A fleet with this name already exists', 'name');
       throw error;
     }
     return this.get(ability, orgId, fleetId);
@@ -61,7 +89,13 @@ export class FleetsService {
     try {
       await this.dataSource.transaction(async (manager) => {
         await this.fleets.delete(manager, fleetId);
-        await this.audit.record(manager, { orgId, principal, action: 'fleet.deleted', subject: { type: 'Fleet', id: fleetId }, details: { name: fleet.name } });
+        await this.audit.record(manager, {
+          orgId,
+          principal,
+          action: 'fleet.deleted',
+          subject: { type: 'Fleet', id: fleetId },
+          details: { name: fleet.name },
+        });
       });
     } catch (error) {
       if ((error as { driverError?: { code?: string } }).driverError?.code === '23503') {

@@ -6,7 +6,10 @@ import { Invitation } from './entities/invitation.entity';
 export class InvitationsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(manager: EntityManager, invitation: Omit<Invitation, 'createdAt' | 'acceptedAt' | 'acceptedBy' | 'revokedAt' | 'organization'>): Promise<Invitation> {
+  async create(
+    manager: EntityManager,
+    invitation: Omit<Invitation, 'createdAt' | 'acceptedAt' | 'acceptedBy' | 'revokedAt' | 'organization'>,
+  ): Promise<Invitation> {
     const repository = manager.getRepository(Invitation);
     return repository.save(repository.create({ ...invitation, acceptedAt: null, acceptedBy: null, revokedAt: null }));
   }

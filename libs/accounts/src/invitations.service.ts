@@ -57,7 +57,13 @@ export class InvitationsService {
         invitedBy: (principal as UserPrincipal).userId,
         expiresAt: new Date(Date.now() + this.config.INVITATION_TTL_HOURS * 3600 * 1000),
       });
-      await this.audit.record(manager, { orgId, principal, action: 'invitation.created', subject: { type: 'Invitation', id }, details: { email: created.email, role: created.role } });
+      await this.audit.record(manager, {
+        orgId,
+        principal,
+        action: 'invitation.created',
+        subject: { type: 'Invitation', id },
+        details: { email: created.email, role: created.role },
+      });
       return created;
     });
     const token = composeToken(INVITATION_TOKEN_PREFIX, id, secret);
@@ -73,14 +79,24 @@ export class InvitationsService {
       if (!(await this.invitations.revoke(manager, orgId, invitationId))) {
         throw DomainException.notFound('invitation_not_found', 'No pending invitation with this id');
       }
-      await this.audit.record(manager, { orgId, principal, action: 'invitation.revoked', subject: { type: 'Invitation', id: invitationId } });
+      await this.audit.record(manager, {
+        orgId,
+        principal,
+        action: 'invitation.revoked',
+        subject: { type: 'Invitation', id: invitationId },
+      });
     });
   }
 
   /** What the invitation page shows before accepting; only someone holding the link can see it. */
   async preview(token: string) {
     const invitation = await this.findUsable(token);
-    return { organization: { id: invitation.orgId, name: invitation.organization?.name }, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt };
+    return {
+      organization: { id: invitation.orgId, name: invitation.organization?.name },
+      email: invitation.email,
+      role: invitation.role,
+      expiresAt: invitation.expiresAt,
+    };
   }
 
   /** Single use: the claim is one conditional UPDATE, so two concurrent accepts succeed once. */
@@ -92,10 +108,25 @@ export class InvitationsService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         if (!(await this.invitations.claim(manager, invitation.id, principal.userId))) {
-          throw new DomainException('gone', 'invitation_used', 'This invitation has already been used, revoked or has expired');
+          throw new DomainException(
+            'gone',
+            'invitation_used',
+            'This invitation has already been used, revoked or has expired',
+          );
         }
-        const membership = await this.organizations.addMember(manager, { orgId: invitation.orgId, userId: principal.userId, role: invitation.role, fleetIds: invitation.fleetIds });
-        await this.audit.record(manager, { orgId: invitation.orgId, principal, action: 'invitation.accepted', subject: { type: 'Member', id: membership.id }, details: { invitationId: invitation.id, role: invitation.role } });
+        const membership = await this.organizations.addMember(manager, {
+          orgId: invitation.orgId,
+          userId: principal.userId,
+          role: invitation.role,
+          fleetIds: invitation.fleetIds,
+        });
+        await this.audit.record(manager, {
+          orgId: invitation.orgId,
+          principal,
+          action: 'invitation.accepted',
+          subject: { type: 'Member', id: membership.id },
+          details: { invitationId: invitation.id, role: invitation.role },
+        });
         return { orgId: invitation.orgId, membershipId: membership.id, role: invitation.role };
       });
     } catch (error) {
@@ -113,7 +144,11 @@ export class InvitationsService {
       throw DomainException.notFound('invitation_not_found', 'Invitation not found');
     }
     if (invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt.getTime() <= Date.now()) {
-      throw new DomainException('gone', 'invitation_used', 'This invitation has already been used, revoked or has expired');
+      throw new DomainException(
+        'gone',
+        'invitation_used',
+        'This invitation has already been used, revoked or has expired',
+      );
     }
     return invitation;
   }

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@farmhand/audit';
-import { ForbiddenError, grantableRoles, subject, type AppAbility, type Role, type UserPrincipal, type Principal } from '@farmhand/authz';
+import {
+  ForbiddenError,
+  grantableRoles,
+  subject,
+  type AppAbility,
+  type Role,
+  type UserPrincipal,
+  type Principal,
+} from '@farmhand/authz';
 import { DomainEvents, DomainException } from '@farmhand/core';
 import { DataSource, type EntityManager } from 'typeorm';
 import { FleetsRepository } from './fleets.repository';
@@ -23,14 +31,29 @@ export class MembersService {
   /** Fleet limits must name fleets of this organization; an empty list would lock the member out of everything. */
   async assertFleetsBelong(orgId: string, fleetIds: string[] | null | undefined): Promise<void> {
     if (!fleetIds) return;
-    if (fleetIds.length === 0) throw DomainException.invalid('invalid_fleets', 'fleetIds must name at least one fleet, or be null for all fleets', 'fleetIds');
+    if (fleetIds.length === 0)
+      throw DomainException.invalid(
+        'invalid_fleets',
+        'fleetIds must name at least one fleet, or be null for all fleets',
+        'fleetIds',
+      );
     const unique = [...new Set(fleetIds)];
     if ((await this.fleets.countInOrg(orgId, unique)) !== unique.length) {
-      throw DomainException.invalid('unknown_fleet', 'fleetIds names a fleet that does not exist in this organization', 'fleetIds');
+      throw DomainException.invalid(
+        'unknown_fleet',
+        'fleetIds names a fleet that does not exist in this organization',
+        'fleetIds',
+      );
     }
   }
 
-  async update(principal: UserPrincipal | Principal, ability: AppAbility, orgId: string, membershipId: string, changes: { role?: Role; fleetIds?: string[] | null }) {
+  async update(
+    principal: UserPrincipal | Principal,
+    ability: AppAbility,
+    orgId: string,
+    membershipId: string,
+    changes: { role?: Role; fleetIds?: string[] | null },
+  ) {
     await this.assertFleetsBelong(orgId, changes.fleetIds);
     const result = await this.dataSource.transaction(async (manager) => {
       const members = await this.organizations.lockMemberships(manager, orgId);
@@ -45,7 +68,10 @@ export class MembersService {
         throw DomainException.forbidden('role_not_grantable', `You cannot grant the ${changes.role} role`);
       }
       this.assertOwnersRemain(members, target.id, changes.role);
-      const next = { role: changes.role ?? target.role, fleetIds: changes.fleetIds === undefined ? target.fleetIds : changes.fleetIds };
+      const next = {
+        role: changes.role ?? target.role,
+        fleetIds: changes.fleetIds === undefined ? target.fleetIds : changes.fleetIds,
+      };
       await this.organizations.updateMembership(manager, target.id, next);
       await this.audit.record(manager, {
         orgId,
@@ -56,7 +82,13 @@ export class MembersService {
       });
       return { ...target, ...next };
     });
-    this.events.emit('member.roleChanged', { orgId, userId: result.userId, membershipId: result.id, role: result.role, fleetIds: result.fleetIds });
+    this.events.emit('member.roleChanged', {
+      orgId,
+      userId: result.userId,
+      membershipId: result.id,
+      role: result.role,
+      fleetIds: result.fleetIds,
+    });
     return result;
   }
 
@@ -98,16 +130,30 @@ export class MembersService {
     if (!target) throw DomainException.notFound('member_not_found', 'Member not found');
     this.assertOwnersRemain(members, membershipId, undefined, true);
     await this.organizations.removeMembership(manager, membershipId);
-    await this.audit.record(manager, { orgId, principal, action, subject: { type: 'Member', id: membershipId }, details: { userId: target.userId, role: target.role } });
+    await this.audit.record(manager, {
+      orgId,
+      principal,
+      action,
+      subject: { type: 'Member', id: membershipId },
+      details: { userId: target.userId, role: target.role },
+    });
   }
 
-  private assertOwnersRemain(members: Array<{ id: string; role: Role }>, targetId: string, newRole: Role | undefined, removing = false): void {
+  private assertOwnersRemain(
+    members: Array<{ id: string; role: Role }>,
+    targetId: string,
+    newRole: Role | undefined,
+    removing = false,
+  ): void {
     const target = members.find((member) => member.id === targetId);
     if (!target || target.role !== 'owner') return;
     if (!removing && (newRole === undefined || newRole === 'owner')) return;
     const owners = members.filter((member) => member.role === 'owner').length;
     if (owners <= 1) {
-      throw DomainException.conflict('last_owner', 'The last owner cannot leave or be demoted; make someone else an owner first');
+      throw DomainException.conflict(
+        'last_owner',
+        'The last owner cannot leave or be demoted; make someone else an owner first',
+      );
     }
   }
 }

@@ -1,6 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Authenticated, CheckPolicies, CurrentPrincipal, Public, type AuthorizedRequest, type Principal } from '@farmhand/authz';
+import {
+  Authenticated,
+  CheckPolicies,
+  CurrentPrincipal,
+  Public,
+  type AuthorizedRequest,
+  type Principal,
+} from '@farmhand/authz';
 import { ApiKeysService } from './api-keys.service';
 import { asUser } from './auth.controller';
 import {
@@ -67,14 +74,23 @@ export class OrganizationsController {
 
   @Patch(':orgId/members/:memberId')
   @CheckPolicies(['update', 'Member'])
-  updateMember(@OrgId() orgId: string, @Param('memberId', ParseUUIDPipe) memberId: string, @Body() body: UpdateMemberDto, @Req() request: AuthorizedRequest) {
+  updateMember(
+    @OrgId() orgId: string,
+    @Param('memberId', ParseUUIDPipe) memberId: string,
+    @Body() body: UpdateMemberDto,
+    @Req() request: AuthorizedRequest,
+  ) {
     return this.members.update(request.principal!, request.ability!, orgId, memberId, body);
   }
 
   @Delete(':orgId/members/:memberId')
   @CheckPolicies(['delete', 'Member'])
   @HttpCode(204)
-  async removeMember(@OrgId() orgId: string, @Param('memberId', ParseUUIDPipe) memberId: string, @Req() request: AuthorizedRequest): Promise<void> {
+  async removeMember(
+    @OrgId() orgId: string,
+    @Param('memberId', ParseUUIDPipe) memberId: string,
+    @Req() request: AuthorizedRequest,
+  ): Promise<void> {
     await this.members.remove(request.principal!, request.ability!, orgId, memberId);
   }
 
@@ -106,7 +122,11 @@ export class InvitationsController {
   @Delete('orgs/:orgId/invitations/:invitationId')
   @CheckPolicies(['delete', 'Invitation'])
   @HttpCode(204)
-  async revoke(@OrgId() orgId: string, @Param('invitationId', ParseUUIDPipe) invitationId: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+  async revoke(
+    @OrgId() orgId: string,
+    @Param('invitationId', ParseUUIDPipe) invitationId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
     await this.invitations.revoke(principal, orgId, invitationId);
   }
 
@@ -148,14 +168,23 @@ export class FleetsController {
 
   @Patch(':fleetId')
   @CheckPolicies(['update', 'Fleet'])
-  update(@OrgId() orgId: string, @Param('fleetId', ParseUUIDPipe) fleetId: string, @Body() body: UpdateFleetDto, @Req() request: AuthorizedRequest) {
+  update(
+    @OrgId() orgId: string,
+    @Param('fleetId', ParseUUIDPipe) fleetId: string,
+    @Body() body: UpdateFleetDto,
+    @Req() request: AuthorizedRequest,
+  ) {
     return this.fleets.update(request.principal!, request.ability!, orgId, fleetId, body);
   }
 
   @Delete(':fleetId')
   @CheckPolicies(['delete', 'Fleet'])
   @HttpCode(204)
-  async delete(@OrgId() orgId: string, @Param('fleetId', ParseUUIDPipe) fleetId: string, @Req() request: AuthorizedRequest): Promise<void> {
+  async delete(
+    @OrgId() orgId: string,
+    @Param('fleetId', ParseUUIDPipe) fleetId: string,
+    @Req() request: AuthorizedRequest,
+  ): Promise<void> {
     await this.fleets.delete(request.principal!, request.ability!, orgId, fleetId);
   }
 }
@@ -180,7 +209,11 @@ export class ApiKeysController {
   @Delete(':keyId')
   @CheckPolicies(['delete', 'ApiKey'])
   @HttpCode(204)
-  async revoke(@OrgId() orgId: string, @Param('keyId', ParseUUIDPipe) keyId: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+  async revoke(
+    @OrgId() orgId: string,
+    @Param('keyId', ParseUUIDPipe) keyId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
     await this.keys.revoke(principal, orgId, keyId);
   }
 }

@@ -70,7 +70,11 @@ export class OrganizationsRepository {
       .getMany();
   }
 
-  async updateMembership(manager: EntityManager, id: string, changes: Partial<Pick<Membership, 'role' | 'fleetIds'>>): Promise<void> {
+  async updateMembership(
+    manager: EntityManager,
+    id: string,
+    changes: Partial<Pick<Membership, 'role' | 'fleetIds'>>,
+  ): Promise<void> {
     await manager.getRepository(Membership).update({ id }, changes);
   }
 

@@ -22,8 +22,19 @@ export class OrganizationsService {
   async create(principal: UserPrincipal, name: string) {
     return this.dataSource.transaction(async (manager) => {
       const org = await this.organizations.create(manager, name.trim());
-      await this.organizations.addMember(manager, { orgId: org.id, userId: principal.userId, role: 'owner', fleetIds: null });
-      await this.audit.record(manager, { orgId: org.id, principal, action: 'organization.created', subject: { type: 'Organization', id: org.id }, details: { name: org.name } });
+      await this.organizations.addMember(manager, {
+        orgId: org.id,
+        userId: principal.userId,
+        role: 'owner',
+        fleetIds: null,
+      });
+      await this.audit.record(manager, {
+        orgId: org.id,
+        principal,
+        action: 'organization.created',
+        subject: { type: 'Organization', id: org.id },
+        details: { name: org.name },
+      });
       return { id: org.id, name: org.name, role: 'owner' as const, createdAt: org.createdAt };
     });
   }
@@ -38,7 +49,13 @@ export class OrganizationsService {
     ForbiddenError.from(ability).throwUnlessCan('update', subject('Organization', { id: orgId, orgId }));
     await this.dataSource.transaction(async (manager) => {
       await this.organizations.rename(manager, orgId, name.trim());
-      await this.audit.record(manager, { orgId, principal, action: 'organization.renamed', subject: { type: 'Organization', id: orgId }, details: { name } });
+      await this.audit.record(manager, {
+        orgId,
+        principal,
+        action: 'organization.renamed',
+        subject: { type: 'Organization', id: orgId },
+        details: { name },
+      });
     });
     return this.get(orgId);
   }
@@ -48,7 +65,12 @@ export class OrganizationsService {
     ForbiddenError.from(ability).throwUnlessCan('delete', subject('Organization', { id: orgId, orgId }));
     await this.dataSource.transaction(async (manager) => {
       // The audit entry outlives the organization (org_id has no foreign key) so the deletion stays on record.
-      await this.audit.record(manager, { orgId, principal, action: 'organization.deleted', subject: { type: 'Organization', id: orgId } });
+      await this.audit.record(manager, {
+        orgId,
+        principal,
+        action: 'organization.deleted',
+        subject: { type: 'Organization', id: orgId },
+      });
       await this.organizations.delete(manager, orgId);
     });
     this.events.emit('organization.deleted', { orgId });

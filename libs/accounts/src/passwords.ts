@@ -10,10 +10,18 @@ const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2,
 
 export function assertPasswordAcceptable(password: string, email: string): void {
   if (password.length < PASSWORD_MIN_LENGTH) {
-    throw DomainException.invalid('weak_password', `password must be at least ${PASSWORD_MIN_LENGTH} characters long`, 'password');
+    throw DomainException.invalid(
+      'weak_password',
+      `password must be at least ${PASSWORD_MIN_LENGTH} characters long`,
+      'password',
+    );
   }
   if (password.length > PASSWORD_MAX_LENGTH) {
-    throw DomainException.invalid('password_too_long', `password must be at most ${PASSWORD_MAX_LENGTH} characters long`, 'password');
+    throw DomainException.invalid(
+      'password_too_long',
+      `password must be at most ${PASSWORD_MAX_LENGTH} characters long`,
+      'password',
+    );
   }
   if (new Set(password).size < 4) {
     throw DomainException.invalid('weak_password', 'password must use at least 4 different characters', 'password');

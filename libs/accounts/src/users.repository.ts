@@ -24,7 +24,10 @@ export class UsersRepository {
     return manager.getRepository(User).save(manager.getRepository(User).create(user));
   }
 
-  async createSession(manager: EntityManager, session: Omit<Session, 'createdAt' | 'user' | 'revokedAt'>): Promise<Session> {
+  async createSession(
+    manager: EntityManager,
+    session: Omit<Session, 'createdAt' | 'user' | 'revokedAt'>,
+  ): Promise<Session> {
     const repository = manager.getRepository(Session);
     return repository.save(repository.create({ ...session, revokedAt: null }));
   }

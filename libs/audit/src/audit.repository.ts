@@ -34,7 +34,8 @@ export class AuditRepository {
       .limit(query.limit);
     if (query.actorType) builder.andWhere('entry.actorType = :actorType', { actorType: query.actorType });
     if (query.actorId) builder.andWhere('entry.actorId = :actorId', { actorId: query.actorId });
-    if (query.action) builder.andWhere('entry.action LIKE :action', { action: `${query.action.replace(/[%_\\]/g, '\\$&')}%` });
+    if (query.action)
+      builder.andWhere('entry.action LIKE :action', { action: `${query.action.replace(/[%_\\]/g, '\\$&')}%` });
     if (query.subjectType) builder.andWhere('entry.subjectType = :subjectType', { subjectType: query.subjectType });
     if (query.subjectId) builder.andWhere('entry.subjectId = :subjectId', { subjectId: query.subjectId });
     if (query.result) builder.andWhere('entry.result = :result', { result: query.result });

@@ -1,4 +1,10 @@
-import { AbilityBuilder, createMongoAbility, type ForcedSubject, type MongoAbility, type MongoQuery } from '@casl/ability';
+import {
+  AbilityBuilder,
+  createMongoAbility,
+  type ForcedSubject,
+  type MongoAbility,
+  type MongoQuery,
+} from '@casl/ability';
 import type { Principal } from './principal';
 import { PRINTER_CONTROL_ACTIONS, parseScope, type Action, type SubjectType } from './vocabulary';
 
@@ -28,8 +34,13 @@ export function defineAbilityFor(principal: Principal): AppAbility {
         case 'admin':
           if (fleets) {
             // A fleet-limited admin administers printers inside its fleets only.
-            for (const subject of READABLE_BY_MEMBERS) can('read', subject, subject === 'Printer' ? printerScope : subject === 'Fleet' ? fleetScope : org);
-            can(['update', 'delete', 'enroll', 'revoke', 'rotate', ...PRINTER_CONTROL_ACTIONS], 'Printer', printerScope);
+            for (const subject of READABLE_BY_MEMBERS)
+              can('read', subject, subject === 'Printer' ? printerScope : subject === 'Fleet' ? fleetScope : org);
+            can(
+              ['update', 'delete', 'enroll', 'revoke', 'rotate', ...PRINTER_CONTROL_ACTIONS],
+              'Printer',
+              printerScope,
+            );
             can(['create', 'update', 'delete'], ['File', 'Job', 'Alert'], org);
             can(['read', 'create', 'delete'], 'EnrollmentToken', org);
             break;
@@ -38,13 +49,15 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           if (principal.role === 'admin') cannot('delete', 'Organization');
           break;
         case 'operator':
-          for (const subject of READABLE_BY_MEMBERS) can('read', subject, subject === 'Printer' ? printerScope : subject === 'Fleet' ? fleetScope : org);
+          for (const subject of READABLE_BY_MEMBERS)
+            can('read', subject, subject === 'Printer' ? printerScope : subject === 'Fleet' ? fleetScope : org);
           can([...PRINTER_CONTROL_ACTIONS, 'update'], 'Printer', printerScope);
           can(['create', 'update', 'delete'], ['File', 'Job'], org);
           can('update', 'Alert', org);
           break;
         case 'viewer':
-          for (const subject of READABLE_BY_MEMBERS) can('read', subject, subject === 'Printer' ? printerScope : subject === 'Fleet' ? fleetScope : org);
+          for (const subject of READABLE_BY_MEMBERS)
+            can('read', subject, subject === 'Printer' ? printerScope : subject === 'Fleet' ? fleetScope : org);
           break;
       }
       break;

@@ -37,10 +37,14 @@ function readCookies(header: string | undefined): Record<string, string> {
 
 export function credentialsFrom(headers: Record<string, string | string[] | undefined>, auth?: unknown): Credentials {
   const authorization = typeof headers.authorization === 'string' ? headers.authorization : undefined;
-  const token = typeof auth === 'object' && auth !== null && typeof (auth as { token?: unknown }).token === 'string'
-    ? `Bearer ${(auth as { token: string }).token}`
-    : undefined;
-  return { cookies: readCookies(typeof headers.cookie === 'string' ? headers.cookie : undefined), authorization: token ?? authorization };
+  const token =
+    typeof auth === 'object' && auth !== null && typeof (auth as { token?: unknown }).token === 'string'
+      ? `Bearer ${(auth as { token: string }).token}`
+      : undefined;
+  return {
+    cookies: readCookies(typeof headers.cookie === 'string' ? headers.cookie : undefined),
+    authorization: token ?? authorization,
+  };
 }
 
 /**
@@ -95,7 +99,12 @@ export class PoliciesGuard implements CanActivate {
     return this.check(principal, rules ?? [], `${request.method} ${request.route?.path ?? request.path}`, request);
   }
 
-  private check(principal: Principal, rules: readonly PolicyRule[], route: string, request?: AuthorizedRequest): boolean {
+  private check(
+    principal: Principal,
+    rules: readonly PolicyRule[],
+    route: string,
+    request?: AuthorizedRequest,
+  ): boolean {
     const ability = defineAbilityFor(principal);
     if (request) request.ability = ability;
     const allowed = rules.every(([action, subject]) => ability.can(action, subject));

@@ -31,7 +31,8 @@ export class PrintersRepository {
     if (query.fleetId) builder.andWhere('printer.fleetId = :fleetId', { fleetId: query.fleetId });
     if (query.state) builder.andWhere('printer.state = :state', { state: query.state });
     if (query.tag) builder.andWhere(':tag = ANY(printer.tags)', { tag: query.tag });
-    if (query.search) builder.andWhere('printer.name ILIKE :search', { search: `%${query.search.replace(/[%_\\]/g, '\\$&')}%` });
+    if (query.search)
+      builder.andWhere('printer.name ILIKE :search', { search: `%${query.search.replace(/[%_\\]/g, '\\$&')}%` });
     return builder.getManyAndCount();
   }
 

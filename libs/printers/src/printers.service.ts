@@ -21,8 +21,18 @@ export class PrintersService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(principal: Principal, orgId: string, filters: Omit<PrinterListQuery, 'orgId' | 'fleetScope' | 'limit' | 'offset'> & { limit?: number; offset?: number }) {
-    const [printers, total] = await this.printers.list({ ...filters, orgId, fleetScope: fleetScope(principal), limit: filters.limit ?? 200, offset: filters.offset ?? 0 });
+  async list(
+    principal: Principal,
+    orgId: string,
+    filters: Omit<PrinterListQuery, 'orgId' | 'fleetScope' | 'limit' | 'offset'> & { limit?: number; offset?: number },
+  ) {
+    const [printers, total] = await this.printers.list({
+      ...filters,
+      orgId,
+      fleetScope: fleetScope(principal),
+      limit: filters.limit ?? 200,
+      offset: filters.offset ?? 0,
+    });
     return { printers, total };
   }
 
@@ -35,13 +45,23 @@ export class PrintersService {
     return printer;
   }
 
-  async update(principal: Principal, ability: AppAbility, orgId: string, printerId: string, changes: UpdatePrinterDto): Promise<Printer> {
+  async update(
+    principal: Principal,
+    ability: AppAbility,
+    orgId: string,
+    printerId: string,
+    changes: UpdatePrinterDto,
+  ): Promise<Printer> {
     const printer = await this.get(ability, orgId, printerId);
     ForbiddenError.from(ability).throwUnlessCan('update', subject('Printer', { ...printer }));
     if (changes.fleetId && changes.fleetId !== printer.fleetId) {
-      if (!(await this.fleets.findInOrg(orgId, changes.fleetId))) throw DomainException.invalid('unknown_fleet', 'fleetId names no fleet of this organization', 'fleetId');
+      if (!(await this.fleets.findInOrg(orgId, changes.fleetId)))
+        throw DomainException.invalid('unknown_fleet', 'fleetId names no fleet of this organization', 'fleetId');
       // Moving a printer must not take it out of the caller's own reach, nor into a fleet they cannot manage.
-      ForbiddenError.from(ability).throwUnlessCan('update', subject('Printer', { ...printer, fleetId: changes.fleetId }));
+      ForbiddenError.from(ability).throwUnlessCan(
+        'update',
+        subject('Printer', { ...printer, fleetId: changes.fleetId }),
+      );
     }
     const { detection, ...rest } = changes;
     const next: Partial<Printer> = { ...rest };
@@ -50,10 +70,17 @@ export class PrintersService {
     try {
       await this.dataSource.transaction(async (manager) => {
         await this.printers.update(manager, printerId, next);
-        await this.audit.record(manager, { orgId, principal, action: 'printer.updated', subject: { type: 'Printer', id: printerId }, details: { changes: Object.keys(changes) } });
+        await this.audit.record(manager, {
+          orgId,
+          principal,
+          action: 'printer.updated',
+          subject: { type: 'Printer', id: printerId },
+          details: { changes: Object.keys(changes) },
+        });
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'printers_org_name_unique')) throw DomainException.conflict('printer_name_taken', 'A printer with this name already exists', 'name');
+      if (isUniqueViolation(error, 'printers_org_name_unique'))
+        throw DomainException.conflict('printer_name_taken', 'A printer with this name already exists', 'name');
       throw error;
     }
     return this.get(ability, orgId, printerId);
@@ -64,7 +91,13 @@ export class PrintersService {
     ForbiddenError.from(ability).throwUnlessCan('delete', subject('Printer', { ...printer }));
     await this.dataSource.transaction(async (manager) => {
       await this.printers.delete(manager, printerId);
-      await this.audit.record(manager, { orgId, principal, action: 'printer.deleted', subject: { type: 'Printer', id: printerId }, details: { name: printer.name } });
+      await this.audit.record(manager, {
+        orgId,
+        principal,
+        action: 'printer.deleted',
+        subject: { type: 'Printer', id: printerId },
+        details: { name: printer.name },
+      });
     });
   }
 }

@@ -1,5 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf, IsDate, ArrayMinSize } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+  IsDate,
+  ArrayMinSize,
+} from 'class-validator';
 import { Type } from 'class-transformer';
 import { API_KEY_SCOPES, ROLES, type ApiKeyScope, type Role } from '@farmhand/authz';
 

@@ -1,6 +1,8 @@
 /** True when a query failed on a unique constraint (optionally a given one). */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const driverError = (error as { driverError?: { code?: string; constraint?: string } })?.driverError ?? (error as { code?: string; constraint?: string });
+  const driverError =
+    (error as { driverError?: { code?: string; constraint?: string } })?.driverError ??
+    (error as { code?: string; constraint?: string });
   return driverError?.code === '23505' && (!constraint || driverError.constraint === constraint);
 }
 

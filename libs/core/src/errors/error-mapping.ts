@@ -8,7 +8,16 @@ export interface MappedError {
   unexpected: boolean;
 }
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001']);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P03',
+  '08006',
+  '08001',
+]);
 
 function statusCode(status: number): string {
   const names: Record<number, string> = {
@@ -53,21 +62,46 @@ export function mapError(error: unknown, correlationId: string): MappedError {
   const candidate = error as { type?: string; status?: number; code?: string; name?: string; message?: string };
   // body-parser's own errors: malformed JSON and bodies over the limit.
   if (candidate?.type === 'entity.parse.failed') {
-    return { status: 400, body: { error: { code: 'invalid_json', message: 'Request body is not valid JSON' } }, unexpected: false };
+    return {
+      status: 400,
+      body: { error: { code: 'invalid_json', message: 'Request body is not valid JSON' } },
+      unexpected: false,
+    };
   }
   if (candidate?.type === 'entity.too.large') {
-    return { status: 413, body: { error: { code: 'payload_too_large', message: 'Request body is too large' } }, unexpected: false };
+    return {
+      status: 413,
+      body: { error: { code: 'payload_too_large', message: 'Request body is too large' } },
+      unexpected: false,
+    };
   }
   if (typeof candidate?.status === 'number' && candidate.status >= 400 && candidate.status < 500 && candidate.type) {
-    return { status: candidate.status, body: { error: { code: statusCode(candidate.status), message: 'Bad request' } }, unexpected: false };
+    return {
+      status: candidate.status,
+      body: { error: { code: statusCode(candidate.status), message: 'Bad request' } },
+      unexpected: false,
+    };
   }
   if (candidate?.name === 'ForbiddenError') {
-    return { status: 403, body: { error: { code: 'forbidden', message: candidate.message ?? 'Forbidden' } }, unexpected: false };
+    return {
+      status: 403,
+      body: { error: { code: 'forbidden', message: candidate.message ?? 'Forbidden' } },
+      unexpected: false,
+    };
   }
-  if ((candidate?.code && CONNECTION_ERROR_CODES.has(candidate.code)) || candidate?.name === 'ConnectionNotFoundError') {
+  if (
+    (candidate?.code && CONNECTION_ERROR_CODES.has(candidate.code)) ||
+    candidate?.name === 'ConnectionNotFoundError'
+  ) {
     return {
       status: 503,
-      body: { error: { code: 'service_unavailable', message: 'A backing service is unavailable; try again shortly', correlationId } },
+      body: {
+        error: {
+          code: 'service_unavailable',
+          message: 'A backing service is unavailable; try again shortly',
+          correlationId,
+        },
+      },
       unexpected: true,
     };
   }

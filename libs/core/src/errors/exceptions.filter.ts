@@ -20,7 +20,8 @@ export class ExceptionsFilter implements ExceptionFilter {
     if (host.getType() === 'ws') {
       if (mapped.unexpected) this.logger.error({ err: exception }, 'socket handler failed');
       const client = host.switchToWs().getClient<{ emit: (event: string, body: unknown) => void }>();
-      const ack = host.getArgs().find((arg, index) => index > 0 && typeof arg === 'function') as ((body: unknown) => void) | undefined;
+      const ack = host.getArgs().find((arg, index) => index > 0 && typeof arg === 'function') as
+        ((body: unknown) => void) | undefined;
       const body = { ...mapped.body, status: mapped.status };
       if (ack) ack(body);
       else client.emit('error', body);
@@ -29,7 +30,8 @@ export class ExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    if (mapped.unexpected) this.logger.error({ err: exception, method: request.method, path: request.path }, 'request failed');
+    if (mapped.unexpected)
+      this.logger.error({ err: exception, method: request.method, path: request.path }, 'request failed');
     if (!response.headersSent) response.status(mapped.status).json(mapped.body);
   }
 }

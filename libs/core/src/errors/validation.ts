@@ -32,7 +32,9 @@ export function createValidationPipe(): ValidationPipe {
     stopAtFirstError: true,
     exceptionFactory: (errors) => {
       const problem = firstProblem(errors) ?? { field: undefined, message: 'Invalid request body' };
-      return new BadRequestException({ error: { code: 'validation_failed', message: problem.message, field: problem.field } });
+      return new BadRequestException({
+        error: { code: 'validation_failed', message: problem.message, field: problem.field },
+      });
     },
   });
 }

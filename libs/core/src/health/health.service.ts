@@ -29,8 +29,14 @@ export class HealthService {
 
   async check(): Promise<HealthReport> {
     const [database, redis] = await Promise.all([
-      withTimeout(this.dataSource.query('SELECT 1'), 2_000).then(() => 'up' as const, () => 'down' as const),
-      withTimeout(this.redis.ping(), 2_000).then(() => 'up' as const, () => 'down' as const),
+      withTimeout(this.dataSource.query('SELECT 1'), 2_000).then(
+        () => 'up' as const,
+        () => 'down' as const,
+      ),
+      withTimeout(this.redis.ping(), 2_000).then(
+        () => 'up' as const,
+        () => 'down' as const,
+      ),
     ]);
     return { status: database === 'up' && redis === 'up' ? 'ok' : 'degraded', checks: { database, redis } };
   }

@@ -17,8 +17,8 @@ export function parseTrustedProxies(value: string): ProxyRange[] {
     if (TRUST_EVERYTHING.has(entry.toLowerCase())) {
       throw new Error(`TRUST_PROXY: "${entry}" would trust every client; list your proxies' CIDRs instead`);
     }
-    const cidr = entry.includes('/') ? entry : `${entry}/${ipaddr.parse(entry).kind() === 'ipv4' ? 32 : 128}`;
     try {
+      const cidr = entry.includes('/') ? entry : `${entry}/${ipaddr.parse(entry).kind() === 'ipv4' ? 32 : 128}`;
       const range = ipaddr.parseCIDR(cidr);
       if (range[1] === 0) throw new Error('prefix length 0');
       return range;

@@ -13,7 +13,12 @@ export function requestContextMiddleware(proxies: ProxyRange[], logger: Logger) 
   return (request: Request, response: Response, next: NextFunction): void => {
     const header = request.headers['x-request-id'];
     const correlationId = typeof header === 'string' && CORRELATION_ID.test(header) ? header : undefined;
-    const address = resolveClientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], request.headers.forwarded, proxies);
+    const address = resolveClientAddress(
+      request.socket.remoteAddress,
+      request.headers['x-forwarded-for'],
+      request.headers.forwarded,
+      proxies,
+    );
     RequestContext.run({ correlationId, clientIp: address.ip }, () => {
       const context = RequestContext.current()!;
       response.setHeader('X-Request-Id', context.correlationId);

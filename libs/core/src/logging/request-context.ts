@@ -13,7 +13,10 @@ const storage = new AsyncLocalStorage<RequestContextData>();
 /** Carries the correlation id (and org id, once known) through HTTP handlers, jobs and agent commands. */
 export const RequestContext = {
   run<T>(data: Partial<RequestContextData>, fn: () => T): T {
-    return storage.run({ correlationId: data.correlationId ?? randomUUID(), orgId: data.orgId, clientIp: data.clientIp }, fn);
+    return storage.run(
+      { correlationId: data.correlationId ?? randomUUID(), orgId: data.orgId, clientIp: data.clientIp },
+      fn,
+    );
   },
   current(): RequestContextData | undefined {
     return storage.getStore();

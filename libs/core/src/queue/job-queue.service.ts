@@ -14,7 +14,11 @@ export class JobQueue {
     return this.moduleRef.get<Queue>(getQueueToken(JOB_QUEUE[name]), { strict: false });
   }
 
-  async enqueue<K extends JobName>(name: K, payload: JobPayloads[K], options: JobsOptions = {}): Promise<string | undefined> {
+  async enqueue<K extends JobName>(
+    name: K,
+    payload: JobPayloads[K],
+    options: JobsOptions = {},
+  ): Promise<string | undefined> {
     const queueName = JOB_QUEUE[name];
     const data = { ...payload, correlationId: payload.correlationId ?? RequestContext.correlationId() };
     const job = await this.queueFor(name).add(name, data, {

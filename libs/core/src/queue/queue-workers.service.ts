@@ -34,7 +34,10 @@ export class QueueWorkers implements OnApplicationShutdown {
         concurrency: QUEUE_OPTIONS[queue].concurrency,
       });
       worker.on('failed', (job, error) =>
-        this.logger.warn({ queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'),
+        this.logger.warn(
+          { queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error },
+          'job failed',
+        ),
       );
       worker.on('error', (error) => this.logger.error({ queue, err: error }, 'worker error'));
       this.workers.push(worker);
@@ -46,11 +49,14 @@ export class QueueWorkers implements OnApplicationShutdown {
     const handler = this.registry.get(job.name);
     if (!handler) throw new Error(`No handler for job ${job.name}`);
     const envelope = job.data as JobEnvelope;
-    return RequestContext.run({ correlationId: envelope.correlationId, orgId: envelope.orgId ?? undefined }, async () => {
-      const outcome = await handler(job.data, { id: job.id, attemptsMade: job.attemptsMade, name: job.name });
-      this.logger.info({ job: job.name, jobId: job.id, outcome }, 'job done');
-      return outcome;
-    });
+    return RequestContext.run(
+      { correlationId: envelope.correlationId, orgId: envelope.orgId ?? undefined },
+      async () => {
+        const outcome = await handler(job.data, { id: job.id, attemptsMade: job.attemptsMade, name: job.name });
+        this.logger.info({ job: job.name, jobId: job.id, outcome }, 'job done');
+        return outcome;
+      },
+    );
   }
 
   /** Lets running jobs finish; unfinished ones go back to the queue for another worker. */

@@ -5,7 +5,14 @@ import { APP_CONFIG } from '../config/config.module';
 import { JobQueue } from './job-queue.service';
 import { QueueName } from './queue.registry';
 
-function connectionFromUrl(url: string): { host: string; port: number; username?: string; password?: string; db?: number; tls?: object } {
+function connectionFromUrl(url: string): {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db?: number;
+  tls?: object;
+} {
   const parsed = new URL(url);
   return {
     host: parsed.hostname,

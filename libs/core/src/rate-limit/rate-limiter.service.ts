@@ -22,7 +22,10 @@ export class RateLimiter {
   /** Counts one hit and says whether it stays within `limit` for the window. */
   async hit(bucket: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
     const key = this.keys.key('ratelimit', bucket);
-    const [[, count], [, ttl]] = (await this.redis.multi().incr(key).ttl(key).exec()) as [[null, number], [null, number]];
+    const [[, count], [, ttl]] = (await this.redis.multi().incr(key).ttl(key).exec()) as [
+      [null, number],
+      [null, number],
+    ];
     if (ttl < 0) await this.redis.expire(key, windowSeconds);
     return { allowed: count <= limit, count, retryAfterSeconds: ttl > 0 ? ttl : windowSeconds };
   }

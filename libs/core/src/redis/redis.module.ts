@@ -32,8 +32,16 @@ export class RedisModule implements OnApplicationShutdown {
     return {
       module: RedisModule,
       providers: [
-        { provide: REDIS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createRedis(config.REDIS_URL, 'farmhand') },
-        { provide: REDIS_KEYS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new RedisKeys(config.REDIS_PREFIX) },
+        {
+          provide: REDIS,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => createRedis(config.REDIS_URL, 'farmhand'),
+        },
+        {
+          provide: REDIS_KEYS,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => new RedisKeys(config.REDIS_PREFIX),
+        },
       ],
       exports: [REDIS, REDIS_KEYS],
     };

@@ -28,13 +28,20 @@ export class RegionOfInterestDto {
 }
 
 export class DetectionSettingsDto {
-  @IsOptional() @IsNumber() @Min(0.8, { message: 'sensitivity must be between 0.8 and 1.2' }) @Max(1.2, { message: 'sensitivity must be between 0.8 and 1.2' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0.8, { message: 'sensitivity must be between 0.8 and 1.2' })
+  @Max(1.2, { message: 'sensitivity must be between 0.8 and 1.2' })
   sensitivity?: number;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   autoPause?: boolean;
 
-  @IsOptional() @IsInt() @Min(2) @Max(600)
+  @IsOptional()
+  @IsInt()
+  @Min(2)
+  @Max(600)
   frameIntervalSeconds?: number;
 
   @IsOptional()
@@ -45,38 +52,79 @@ export class DetectionSettingsDto {
 }
 
 export class UpdatePrinterDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'fleetId must be a fleet id' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID('all', { message: 'fleetId must be a fleet id' })
   fleetId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   model?: string;
 
-  @ApiPropertyOptional() @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @IsPositive() @Max(5000)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsNumber()
+  @IsPositive()
+  @Max(5000)
   buildX?: number | null;
 
-  @ApiPropertyOptional() @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @IsPositive() @Max(5000)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsNumber()
+  @IsPositive()
+  @Max(5000)
   buildY?: number | null;
 
-  @ApiPropertyOptional() @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @IsPositive() @Max(5000)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsNumber()
+  @IsPositive()
+  @Max(5000)
   buildZ?: number | null;
 
-  @ApiPropertyOptional() @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0.1) @Max(3)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsNumber()
+  @Min(0.1)
+  @Max(3)
   nozzleDiameter?: number | null;
 
-  @ApiPropertyOptional() @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(50)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(50)
   material?: string | null;
 
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(32)
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(32)
   @Matches(/^[\p{L}\p{N}_.:-]{1,40}$/u, { each: true, message: 'tags must be 1-40 letters, digits or _ . : -' })
   tags?: string[];
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
   autoEject?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @ValidateNested() @Type(() => DetectionSettingsDto)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DetectionSettingsDto)
   detection?: DetectionSettingsDto;
 }
 

@@ -1,5 +1,14 @@
 import { Fleet, Organization } from '@farmhand/accounts';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 export interface DetectionSettings {
   /** 0.8 (fewer alerts) to 1.2 (more alerts). */

@@ -1,0 +1,33 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, JobQueue, type AppConfig } from '@farmhand/core';
+
+/**
+ * Periodic upkeep as BullMQ job schedulers: idempotent upserts, so every worker instance may declare them and
+ * each job still runs once per period.
+ */
+@Injectable()
+export class MaintenanceScheduler implements OnApplicationBootstrap {
+  constructor(
+    private readonly jobs: JobQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.jobs.queueFor('audit.prune').upsertJobScheduler(
+      'audit-prune-daily',
+      { every: 24 * 3600 * 1000 },
+      {
+        name: 'audit.prune',
+        data: { orgId: null, olderThanDays: this.config.AUDIT_RETENTION_DAYS },
+      },
+    );
+    await this.jobs.queueFor('sessions.prune').upsertJobScheduler(
+      'sessions-prune-hourly',
+      { every: 3600 * 1000 },
+      {
+        name: 'sessions.prune',
+        data: { orgId: null },
+      },
+    );
+  }
+}

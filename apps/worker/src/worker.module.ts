@@ -1,0 +1,20 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AccountsModule } from '@farmhand/accounts';
+import { AuditModule } from '@farmhand/audit';
+import { AuthzModule } from '@farmhand/authz';
+import { CoreModule, type AppConfig } from '@farmhand/core';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { MaintenanceScheduler } from './maintenance.scheduler';
+
+/** The worker role: BullMQ consumers. It serves no HTTP; it imports the domains whose jobs it runs. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, logger: Logger, dataSource: DataSource): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [CoreModule.forRoot(config, logger, dataSource), AuthzModule, AuditModule, AccountsModule],
+      providers: [MaintenanceScheduler],
+    };
+  }
+}

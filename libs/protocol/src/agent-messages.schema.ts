@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+import { epochMillisSchema, jobRefSchema, shortTextSchema } from './common.schema';
+import { COMMAND_TYPES } from './command.schema';
+import { MAX_CAPABILITIES, MAX_ERROR_MESSAGE_LENGTH } from './protocol.constants';
+
+/** What an agent can do; the server hides actions an agent does not announce. */
+export const AGENT_CAPABILITIES = [...COMMAND_TYPES, 'frames'] as const;
+
+export const helloSchema = z.object({
+  protocolVersion: z.number().int().positive(),
+  agentVersion: z.string().min(1).max(64),
+  backend: z.enum(['octoprint', 'moonraker']),
+  /** null while the backend has not answered yet. */
+  backendVersion: z.string().max(64).nullable(),
+  capabilities: z.array(z.string().min(1).max(32)).max(MAX_CAPABILITIES),
+  hostname: z.string().max(255).optional(),
+  startedAt: epochMillisSchema,
+});
+export type Hello = z.infer<typeof helloSchema>;
+
+export const PRINTER_STATES = [
+  'offline',
+  'connecting',
+  'operational',
+  'printing',
+  'paused',
+  'pausing',
+  'cancelling',
+  'error',
+  'unknown',
+] as const;
+export const printerStateSchema = z.enum(PRINTER_STATES);
+export type PrinterState = z.infer<typeof printerStateSchema>;
+
+/** Whether the agent can talk to its backend (OctoPrint) at all; `offline` above is the printer's serial link. */
+export const backendLinkSchema = z.enum(['ok', 'unreachable', 'unauthorized']);
+export type BackendLink = z.infer<typeof backendLinkSchema>;
+
+const temperatureValue = z.number().min(-300).max(2_000).nullable();
+export const temperatureReadingSchema = z.object({ actual: temperatureValue, target: temperatureValue });
+export type TemperatureReading = z.infer<typeof temperatureReadingSchema>;
+
+const seconds = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(10 * 365 * 24 * 3600)
+  .nullable();
+
+export const statusSchema = z.object({
+  state: printerStateSchema,
+  /** The backend's own wording, e.g. "Offline after error". */
+  stateText: z.string().max(200).nullable(),
+  backend: backendLinkSchema,
+  temperatures: z.object({
+    tool0: temperatureReadingSchema.nullable(),
+    bed: temperatureReadingSchema.nullable(),
+  }),
+  job: jobRefSchema.nullable(),
+  /** Percent, 0..100. */
+  progress: z.number().min(0).max(100).nullable(),
+  printTime: seconds,
+  printTimeLeft: seconds,
+  z: z.number().min(-1_000).max(10_000).nullable(),
+  error: shortTextSchema.nullable(),
+  sentAt: epochMillisSchema,
+});
+export type Status = z.infer<typeof statusSchema>;
+
+export const PRINT_EVENT_TYPES = [
+  'print.started',
+  'print.paused',
+  'print.resumed',
+  'print.done',
+  'print.failed',
+  'print.cancelled',
+] as const;
+export type PrintEventType = (typeof PRINT_EVENT_TYPES)[number];
+
+/** Events carry an id so that the server can drop the duplicates an agent resends after a reconnect. */
+export const printEventSchema = z.object({
+  id: z.uuid(),
+  type: z.enum(PRINT_EVENT_TYPES),
+  at: epochMillisSchema,
+  job: jobRefSchema.nullable(),
+  printTime: seconds.optional(),
+  reason: shortTextSchema.nullable().optional(),
+});
+
+export const connectionEventSchema = z.object({
+  id: z.uuid(),
+  type: z.literal('connection.changed'),
+  at: epochMillisSchema,
+  /** `printer`: the backend's serial link to the printer; `backend`: the agent's link to OctoPrint. */
+  link: z.enum(['printer', 'backend']),
+  connected: z.boolean(),
+  reason: shortTextSchema.nullable().optional(),
+});
+
+export const agentEventSchema = z.discriminatedUnion('type', [printEventSchema, connectionEventSchema]);
+export type AgentEvent = z.infer<typeof agentEventSchema>;
+export type AgentEventType = AgentEvent['type'];
+
+export const COMMAND_ERROR_CODES = [
+  /** The printer's state does not allow it (e.g. pause while idle). The server maps it to 409. */
+  'invalid_state',
+  'invalid_arguments',
+  /** Refused by the agent's safety policy (G-code blocklist, temperature limit). */
+  'blocked',
+  'backend_unreachable',
+  'backend_unauthorized',
+  'backend_error',
+  'not_found',
+  'download_failed',
+  'checksum_mismatch',
+  'too_large',
+  'timeout',
+  'unsupported',
+  'internal',
+] as const;
+export const commandErrorCodeSchema = z.enum(COMMAND_ERROR_CODES);
+export type CommandErrorCode = z.infer<typeof commandErrorCodeSchema>;
+
+export const commandResultSchema = z.discriminatedUnion('ok', [
+  z.object({
+    id: z.uuid(),
+    ok: z.literal(true),
+    data: z.record(z.string(), z.unknown()).optional(),
+    finishedAt: epochMillisSchema,
+  }),
+  z.object({
+    id: z.uuid(),
+    ok: z.literal(false),
+    error: z.object({ code: commandErrorCodeSchema, message: z.string().max(MAX_ERROR_MESSAGE_LENGTH) }),
+    finishedAt: epochMillisSchema,
+  }),
+]);
+export type CommandResult = z.infer<typeof commandResultSchema>;

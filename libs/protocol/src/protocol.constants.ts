@@ -1,0 +1,53 @@
+/** Bumped on any change that an older peer could misread; both sides refuse versions they do not list. */
+export const PROTOCOL_VERSION = 1;
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+
+/** socket.io namespace the agents connect to. */
+export const AGENT_NAMESPACE = '/agent';
+
+/** Events an agent emits. `protocol_error` avoids `error`, which Node's EventEmitter throws on when unhandled. */
+export const AGENT_EVENTS = {
+  hello: 'hello',
+  status: 'status',
+  event: 'event',
+  commandResult: 'command_result',
+  protocolError: 'protocol_error',
+} as const;
+export type AgentEventName = (typeof AGENT_EVENTS)[keyof typeof AGENT_EVENTS];
+
+/** Events the server emits to an agent. */
+export const SERVER_EVENTS = {
+  welcome: 'welcome',
+  command: 'command',
+  protocolError: 'protocol_error',
+} as const;
+export type ServerEventName = (typeof SERVER_EVENTS)[keyof typeof SERVER_EVENTS];
+
+/** Largest serialized message either side accepts (also the server's socket.io `maxHttpBufferSize`). */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+export const MAX_TEXT_LENGTH = 1_000;
+export const MAX_ERROR_MESSAGE_LENGTH = 500;
+export const MAX_FILE_NAME_LENGTH = 200;
+export const MAX_PATH_LENGTH = 1_024;
+export const MAX_URL_LENGTH = 4_096;
+export const MAX_CAPABILITIES = 32;
+export const MAX_GCODE_LINES = 100;
+export const MAX_GCODE_LINE_LENGTH = 200;
+/** Hard ceiling for a dispatched file; the agent may configure a lower one. */
+export const MAX_DISPATCH_BYTES = 1024 * 1024 * 1024;
+/** Protocol-wide sanity bounds; the agent enforces its own (lower) configured limits on top. */
+export const MAX_TOOL_TEMPERATURE = 500;
+export const MAX_BED_TEMPERATURE = 200;
+export const MAX_JOG_DISTANCE_MM = 1_000;
+
+/** HTTP paths the agent calls on the server. */
+export const AGENT_HTTP_PATHS = {
+  redeem: '/api/enrollment/redeem',
+  pairings: '/api/enrollment/pairings',
+  pairingPoll: '/api/enrollment/pairings/poll',
+  frames: '/api/agent/frames',
+} as const;
+/** Largest webcam JPEG an agent uploads to `AGENT_HTTP_PATHS.frames`. */
+export const MAX_FRAME_BYTES = 2 * 1024 * 1024;
+/** Request header carrying the capture time (Unix epoch ms) of an uploaded frame. */
+export const FRAME_CAPTURED_AT_HEADER = 'x-farmhand-captured-at';

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test suite: type check, lint, schema drift, unit, medium (real Postgres + Redis) and e2e.
+# Installs what is missing first, so it passes on a fresh clone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ]; then ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund; fi
+mkdir -p test/artifacts
+echo "== type check"
+npx tsc -p tsconfig.json --noEmit
+echo "== lint"
+npx eslint . --max-warnings=0
+npx prettier --check . > /dev/null || { npx prettier --check . ; exit 1; }
+echo "== agent bundle"
+node apps/agent/build.mjs
+echo "== jest (unit, medium, e2e)"
+set +e
+npx jest --ci --maxWorkers=2 --json --outputFile=test/artifacts/jest-results.json "$@"
+status=$?
+set -e
+node -e "
+const r = require('./test/artifacts/jest-results.json');
+console.log('tests: ' + r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed' + (r.numPendingTests ? ', ' + r.numPendingTests + ' skipped' : ''));
+"
+exit $status
