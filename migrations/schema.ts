@@ -1,12 +1,25 @@
 import { ApiKey, Fleet, Invitation, Membership, Organization, Session, User } from '@farmhand/accounts';
 import { AuditEntry } from '@farmhand/audit';
 import { createDataSource, type DataSourceInput } from '@farmhand/core';
+import { PrinterCredential } from '@farmhand/enrollment';
 import { Printer } from '@farmhand/printers';
 import { Initial1795715017710 } from './1795715017710-initial';
+import { PrinterCredentials1795716481027 } from './1795716481027-printer-credentials';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
-export const ENTITIES = [User, Session, Organization, Membership, Invitation, Fleet, ApiKey, AuditEntry, Printer];
-export const MIGRATIONS = [Initial1795715017710];
+export const ENTITIES = [
+  User,
+  Session,
+  Organization,
+  Membership,
+  Invitation,
+  Fleet,
+  ApiKey,
+  AuditEntry,
+  Printer,
+  PrinterCredential,
+];
+export const MIGRATIONS = [Initial1795715017710, PrinterCredentials1795716481027];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {
   return createDataSource({ url, entities: ENTITIES, migrations: MIGRATIONS, ...options });

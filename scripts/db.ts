@@ -3,7 +3,7 @@
  * migrations drift), `generate <Name>` (write a migration for the drift, to read and edit by hand).
  */
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, pendingSchemaChanges, runMigrationsWithLock } from '@farmhand/core';
 import { createFarmhandDataSource } from '@farmhand/schema';
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
         file,
         `import type { MigrationInterface, QueryRunner } from 'typeorm';\n\nexport class ${className} implements MigrationInterface {\n  name = '${className}';\n\n  async up(queryRunner: QueryRunner): Promise<void> {\n${up}\n  }\n\n  async down(queryRunner: QueryRunner): Promise<void> {\n${down}\n  }\n}\n`,
       );
-      console.log(`wrote ${file}; add ${className} to MIGRATIONS in migrations/schema.ts`);
+      registerMigration(className, file);
+      console.log(`wrote ${file} and added ${className} to migrations/schema.ts: read it before committing`);
     } else {
       console.error('usage: db migrate | db check | db generate <Name>');
       process.exitCode = 2;
@@ -50,6 +51,27 @@ async function main(): Promise<void> {
   } finally {
     await dataSource.destroy();
   }
+}
+
+/** Appends the new migration to MIGRATIONS in migrations/schema.ts (import + list entry). */
+function registerMigration(className: string, file: string): void {
+  const schemaFile = join('migrations', 'schema.ts');
+  const module = `./${file.replace(/^migrations\//, '').replace(/\.ts$/, '')}`;
+  let schema = readFileSync(schemaFile, 'utf8');
+  schema = schema.replace(
+    /(export const MIGRATIONS = \[)([^\]]*)(\])/,
+    (_all, open: string, list: string, close: string) => {
+      const entries = list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      return `${open}${[...entries, className].join(', ')}${close}`;
+    },
+  );
+  const lastImport = schema.lastIndexOf('\nimport ');
+  const lineEnd = schema.indexOf('\n', lastImport + 1);
+  schema = `${schema.slice(0, lineEnd + 1)}import { ${className} } from '${module}';\n${schema.slice(lineEnd + 1)}`;
+  writeFileSync(schemaFile, schema);
 }
 
 main().catch((error: unknown) => {

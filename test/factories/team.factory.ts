@@ -1,6 +1,7 @@
 import type { Role } from '@farmhand/authz';
 import { Printer } from '@farmhand/printers';
 import type { ApiHarness, HttpClient } from '@farmhand/testing';
+import { PrinterCredentialsService } from '@farmhand/enrollment';
 import { DataSource } from 'typeorm';
 import { signUpUser, uniqueEmail, type SignedUpUser } from './user.factory';
 
@@ -73,4 +74,11 @@ export async function createTeam(api: ApiHarness, name = 'Farm'): Promise<Team> 
   const printerA = await insertPrinter(api, orgId, fleetA, { name: `${name} A1` });
   const printerB = await insertPrinter(api, orgId, fleetB, { name: `${name} B1` });
   return { orgId, owner, admin, operator, viewer, fleetOperator, fleetA, fleetB, printerA, printerB };
+}
+
+/** Issues an agent credential for a printer as enrollment would (the token is returned once). */
+export async function issueAgentCredential(api: ApiHarness, printer: { id: string; orgId: string }): Promise<string> {
+  const service = api.app.get(PrinterCredentialsService);
+  const issued = await api.app.get(DataSource).transaction((manager) => service.issue(manager, printer));
+  return issued.credential;
 }

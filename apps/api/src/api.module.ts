@@ -3,6 +3,7 @@ import { AccountsModule } from '@farmhand/accounts';
 import { AuditModule } from '@farmhand/audit';
 import { AuthzModule } from '@farmhand/authz';
 import { CoreModule, type AppConfig } from '@farmhand/core';
+import { EnrollmentModule } from '@farmhand/enrollment';
 import { PrintersModule } from '@farmhand/printers';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -20,6 +21,7 @@ export class ApiModule {
         AuditModule,
         AccountsModule,
         PrintersModule,
+        EnrollmentModule,
       ],
       controllers: [HealthController],
     };

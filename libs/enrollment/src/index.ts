@@ -69,3 +69,12 @@ export type { QrSheetOptions } from './export/qr-sheet';
 export { agentEnrollCommand, normalizeServerUrl } from './export/agent-command';
 export type { AgentCommandOptions } from './export/agent-command';
 export { csvRecord, escapeCsvCell } from './export/csv-cell';
+
+// Nest module: agent credentials (and, with issue 3, pairing, tokens and CSV import)
+export { EnrollmentModule } from './enrollment.module';
+export {
+  PrinterCredentialsService,
+  CREDENTIAL_ROTATION_GRACE_SECONDS,
+} from './credentials/printer-credentials.service';
+export { PrinterCredential } from './entities/printer-credential.entity';
+export type { EnrollmentEventMap } from './enrollment.events';
