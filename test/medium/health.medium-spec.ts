@@ -28,3 +28,17 @@ describe('health and OpenAPI', () => {
     expect(response.body.error.code).toBe('not_found');
   });
 });
+
+describe('health when a backing service is down', () => {
+  it('reports degraded with 503 when Redis cannot be reached, and stays up', async () => {
+    // Port 1 on loopback: nothing listens there.
+    const api = await startApi({ REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const response = await api.client().get('/api/health');
+      expect(response.status).toBe(503);
+      expect(response.body).toEqual({ status: 'degraded', checks: { database: 'up', redis: 'down' } });
+    } finally {
+      await api.close();
+    }
+  });
+});

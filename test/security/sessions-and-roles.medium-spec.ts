@@ -142,4 +142,20 @@ describe('sessions, role changes and removals take effect on the next request', 
     expect(unknown.status).toBe(401);
     expect(unknown.body).toEqual(wrong.body);
   });
+
+  it('throttles sign-in per client address: spraying many accounts from one address is stopped', async () => {
+    const strict = await startApi({ LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '100', LOGIN_MAX_ATTEMPTS_PER_CLIENT: '3' });
+    try {
+      const client = strict.client();
+      for (let attempt = 0; attempt < 3; attempt++) {
+        expect((await client.post('/api/auth/sign-in', { email: `victim${attempt}@example.test`, password: 'guess guess guess' })).status).toBe(401);
+      }
+      expect((await client.post('/api/auth/sign-in', { email: 'victim9@example.test', password: 'guess guess guess' })).status).toBe(429);
+      // A spoofed X-Forwarded-For does not buy a fresh budget: the peer address is what counts.
+      client.extraHeaders['x-forwarded-for'] = '198.51.100.77';
+      expect((await client.post('/api/auth/sign-in', { email: 'victim10@example.test', password: 'guess guess guess' })).status).toBe(429);
+    } finally {
+      await strict.close();
+    }
+  });
 });
