@@ -36,6 +36,7 @@ async function checkRedis(url: string): Promise<string | null> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
+  redis.on('error', () => undefined); // reported below, once
   try {
     await redis.connect();
     await redis.ping();
