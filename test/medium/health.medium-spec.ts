@@ -42,3 +42,17 @@ describe('health when a backing service is down', () => {
     }
   });
 });
+
+describe('metrics', () => {
+  it('serves Prometheus metrics at /metrics', async () => {
+    const api = await startApi();
+    try {
+      const response = await api.client().get('/metrics');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/text\/plain/);
+      expect(response.body).toContain('farmhand_process_cpu_user_seconds_total');
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -148,12 +148,25 @@ describe('sessions, role changes and removals take effect on the next request', 
     try {
       const client = strict.client();
       for (let attempt = 0; attempt < 3; attempt++) {
-        expect((await client.post('/api/auth/sign-in', { email: `victim${attempt}@example.test`, password: 'guess guess guess' })).status).toBe(401);
+        expect(
+          (
+            await client.post('/api/auth/sign-in', {
+              email: `victim${attempt}@example.test`,
+              password: 'guess guess guess',
+            })
+          ).status,
+        ).toBe(401);
       }
-      expect((await client.post('/api/auth/sign-in', { email: 'victim9@example.test', password: 'guess guess guess' })).status).toBe(429);
+      expect(
+        (await client.post('/api/auth/sign-in', { email: 'victim9@example.test', password: 'guess guess guess' }))
+          .status,
+      ).toBe(429);
       // A spoofed X-Forwarded-For does not buy a fresh budget: the peer address is what counts.
       client.extraHeaders['x-forwarded-for'] = '198.51.100.77';
-      expect((await client.post('/api/auth/sign-in', { email: 'victim10@example.test', password: 'guess guess guess' })).status).toBe(429);
+      expect(
+        (await client.post('/api/auth/sign-in', { email: 'victim10@example.test', password: 'guess guess guess' }))
+          .status,
+      ).toBe(429);
     } finally {
       await strict.close();
     }

@@ -8,6 +8,7 @@ import { PrintersModule } from '@farmhand/printers';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 
 /** The api role: HTTP API and socket.io gateways. A composition root: it only imports what it serves. */
 @Module({})
@@ -23,7 +24,7 @@ export class ApiModule {
         PrintersModule,
         EnrollmentModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
     };
   }
 }

@@ -18,6 +18,9 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { ApiModule } from './api.module';
 
+/** Served outside `/api`: Prometheus scrapes `/metrics` by convention. */
+export const UNPREFIXED_ROUTES = ['metrics'] as const;
+
 /**
  * Builds the api application (not yet listening) from validated configuration; main.ts and the tests share it.
  */
@@ -45,7 +48,7 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   // JSON bodies only, with an explicit size limit; parse errors answer 400/413 in the API's error shape.
   app.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
   app.use(expressErrorHandler(logger));
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', { exclude: [...UNPREFIXED_ROUTES] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ExceptionsFilter(logger));
   app.useWebSocketAdapter(new RedisIoAdapter(app, config.REDIS_URL, config.REDIS_PREFIX));

@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { DomainEvents } from './events/domain-events';
 import { HealthService } from './health/health.service';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsService } from './metrics/metrics.service';
 import { JobHandlerRegistry } from './queue/job-handler.registry';
 import { QueueModule } from './queue/queue.module';
 import { QueueWorkers } from './queue/queue-workers.service';
@@ -31,8 +32,8 @@ export class CoreModule {
         EventEmitterModule.forRoot({ wildcard: false }),
         DiscoveryModule,
       ],
-      providers: [RateLimiter, DomainEvents, HealthService, JobHandlerRegistry, QueueWorkers],
-      exports: [RateLimiter, DomainEvents, HealthService, JobHandlerRegistry, QueueWorkers],
+      providers: [RateLimiter, DomainEvents, HealthService, JobHandlerRegistry, QueueWorkers, MetricsService],
+      exports: [RateLimiter, DomainEvents, HealthService, JobHandlerRegistry, QueueWorkers, MetricsService],
     };
   }
 }

@@ -30,3 +30,4 @@ export * from './health/health.service';
 export * from './crypto/secrets';
 export * from './http/request-context.middleware';
 export * from './core.module';
+export * from './metrics/metrics.service';
