@@ -1,0 +1,294 @@
+/**
+ * Inference benchmark (issue 6, point 9):
+ *   npx tsx bench/inference.ts [--model models/default] [--providers cpu] [--threads 0] [--scale 1] [--skip-yolo]
+ * For the default model and for a random-weight graph with Obico's YOLOv2 architecture at 416x416 (generated here,
+ * never written to disk), at batch 1, 4 and 16:
+ * - pipeline: JPEG decode + crop + resize + normalize (sharp) -> micro-batcher -> one session.run per batch ->
+ *   decode, with 2B frames in flight so the next batch is decoded while the current one runs; frames/s and the
+ *   per-frame latency from submit to result (p50/p95);
+ * - raw: session.run on a ready-made tensor of the same batch size: the limit the pipeline can approach.
+ * - serial (default model, batch 16): the pipeline with one batch at a time, i.e. without that overlap.
+ * The last line is the pipeline/raw throughput ratio at batch 16 for the default model: the median of three
+ * interleaved raw/pipeline rounds, because a shared machine makes one pair of runs noisy.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { MicroBatcher } from '../apps/inference/src/batching';
+import {
+  DetectionModel,
+  parseExecutionProviders,
+  parseModelManifest,
+  type DetectionFrame,
+  type DetectionResult,
+  type ExecutionProvider,
+  type RegionOfInterest,
+} from '../apps/inference/src/model';
+import { renderSyntheticFrame } from '../scripts/model/synthetic-frames';
+import { YOLO_SIZE, buildRandomYoloV2Graph } from '../scripts/model/yolov2-graph';
+
+const BATCH_SIZES = [1, 4, 16] as const;
+/** The bed area of a 1280x720 webcam frame, so the crop is part of what is measured. */
+const REGION: RegionOfInterest = { x: 0.1, y: 0.12, w: 0.8, h: 0.85 };
+
+interface Measurement {
+  model: string;
+  provider: string;
+  mode: 'pipeline' | 'serial' | 'raw';
+  batch: number;
+  frames: number;
+  framesPerSecond: number;
+  /** pipeline: per frame, submit to result; raw: per session.run. */
+  p50: number;
+  p95: number;
+  /** CPU time of this process (all its threads) per frame: steadier than wall time on a shared machine. */
+  cpuPerFrame: number;
+}
+
+function percentile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+async function webcamFrames(count: number): Promise<Buffer[]> {
+  const frames = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      renderSyntheticFrame(9000 + i, i % 2 ? 'failure' : 'clean', { width: 1280, height: 720 }),
+    ),
+  );
+  return frames.map((f) => f.jpeg);
+}
+
+/** Raw throughput: the session alone on a ready-made input tensor. */
+async function measureRaw(model: DetectionModel, label: string, batch: number, runs: number): Promise<Measurement> {
+  const [, channels, height, width] = model.manifest.input.shape;
+  const data = new Float32Array(batch * channels * height * width);
+  for (let i = 0; i < data.length; i++) data[i] = ((i * 2654435761) % 1000) / 1000;
+  const feeds = { [model.manifest.input.name]: new ort.Tensor('float32', data, [batch, channels, height, width]) };
+  await model.session.run(feeds); // warm-up for this shape
+  const durations: number[] = [];
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await model.session.run(feeds);
+    durations.push(performance.now() - t0);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpuUsed = process.cpuUsage(cpu);
+  return {
+    model: label,
+    provider: model.provider,
+    mode: 'raw',
+    batch,
+    frames: batch * runs,
+    framesPerSecond: (batch * runs) / seconds,
+    p50: percentile(durations, 0.5),
+    p95: percentile(durations, 0.95),
+    cpuPerFrame: (cpuUsed.user + cpuUsed.system) / 1000 / (batch * runs),
+  };
+}
+
+/** The whole pipeline under load: 2B frames in flight, each result awaited by the frame that asked. */
+async function measurePipeline(
+  model: DetectionModel,
+  label: string,
+  jpegs: Buffer[],
+  batch: number,
+  frames: number,
+  overlap = true,
+): Promise<Measurement> {
+  // Two batches in flight let sharp decode batch k+1 on its threads while session.run holds the main thread for k.
+  const batcher = new MicroBatcher<DetectionFrame, DetectionResult>((items) => model.runBatch(items), {
+    maxBatchSize: batch,
+    maxWaitMs: 5,
+    maxConcurrentBatches: overlap ? 2 : 1,
+  });
+  const latencies: number[] = [];
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  await new Promise<void>((resolve, reject) => {
+    let submitted = 0;
+    let completed = 0;
+    const launch = () => {
+      while (submitted < frames && submitted - completed < 2 * batch) {
+        const index = submitted++;
+        const t0 = performance.now();
+        batcher
+          .submit({ id: String(index), image: jpegs[index % jpegs.length], regionOfInterest: REGION })
+          .then((result) => {
+            if (!result.ok) return reject(new Error(`frame ${result.id}: ${result.error.message}`));
+            latencies.push(performance.now() - t0);
+            completed += 1;
+            if (completed === frames) resolve();
+            else launch();
+          }, reject);
+      }
+    };
+    launch();
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const cpuUsed = process.cpuUsage(cpu);
+  await batcher.close();
+  return {
+    model: label,
+    provider: model.provider,
+    mode: overlap ? 'pipeline' : 'serial',
+    batch,
+    frames,
+    framesPerSecond: frames / seconds,
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    cpuPerFrame: (cpuUsed.user + cpuUsed.system) / 1000 / frames,
+  };
+}
+
+function row(m: Measurement): string {
+  const cells = [
+    m.model.padEnd(22),
+    m.provider.padEnd(8),
+    m.mode.padEnd(9),
+    String(m.batch).padStart(5),
+    String(m.frames).padStart(7),
+    m.framesPerSecond.toFixed(2).padStart(9),
+    m.p50.toFixed(1).padStart(9),
+    m.p95.toFixed(1).padStart(9),
+    m.cpuPerFrame.toFixed(1).padStart(12),
+  ];
+  return cells.join('  ');
+}
+
+async function benchmarkModel(
+  model: DetectionModel,
+  label: string,
+  jpegs: Buffer[],
+  plan: Record<number, { rawRuns: number; pipelineFrames: number }>,
+): Promise<Measurement[]> {
+  const results: Measurement[] = [];
+  for (const batch of BATCH_SIZES) {
+    const { rawRuns, pipelineFrames } = plan[batch];
+    const raw = await measureRaw(model, label, batch, rawRuns);
+    console.log(row(raw));
+    const pipeline = await measurePipeline(model, label, jpegs, batch, pipelineFrames);
+    console.log(row(pipeline));
+    results.push(raw, pipeline);
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string', default: path.resolve(__dirname, '..', 'models', 'default') },
+      providers: { type: 'string', default: process.env.INFERENCE_PROVIDERS ?? 'cpu' },
+      threads: { type: 'string', default: '0' },
+      scale: { type: 'string', default: '1' },
+      'skip-yolo': { type: 'boolean', default: false },
+    },
+  });
+  const providers: ExecutionProvider[] = parseExecutionProviders(values.providers);
+  const threads = Number(values.threads) || undefined;
+  const scale = Math.max(0.25, Number(values.scale) || 1);
+  const n = (count: number) => Math.max(1, Math.round(count * scale));
+
+  console.log(
+    `# ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}, onnxruntime-node ${ort.env.versions.node ?? '?'}, ` +
+      `sharp ${sharp.versions.sharp} (libvips threads per image ${sharp.concurrency()}, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? 4}), ` +
+      `providers ${providers.join(',')}, intra-op threads ${threads ?? 'default'}`,
+  );
+  const jpegs = await webcamFrames(8);
+  console.log(
+    `# inputs: 8 synthetic 1280x720 JPEG frames (${Math.round(jpegs.reduce((a, b) => a + b.length, 0) / 8 / 1024)} KiB each), region of interest ${JSON.stringify(REGION)}`,
+  );
+  console.log(
+    `# pipeline latency is per frame (submit to result, with 2B frames in flight); raw latency is per session.run`,
+  );
+  console.log(
+    [
+      'model'.padEnd(22),
+      'provider',
+      'mode     ',
+      'batch',
+      ' frames',
+      ' frames/s',
+      '  p50 ms',
+      '  p95 ms',
+      'cpu ms/frame',
+    ].join('  '),
+  );
+
+  const detector = await DetectionModel.load(values.model!, {
+    providers,
+    intraOpNumThreads: threads,
+    maxBatchSize: 16,
+  });
+  let defaultResults: Measurement[];
+  try {
+    defaultResults = await benchmarkModel(detector, 'default (mobilenetv2)', jpegs, {
+      1: { rawRuns: n(100), pipelineFrames: n(100) },
+      4: { rawRuns: n(30), pipelineFrames: n(160) },
+      16: { rawRuns: n(10), pipelineFrames: n(320) },
+    });
+    // The same pipeline without overlap (one batch at a time), to show what the overlap is worth.
+    const serial = await measurePipeline(detector, 'default (mobilenetv2)', jpegs, 16, n(320), false);
+    console.log(row(serial));
+    // On a shared machine one pair of runs is noisy: two more interleaved raw/pipeline rounds at batch 16.
+    for (let round = 2; round <= 3; round++) {
+      const raw = await measureRaw(detector, 'default (mobilenetv2)', 16, n(10));
+      const pipeline = await measurePipeline(detector, 'default (mobilenetv2)', jpegs, 16, n(320));
+      console.log(row(raw));
+      console.log(row(pipeline));
+      defaultResults.push(raw, pipeline);
+    }
+  } finally {
+    await detector.close();
+  }
+
+  if (!values['skip-yolo']) {
+    const yolo = buildRandomYoloV2Graph();
+    console.log(
+      `# yolov2 (Obico's architecture, random weights): ${(yolo.flops / 1e9).toFixed(1)} GFLOPs/frame, ${(yolo.parameters / 1e6).toFixed(1)} M parameters`,
+    );
+    const manifest = parseModelManifest({
+      schemaVersion: 1,
+      name: 'yolov2-obico-random',
+      file: 'model.onnx',
+      input: {
+        name: 'input',
+        shape: ['N', 3, YOLO_SIZE, YOLO_SIZE],
+        resize: 'resize',
+        normalization: { scale: 1 / 255 },
+      },
+      decoder: { type: 'yolo-obico' },
+    });
+    const yoloModel = await DetectionModel.create(manifest, yolo.bytes, {
+      providers,
+      intraOpNumThreads: threads,
+      maxBatchSize: 16,
+    });
+    try {
+      await benchmarkModel(yoloModel, 'yolov2-416 (random)', jpegs, {
+        1: { rawRuns: n(3), pipelineFrames: n(4) },
+        4: { rawRuns: n(1), pipelineFrames: n(8) },
+        16: { rawRuns: n(1), pipelineFrames: n(16) },
+      });
+    } finally {
+      await yoloModel.close();
+    }
+  }
+
+  const raws = defaultResults.filter((m) => m.mode === 'raw' && m.batch === 16);
+  const pipelines = defaultResults.filter((m) => m.mode === 'pipeline' && m.batch === 16);
+  const ratios = raws.map((raw, i) => pipelines[i].framesPerSecond / raw.framesPerSecond).sort((a, b) => a - b);
+  console.log(`# batch-16 ratio per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}; the median follows`);
+  console.log(
+    `inference pipeline/raw throughput ratio: ${ratios[Math.floor(ratios.length / 2)].toFixed(2)} (batch 16, default model)`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

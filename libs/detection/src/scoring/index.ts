@@ -1,0 +1,10 @@
+export { FAILURE_SCORING } from './failure-scoring.constants';
+export {
+  clampSensitivity,
+  createFailureScoreState,
+  failureScoreStateSchema,
+  parseFailureScoreState,
+  scoreFrame,
+  startNewPrint,
+} from './failure-scoring';
+export type { FailureScoreState, FailureVerdict, FrameScoring } from './failure-scoring';
