@@ -1,10 +1,14 @@
 import { ApiKey, Fleet, Invitation, Membership, Organization, Session, User } from '@farmhand/accounts';
 import { AuditEntry } from '@farmhand/audit';
 import { createDataSource, type DataSourceInput } from '@farmhand/core';
-import { PrinterCredential } from '@farmhand/enrollment';
+import { EnrollmentPairing, EnrollmentToken, PrinterCredential } from '@farmhand/enrollment';
+import { GcodeFile } from '@farmhand/files';
+import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
 import { Printer } from '@farmhand/printers';
 import { Initial1795715017710 } from './1795715017710-initial';
 import { PrinterCredentials1795716481027 } from './1795716481027-printer-credentials';
+import { Enrollment1795717030089 } from './1795717030089-enrollment';
+import { PrintQueue1795717163688 } from './1795717163688-print-queue';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -18,8 +22,20 @@ export const ENTITIES = [
   AuditEntry,
   Printer,
   PrinterCredential,
+  EnrollmentPairing,
+  EnrollmentToken,
+  GcodeFile,
+  PrintJob,
+  PrintCopy,
+  PrintAttempt,
+  PrinterBed,
 ];
-export const MIGRATIONS = [Initial1795715017710, PrinterCredentials1795716481027];
+export const MIGRATIONS = [
+  Initial1795715017710,
+  PrinterCredentials1795716481027,
+  Enrollment1795717030089,
+  PrintQueue1795717163688,
+];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {
   return createDataSource({ url, entities: ENTITIES, migrations: MIGRATIONS, ...options });

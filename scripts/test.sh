@@ -5,13 +5,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ]; then ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund; fi
 mkdir -p test/artifacts
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing Debian's chromium (browser tests)"
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+fi
 echo "== type check"
 npx tsc -p tsconfig.json --noEmit
 echo "== lint"
 npx eslint . --max-warnings=0
 npx prettier --check . > /dev/null || { npx prettier --check . ; exit 1; }
-echo "== agent bundle"
+echo "== agent bundle and web build"
 node apps/agent/build.mjs
+npx tsc -p apps/web/tsconfig.json
+npx vite build --config apps/web/vite.config.mts --logLevel warn
 echo "== jest (unit, medium, e2e)"
 set +e
 npx jest --ci --maxWorkers=2 --json --outputFile=test/artifacts/jest-results.json "$@"

@@ -1,4 +1,4 @@
-import { startApi, type ApiHarness } from '@farmhand/testing';
+import { startApi, TcpProxy, type ApiHarness } from '@farmhand/testing';
 
 describe('health and OpenAPI', () => {
   let api: ApiHarness;
@@ -29,16 +29,27 @@ describe('health and OpenAPI', () => {
   });
 });
 
-describe('health when a backing service is down', () => {
-  it('reports degraded with 503 when Redis cannot be reached, and stays up', async () => {
-    // Port 1 on loopback: nothing listens there.
-    const api = await startApi({ REDIS_URL: 'redis://127.0.0.1:1' });
+describe('health when a backing service goes away', () => {
+  it('reports degraded with 503 while Redis is unreachable, stays up, and recovers by itself', async () => {
+    const proxy = new TcpProxy('127.0.0.1', 6379);
+    const port = await proxy.start();
+    const api = await startApi({ REDIS_URL: `redis://127.0.0.1:${port}` });
     try {
-      const response = await api.client().get('/api/health');
-      expect(response.status).toBe(503);
-      expect(response.body).toEqual({ status: 'degraded', checks: { database: 'up', redis: 'down' } });
+      expect((await api.client().get('/api/health')).status).toBe(200);
+      await proxy.cut();
+      const down = await api.client().get('/api/health');
+      expect(down.status).toBe(503);
+      expect(down.body).toEqual({ status: 'degraded', checks: { database: 'up', redis: 'down' } });
+      await proxy.start();
+      let recovered = 0;
+      for (let attempt = 0; attempt < 40 && recovered !== 200; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        recovered = (await api.client().get('/api/health')).status;
+      }
+      expect(recovered).toBe(200);
     } finally {
       await api.close();
+      await proxy.cut();
     }
   });
 });

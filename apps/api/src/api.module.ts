@@ -1,9 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AccountsModule } from '@farmhand/accounts';
+import { AgentsModule } from '@farmhand/agents';
 import { AuditModule } from '@farmhand/audit';
 import { AuthzModule } from '@farmhand/authz';
 import { CoreModule, type AppConfig } from '@farmhand/core';
+import { DashboardModule } from '@farmhand/dashboard';
 import { EnrollmentModule } from '@farmhand/enrollment';
+import { FilesModule } from '@farmhand/files';
+import { JobsModule } from '@farmhand/jobs';
 import { PrintersModule } from '@farmhand/printers';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -23,6 +27,10 @@ export class ApiModule {
         AccountsModule,
         PrintersModule,
         EnrollmentModule,
+        AgentsModule,
+        DashboardModule,
+        FilesModule,
+        JobsModule,
       ],
       controllers: [HealthController, MetricsController],
     };

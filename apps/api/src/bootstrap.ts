@@ -17,6 +17,7 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { ApiModule } from './api.module';
+import { CONTENT_SECURITY_POLICY, serveWebApp } from './web-app';
 
 /** Served outside `/api`: Prometheus scrapes `/metrics` by convention. */
 export const UNPREFIXED_ROUTES = ['metrics'] as const;
@@ -43,7 +44,7 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   // Client addresses come only from our own TRUST_PROXY resolution, never from Express's.
   app.set('trust proxy', false);
   app.disable('x-powered-by');
-  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
   app.use(requestContextMiddleware(proxies, logger));
   // JSON bodies only, with an explicit size limit; parse errors answer 400/413 in the API's error shape.
   app.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
@@ -67,5 +68,6 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   app.getHttpAdapter().get('/api/openapi.json', (_request, response) => {
     (response as { json: (body: unknown) => void }).json(document);
   });
+  serveWebApp(app, config.WEB_DIST_DIR, logger, UNPREFIXED_ROUTES);
   return app;
 }

@@ -4,6 +4,8 @@ import { createApiApp } from './bootstrap';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('api', config.LOG_LEVEL);
+  // A rejected promise nobody awaited is a bug to fix, but not a reason to drop every connected agent and browser.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   const app = await createApiApp(config, logger);
   await app.listen(config.PORT, config.HOST);
   logger.info({ url: `http://localhost:${config.PORT}`, publicUrl: config.PUBLIC_URL }, 'api listening');

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { WorkerModule } from './worker.module';
 
 /** The queues this role consumes. Each must have a handler for every job it carries, or boot fails. */
-export const WORKER_QUEUES = [QueueName.Maintenance] as const;
+export const WORKER_QUEUES = [QueueName.Maintenance, QueueName.Scheduling, QueueName.Dispatch] as const;
 
 export async function createWorker(config: AppConfig, logger: Logger): Promise<INestApplicationContext> {
   const dataSource = createFarmhandDataSource(config.DATABASE_URL, {

@@ -3,9 +3,11 @@ import { AccountsModule } from '@farmhand/accounts';
 import { AuditModule } from '@farmhand/audit';
 import { AuthzModule } from '@farmhand/authz';
 import { CoreModule, type AppConfig } from '@farmhand/core';
+import { JobsModule } from '@farmhand/jobs';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { MaintenanceScheduler } from './maintenance.scheduler';
+import { SchedulingTick } from './scheduling.scheduler';
 
 /** The worker role: BullMQ consumers. It serves no HTTP; it imports the domains whose jobs it runs. */
 @Module({})
@@ -13,8 +15,8 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger, dataSource: DataSource): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, logger, dataSource), AuthzModule, AuditModule, AccountsModule],
-      providers: [MaintenanceScheduler],
+      imports: [CoreModule.forRoot(config, logger, dataSource), AuthzModule, AuditModule, AccountsModule, JobsModule],
+      providers: [MaintenanceScheduler, SchedulingTick],
     };
   }
 }

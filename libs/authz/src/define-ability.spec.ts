@@ -89,9 +89,11 @@ describe('roles as CASL rules', () => {
     expect(ability.can('read', 'Member')).toBe(false);
   });
 
-  it('the system principal may pause and cancel, nothing more', () => {
+  it('the system principal may start (scheduler), pause and cancel, nothing more', () => {
     const ability = defineAbilityFor({ kind: 'system', orgId: ORG, reason: 'failure detector' });
     expect(ability.can('pause', printer())).toBe(true);
+    expect(ability.can('start', printer())).toBe(true);
+    expect(ability.can('start', printer(OTHER_ORG))).toBe(false);
     expect(ability.can('gcode', printer())).toBe(false);
     expect(ability.can('delete', printer())).toBe(false);
   });

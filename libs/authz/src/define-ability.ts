@@ -77,7 +77,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
       can(['read', 'report'], 'Printer', { id: principal.printerId, orgId: principal.orgId });
       break;
     case 'system':
-      can(['read', 'pause', 'cancel'], 'Printer', { orgId: principal.orgId });
+      // `start`: the print scheduler dispatching a queued copy to a ready printer.
+      can(['read', 'start', 'pause', 'cancel'], 'Printer', { orgId: principal.orgId });
       can(['read', 'create', 'update'], 'Alert', { orgId: principal.orgId });
       break;
   }

@@ -70,11 +70,26 @@ export { agentEnrollCommand, normalizeServerUrl } from './export/agent-command';
 export type { AgentCommandOptions } from './export/agent-command';
 export { csvRecord, escapeCsvCell } from './export/csv-cell';
 
-// Nest module: agent credentials (and, with issue 3, pairing, tokens and CSV import)
+// Nest module: pairing, enrollment tokens, bulk CSV import and agent credentials
 export { EnrollmentModule } from './enrollment.module';
+export {
+  ENROLLMENT_TOKEN_LIMITS,
+  IMPORT_LIMITS,
+  PAIRING_LIMITS,
+  REDEEM_FAILURES_PER_ADDRESS,
+} from './enrollment.constants';
+export { planImport } from './imports/import-plan';
+export type { ImportPlan, PlannedRow } from './imports/import-plan';
+export type { ImportPhase, ImportProgress } from './imports/import-progress.store';
+export type { CommitResult, CommittedPrinter, DryRunReport } from './imports/enrollment-imports.service';
+export type { EnrollmentTokenView } from './tokens/enrollment-tokens.service';
 export {
   PrinterCredentialsService,
   CREDENTIAL_ROTATION_GRACE_SECONDS,
 } from './credentials/printer-credentials.service';
 export { PrinterCredential } from './entities/printer-credential.entity';
+export { EnrollmentPairing } from './entities/enrollment-pairing.entity';
+export type { PairingStatus } from './entities/enrollment-pairing.entity';
+export { EnrollmentToken } from './entities/enrollment-token.entity';
+export type { EnrollmentTokenSource, PrinterTemplate } from './entities/enrollment-token.entity';
 export type { EnrollmentEventMap } from './enrollment.events';

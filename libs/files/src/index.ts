@@ -28,3 +28,15 @@ export { LocalDiskFileStorage } from './storage/local-disk-file-storage';
 export type { LocalDiskFileStorageOptions } from './storage/local-disk-file-storage';
 export { StorageError } from './storage/storage.exception';
 export type { StorageErrorCode } from './storage/storage.exception';
+
+// Nest module: the organization's G-code library and the agents' signed downloads.
+export { FilesModule } from './files.module';
+export { FilesService, toFileView } from './files.service';
+export type { DownloadStream, FileView, UploadResult } from './files.service';
+export { FileUsageRegistry } from './file-usage.registry';
+export type { FileUsageCheck } from './file-usage.registry';
+export { GcodeFile } from './entities/gcode-file.entity';
+export type { StoredThumbnail } from './entities/gcode-file.entity';
+export { GCODE_DOWNLOAD_PATH, signDownloadUrl, verifyDownloadSignature } from './downloads/download-signature';
+export type { DownloadGrant, DownloadVerdict } from './downloads/download-signature';
+export type { FilesEventMap } from './files.events';

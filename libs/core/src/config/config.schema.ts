@@ -43,6 +43,11 @@ export const configSchema = z.object({
   LOGIN_WINDOW_SECONDS: positiveInt.default(15 * 60),
   DATA_DIR: z.string().min(1).default('.data'),
   AUDIT_RETENTION_DAYS: positiveInt.default(365),
+  GCODE_MAX_UPLOAD_BYTES: positiveInt.max(4 * 1024 * 1024 * 1024).default(500 * 1024 * 1024),
+  GCODE_DOWNLOAD_URL_TTL_SECONDS: positiveInt.max(24 * 3600).default(15 * 60),
+  SCHEDULER_MAX_STARTS_PER_FLEET_PER_MINUTE: positiveInt.max(10_000).default(4),
+  SCHEDULER_TICK_SECONDS: positiveInt.max(3600).default(30),
+  WEB_DIST_DIR: z.string().min(1).default('apps/web/dist'),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -15,6 +15,7 @@ export const SOCKET_MAX_PAYLOAD_BYTES = 256 * 1024;
 export class RedisIoAdapter extends IoAdapter {
   private pub?: Redis;
   private sub?: Redis;
+  private closing?: Promise<void>;
 
   constructor(
     app: INestApplicationContext,
@@ -25,7 +26,7 @@ export class RedisIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    this.pub ??= createRedis(this.redisUrl, 'farmhand-io-pub');
+    this.pub ??= createRedis(this.redisUrl, 'farmhand-io-pub', { messaging: true });
     this.sub ??= this.pub.duplicate({ connectionName: 'farmhand-io-sub' });
     const server = super.createIOServer(port, {
       ...options,
@@ -38,8 +39,15 @@ export class RedisIoAdapter extends IoAdapter {
     return server;
   }
 
-  override async close(server: Server): Promise<void> {
-    await super.close(server);
-    await Promise.all([this.pub?.quit().catch(() => undefined), this.sub?.quit().catch(() => undefined)]);
+  /**
+   * Nest closes the shared server once per gateway; closing it again after Redis quit would make the namespace
+   * adapters' unsubscribe calls reject unhandled, so the first close does it all and the others wait for it.
+   */
+  override close(server: Server): Promise<void> {
+    this.closing ??= (async () => {
+      await super.close(server);
+      await Promise.all([this.pub?.quit().catch(() => undefined), this.sub?.quit().catch(() => undefined)]);
+    })();
+    return this.closing;
   }
 }

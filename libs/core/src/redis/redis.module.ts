@@ -14,13 +14,21 @@ export class RedisKeys {
   }
 }
 
-export function createRedis(url: string, name: string): Redis {
-  return new Redis(url, {
+/**
+ * A Redis client that reconnects forever. `messaging` clients (pub/sub for socket.io and the command bus) keep their
+ * commands queued through an outage instead of failing them: libraries issue those commands without handling a
+ * rejection, and a failed one would surface as an unhandled rejection. Request-path clients fail fast instead.
+ */
+export function createRedis(url: string, name: string, options: { messaging?: boolean } = {}): Redis {
+  const redis = new Redis(url, {
     connectionName: name,
-    maxRetriesPerRequest: 2,
+    maxRetriesPerRequest: options.messaging ? null : 2,
     enableOfflineQueue: true,
     retryStrategy: (attempt) => Math.min(200 * attempt, 5_000),
   });
+  // Connection errors are reported by health checks and retried; without a listener ioredis logs each one.
+  redis.on('error', () => undefined);
+  return redis;
 }
 
 @Global()

@@ -43,7 +43,12 @@ export type RowErrorCode =
   | 'extra_cells'
   | 'duplicate_serial'
   | 'duplicate_name'
-  | 'unknown_fleet';
+  | 'unknown_fleet'
+  // Found by the import against the organization's printers (imports/import-plan.ts), not by the parser.
+  | 'name_taken'
+  | 'serial_conflict'
+  | 'outside_fleet_scope'
+  | 'duplicate_printer';
 
 /** A problem with one cell (or, with `column: null`, with the row as a whole). */
 export interface RowError {

@@ -1,0 +1,471 @@
+/**
+ * Fleet benchmark: ONE api process (the built api, `node dist/apps/api/src/main.js`, as production runs it) and n
+ * lightweight simulated agents (socket.io clients with real credentials, issued in bulk straight into a scratch
+ * database), each sending a status every 5 s and acknowledging commands at once. Measures, in one run:
+ *   - status messages/s the api handled (its own `farmhand_agent_messages_total` counter, over the window),
+ *   - command round trip p50/p99 through the command bus (`AgentCommandBus`, from this process as the worker uses
+ *     it: Redis adapter -> api instance -> agent socket -> acknowledgement back), commands to random agents,
+ *   - the same through the HTTP control path (session, CASL, printer lookup, audit entry),
+ *   - the api's peak RSS (VmHWM of /proc/<pid>/status),
+ *   - a baseline: a raw socket.io echo round trip (no auth, no validation, no Redis) in this process.
+ * Last line: `fleet <n> agents: <msgs>/s, rtt p50 <ms> ms p99 <ms> ms, rss <MB> MB`.
+ *
+ * Needs a built api (`npx nest build api`, which rewrites the path aliases; or pass --build) and PostgreSQL + Redis (TEST_POSTGRES_URL,
+ * TEST_REDIS_URL, else the local defaults). Run: npm run bench:fleet -- --agents 1000 [--seconds 20] [--commands 200]
+ */
+import 'reflect-metadata';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AgentCommandBus } from '@farmhand/agents';
+import { runMigrationsWithLock } from '@farmhand/core';
+import { issueAgentCredential } from '@farmhand/enrollment';
+import { PROTOCOL_VERSION, type Command, type Status } from '@farmhand/protocol';
+import { createFarmhandDataSource } from '@farmhand/schema';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
+import pino from 'pino';
+import { Server } from 'socket.io';
+import { io, type Socket } from 'socket.io-client';
+
+const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const API_ENTRY = 'dist/apps/api/src/main.js';
+const STATUS_PERIOD_MS = 5_000;
+const CONNECT_CONCURRENCY = Number(process.env.FLEET_CONNECT_CONCURRENCY ?? 200);
+const COMMAND_CONCURRENCY = 4;
+
+interface Options {
+  agents: number;
+  seconds: number;
+  commands: number;
+  build: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { agents: 1_000, seconds: 20, commands: 200, build: false };
+  for (let index = 0; index < argv.length; index++) {
+    const flag = argv[index];
+    const value = Number(argv[index + 1]);
+    if (flag === '--build') options.build = true;
+    else if (flag === '--agents' || flag === '--seconds' || flag === '--commands') {
+      if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive integer`);
+      options[flag.slice(2) as 'agents' | 'seconds' | 'commands'] = value;
+      index++;
+    } else throw new Error(`unknown option ${flag}`);
+  }
+  if (options.agents > 20_000) throw new Error('--agents is capped at 20000');
+  return options;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+  return { rss: kib('VmRSS') * 1024, peak: kib('VmHWM') * 1024 };
+}
+
+/** CPU seconds (user + system) the process has used, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function status(sentAt: number): Status {
+  return {
+    state: 'printing',
+    stateText: 'Printing',
+    backend: 'ok',
+    temperatures: { tool0: { actual: 209.6, target: 210 }, bed: { actual: 60.1, target: 60 } },
+    job: { fileName: 'benchy.gcode' },
+    progress: Math.round(Math.random() * 1000) / 10,
+    printTime: 600,
+    printTimeLeft: 1_200,
+    z: 4.2,
+    error: null,
+    sentAt,
+  };
+}
+
+async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
+  // FLEET_API_NODE_ARGS: extra node flags for the api (e.g. --cpu-prof to profile it).
+  const nodeArgs = (process.env.FLEET_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, API_ENTRY], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`api exited (${child.exitCode}): ${stderr}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`api did not become healthy: ${stderr}`);
+}
+
+async function seed(url: string, orgId: string, fleetId: string, count: number) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const agents: Array<{ printerId: string; credential: string }> = [];
+  try {
+    for (let start = 0; start < count; start += 1_000) {
+      const size = Math.min(1_000, count - start);
+      const printerIds = Array.from({ length: size }, () => randomUUID());
+      const names = printerIds.map((_, index) => `bench-${start + index}`);
+      const issued = printerIds.map(() => issueAgentCredential());
+      await client.query(
+        `INSERT INTO printers (id, org_id, fleet_id, name) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[])`,
+        [printerIds, printerIds.map(() => orgId), printerIds.map(() => fleetId), names],
+      );
+      await client.query(
+        `INSERT INTO printer_credentials (id, org_id, printer_id, secret_hash)
+         SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::uuid[], $4::char(64)[])`,
+        [issued.map((token) => token.id), printerIds.map(() => orgId), printerIds, issued.map((token) => token.hash)],
+      );
+      printerIds.forEach((printerId, index) => agents.push({ printerId, credential: issued[index]!.token }));
+    }
+  } finally {
+    await client.end();
+  }
+  return agents;
+}
+
+/** A lightweight agent: hello, a status every 5 s, commands acknowledged at once. */
+class FakeAgent {
+  readonly socket: Socket;
+  sent = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(url: string, credential: string) {
+    this.socket = io(`${url}/agent`, {
+      auth: { credential },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      autoConnect: false,
+      timeout: 60_000,
+    });
+    this.socket.on('command', (command: Command, ack?: (result: unknown) => void) => {
+      ack?.({ id: command.id, ok: true, data: { accepted: true }, finishedAt: Date.now() });
+    });
+  }
+
+  connect(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.socket.once('connect', () => {
+        this.socket.emit('hello', {
+          protocolVersion: PROTOCOL_VERSION,
+          agentVersion: 'bench',
+          backend: 'octoprint',
+          backendVersion: '1.10.2',
+          capabilities: ['pause', 'resume', 'cancel'],
+          startedAt: Date.now(),
+        });
+        this.send();
+        resolve();
+      });
+      this.socket.once('connect_error', reject);
+      this.socket.connect();
+    });
+  }
+
+  startReporting(): void {
+    // Spread over the period, like agents that came online at different times.
+    this.timer = setTimeout(() => {
+      this.send();
+      this.timer = setInterval(() => this.send(), STATUS_PERIOD_MS);
+    }, Math.random() * STATUS_PERIOD_MS);
+  }
+
+  stopReporting(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  stop(): void {
+    this.stopReporting();
+    this.socket.disconnect();
+  }
+
+  private send(): void {
+    if (!this.socket.connected) return;
+    this.socket.emit('status', status(Date.now()));
+    this.sent += 1;
+  }
+}
+
+async function acceptedStatuses(apiUrl: string): Promise<number> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const match = /^farmhand_agent_messages_total\{event="status",outcome="accepted"\} (\d+)/m.exec(text);
+  return Number(match?.[1] ?? 0);
+}
+
+async function timedRuns(count: number, concurrency: number, run: (index: number) => Promise<void>) {
+  const times: number[] = [];
+  let next = 0;
+  const failures: string[] = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const index = next++;
+        const started = process.hrtime.bigint();
+        try {
+          await run(index);
+          times.push(Number(process.hrtime.bigint() - started) / 1e6);
+        } catch (error) {
+          failures.push(String(error));
+        }
+      }
+    }),
+  );
+  return { times, failures };
+}
+
+/** Raw socket.io round trip: one server, one client, ack at once; no auth, validation, Redis or second process. */
+async function echoBaseline(count: number): Promise<number[]> {
+  const http = createServer();
+  const server = new Server(http);
+  server.on('connection', (socket) => socket.on('echo', (payload: unknown, ack: (x: unknown) => void) => ack(payload)));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const client = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'] });
+  await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+  const command = { id: randomUUID(), type: 'pause', args: {} };
+  const { times } = await timedRuns(count, 1, async () => {
+    await client.timeout(5_000).emitWithAck('echo', command);
+  });
+  client.disconnect();
+  await new Promise<void>((resolve) => void server.close(() => resolve()));
+  return times;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.build) execFileSync('npx', ['nest', 'build', 'api'], { stdio: 'inherit' });
+  if (!existsSync(API_ENTRY))
+    throw new Error(`${API_ENTRY} is missing: build first (npx nest build api, or pass --build)`);
+
+  const id = `fh_bench_${randomBytes(4).toString('hex')}`;
+  const url = databaseUrl(id);
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: url,
+    REDIS_URL,
+    REDIS_PREFIX: id,
+    LOG_LEVEL: 'warn',
+    SECRET_KEY: randomBytes(32).toString('hex'),
+  };
+
+  let api: ChildProcess | null = null;
+  let bus: AgentCommandBus | null = null;
+  const agents: FakeAgent[] = [];
+  const started = Date.now();
+  await admin((client) => client.query(`CREATE DATABASE "${id}"`));
+  try {
+    const dataSource = createFarmhandDataSource(url, { applicationName: 'farmhand-bench' });
+    await dataSource.initialize();
+    await runMigrationsWithLock(dataSource);
+    await dataSource.destroy();
+
+    api = await startApi(env, port);
+    const child = api;
+    // Ctrl-C must not leave the api running: the finally block below does not run on a signal.
+    process.once('SIGINT', () => {
+      child.kill('SIGKILL');
+      process.exit(130);
+    });
+    const pid = api.pid!;
+    const signUp = await fetch(`${apiUrl}/api/auth/sign-up`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: `bench-${id}@example.test`,
+        password: 'correct horse battery staple',
+        displayName: 'Bench',
+        organizationName: 'Bench farm',
+      }),
+    });
+    const orgId = ((await signUp.json()) as { orgId: string }).orgId;
+    const cookie = signUp.headers
+      .getSetCookie()
+      .map((value) => value.split(';')[0])
+      .join('; ');
+    const headers = { cookie, 'content-type': 'application/json' };
+    const fleet = await fetch(`${apiUrl}/api/orgs/${orgId}/fleets`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'Bench fleet' }),
+    });
+    const fleetId = ((await fleet.json()) as { id: string }).id;
+    const issued = await seed(url, orgId, fleetId, options.agents);
+    console.log(`seeded ${issued.length} printers and credentials in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    let peakRss = memoryOf(pid).rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, memoryOf(pid).rss)), 500);
+
+    const connectStarted = Date.now();
+    for (const agent of issued) agents.push(new FakeAgent(apiUrl, agent.credential));
+    const connects = await timedRuns(agents.length, CONNECT_CONCURRENCY, (index) => agents[index]!.connect());
+    if (connects.failures.length) {
+      throw new Error(`${connects.failures.length} agents failed to connect: ${connects.failures[0]}`);
+    }
+    const connectSeconds = (Date.now() - connectStarted) / 1000;
+    console.log(
+      `connected ${agents.length} agents in ${connectSeconds.toFixed(1)} s ` +
+        `(${(agents.length / connectSeconds).toFixed(0)} handshakes/s, ${CONNECT_CONCURRENCY} at a time, ` +
+        `p50 ${percentile(connects.times, 50).toFixed(0)} ms)`,
+    );
+    for (const agent of agents) agent.startReporting();
+    await sleep(STATUS_PERIOD_MS);
+
+    bus = new AgentCommandBus({ REDIS_URL, REDIS_PREFIX: id }, pino({ level: 'warn' }));
+    const windowStart = Date.now();
+    const acceptedBefore = await acceptedStatuses(apiUrl);
+    const sentBefore = agents.reduce((sum, agent) => sum + agent.sent, 0);
+    const cpuBefore = cpuSecondsOf(pid);
+
+    const viaBus = await timedRuns(options.commands, COMMAND_CONCURRENCY, async () => {
+      const printerId = issued[Math.floor(Math.random() * issued.length)]!.printerId;
+      const command: Command = { id: randomUUID(), type: 'pause', args: {}, expiresAt: Date.now() + 15_000 };
+      const delivery = await bus!.deliver(printerId, command, command.expiresAt!);
+      if (delivery.status !== 'answered') throw new Error(`command ${delivery.status}`);
+    });
+    const viaHttp = await timedRuns(Math.min(options.commands, 200), COMMAND_CONCURRENCY, async () => {
+      const printerId = issued[Math.floor(Math.random() * issued.length)]!.printerId;
+      const response = await fetch(`${apiUrl}/api/orgs/${orgId}/printers/${printerId}/actions/pause`, {
+        method: 'POST',
+        headers,
+        body: '{}',
+      });
+      if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+    });
+
+    const remaining = windowStart + options.seconds * 1000 - Date.now();
+    if (remaining > 0) await sleep(remaining);
+    // Close the window: no more statuses, then wait until the api has handled the ones in flight.
+    for (const agent of agents) agent.stopReporting();
+    const sentAfter = agents.reduce((sum, agent) => sum + agent.sent, 0);
+    const windowSeconds = (Date.now() - windowStart) / 1000;
+    const cpuSeconds = cpuSecondsOf(pid) - cpuBefore;
+    let acceptedAfter = await acceptedStatuses(apiUrl);
+    const drainStarted = Date.now();
+    while (acceptedAfter - acceptedBefore < sentAfter - sentBefore && Date.now() - drainStarted < 10_000) {
+      await sleep(100);
+      acceptedAfter = await acceptedStatuses(apiUrl);
+    }
+    const drainSeconds = (Date.now() - drainStarted) / 1000;
+    clearInterval(sampler);
+    const memory = memoryOf(pid);
+    peakRss = Math.max(peakRss, memory.peak);
+
+    const echo = await echoBaseline(options.commands);
+    // Handled over the window plus whatever it took to catch up afterwards (near zero when the api keeps up).
+    const handled = (acceptedAfter - acceptedBefore) / (windowSeconds + (drainSeconds > 0.2 ? drainSeconds : 0));
+    const offered = (sentAfter - sentBefore) / windowSeconds;
+    const p50 = percentile(viaBus.times, 50);
+    const p99 = percentile(viaBus.times, 99);
+    const echoP50 = percentile(echo, 50);
+    const fixed = (value: number) => value.toFixed(value < 10 ? 2 : 1);
+    console.log(
+      `window ${windowSeconds.toFixed(1)} s: statuses offered ${offered.toFixed(0)}/s, handled ${handled.toFixed(0)}/s ` +
+        `(${acceptedAfter - acceptedBefore} of ${sentAfter - sentBefore}, caught up ${drainSeconds.toFixed(1)} s after); ` +
+        `api cpu ${((100 * cpuSeconds) / windowSeconds).toFixed(0)}% of one core`,
+    );
+    console.log(
+      `command bus: ${viaBus.times.length} ok, ${viaBus.failures.length} failed${viaBus.failures[0] ? ` (${viaBus.failures[0]})` : ''}; ` +
+        `rtt p50 ${fixed(p50)} ms p99 ${fixed(p99)} ms`,
+    );
+    console.log(
+      `HTTP control path (session, CASL, printer lookup, audit): ${viaHttp.times.length} ok, ${viaHttp.failures.length} failed; ` +
+        `rtt p50 ${fixed(percentile(viaHttp.times, 50))} ms p99 ${fixed(percentile(viaHttp.times, 99))} ms`,
+    );
+    console.log(
+      `baseline raw socket.io echo (same process, no auth/validation/Redis): p50 ${fixed(echoP50)} ms ` +
+        `p99 ${fixed(percentile(echo, 99))} ms; command bus p50 = ${(p50 / echoP50).toFixed(1)}x baseline`,
+    );
+    console.log(`api rss now ${(memory.rss / 2 ** 20).toFixed(0)} MB, peak ${(peakRss / 2 ** 20).toFixed(0)} MB`);
+    console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `fleet ${options.agents} agents: ${handled.toFixed(0)}/s, rtt p50 ${fixed(p50)} ms p99 ${fixed(p99)} ms, ` +
+        `rss ${(peakRss / 2 ** 20).toFixed(0)} MB`,
+    );
+  } finally {
+    // Every step runs whatever failed before it: no api process, database or Redis key is left behind.
+    const steps: Array<[string, () => Promise<unknown> | unknown]> = [
+      ['agents', () => agents.forEach((agent) => agent.stop())],
+      ['command bus', () => bus?.onApplicationShutdown()],
+      ['api', () => stopApi(api)],
+      ['database', () => admin((client) => client.query(`DROP DATABASE IF EXISTS "${id}" WITH (FORCE)`))],
+      ['redis keys', () => deleteKeys(id)],
+    ];
+    for (const [what, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        console.error(`cleanup of ${what} failed: ${String(error)}`);
+      }
+    }
+  }
+}
+
+async function stopApi(api: ChildProcess | null): Promise<void> {
+  if (!api || api.exitCode !== null) return;
+  const exited = new Promise((resolve) => api.once('exit', resolve));
+  api.kill('SIGTERM');
+  await Promise.race([exited, sleep(10_000)]);
+  if (api.exitCode === null) api.kill('SIGKILL');
+}
+
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { PrintersModule } from '@farmhand/printers';
+import { AgentCommandBus } from './control/agent-command.bus';
+import { PrinterActionsController } from './control/printer-actions.controller';
+import { PrinterControlService } from './control/printer-control.service';
+import { AgentConnectionsService } from './gateway/agent-connections.service';
+import { AgentExceptionsFilter } from './gateway/agent-exceptions.filter';
+import { AgentRevocationListener } from './gateway/agent-revocation.listener';
+import { AgentStats } from './gateway/agent-stats.service';
+import { AgentGateway } from './gateway/agent.gateway';
+import { PresenceRepository } from './presence/presence.repository';
+import { PrinterPresenceService } from './presence/printer-presence.service';
+import { PrinterStateRepository } from './presence/printer-state.repository';
+
+/**
+ * Printer agents: the `/agent` gateway (api only: an application context without HTTP connects no gateway), the
+ * command bus and control path, presence. The worker imports it for PrinterControlService and
+ * PrinterPresenceService; its commands reach the api's sockets through the Redis adapter.
+ */
+@Module({
+  imports: [PrintersModule],
+  controllers: [PrinterActionsController],
+  providers: [
+    AgentGateway,
+    AgentExceptionsFilter,
+    AgentConnectionsService,
+    AgentCommandBus,
+    AgentRevocationListener,
+    AgentStats,
+    PrinterControlService,
+    PrinterPresenceService,
+    PresenceRepository,
+    PrinterStateRepository,
+  ],
+  exports: [PrinterControlService, PrinterPresenceService],
+})
+export class AgentsModule {}

@@ -1,0 +1,134 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, LOGGER, createRedis, type AppConfig } from '@farmhand/core';
+import { AGENT_EVENTS, AGENT_NAMESPACE, SERVER_EVENTS, parseAgentMessage } from '@farmhand/protocol';
+import type { Command, CommandResult, ProtocolError } from '@farmhand/protocol';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Server, type Namespace } from 'socket.io';
+import { COMMAND_TIMEOUTS, agentRoom } from '../agents.limits';
+
+export type Delivery =
+  | { status: 'answered'; result: CommandResult; attempts: number }
+  /** No socket of the printer on any instance when the command was first sent. */
+  | { status: 'offline' }
+  /** No valid answer before the deadline; `delivered`: at least one socket received it. */
+  | { status: 'timeout'; delivered: boolean; attempts: number }
+  /** The agent answered with something that is not a result for this command. */
+  | { status: 'rejected'; error: ProtocolError | null };
+
+/**
+ * Delivers commands to printer agents wherever they are connected: socket.io's Redis adapter carries an emit to a
+ * printer's room to the instance holding the socket and its acknowledgement back. The api attaches its `/agent`
+ * namespace; other roles (the worker, the fleet benchmark) get a socket-less socket.io server on the same adapter.
+ *
+ * A command keeps its id across redeliveries and carries `expiresAt`, so an agent runs it at most once and never
+ * after the caller stopped waiting.
+ */
+@Injectable()
+export class AgentCommandBus implements OnApplicationShutdown {
+  private namespace: Namespace | null = null;
+  private standalone: { server: Server; pub: Redis; sub: Redis; ready: Promise<unknown> } | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'REDIS_URL' | 'REDIS_PREFIX'>,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  attach(namespace: Namespace): void {
+    this.namespace = namespace;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const standalone = this.standalone;
+    this.standalone = null;
+    if (!standalone) return;
+    // A socket-less server has no engine to close (socket.io's close() would throw): close the adapter alone, then
+    // quit Redis after its unsubscribe calls, which the same connection answers first.
+    await Promise.resolve(standalone.server.of(AGENT_NAMESPACE).adapter.close()).catch(() => undefined);
+    await Promise.all([standalone.pub.quit().catch(() => undefined), standalone.sub.quit().catch(() => undefined)]);
+  }
+
+  /** Closes every socket of the printer, on every instance. */
+  disconnectPrinter(printerId: string): void {
+    this.target().in(agentRoom(printerId)).disconnectSockets(true);
+  }
+
+  /** Sends until a valid result arrives or `deadline` (epoch ms, also the command's `expiresAt`) passes. */
+  async deliver(printerId: string, command: Command, deadline: number): Promise<Delivery> {
+    const namespace = this.target();
+    if (this.standalone) await this.standalone.ready;
+    const room = agentRoom(printerId);
+    const total = Math.max(deadline - Date.now(), 0);
+    const attemptMs = Math.max(COMMAND_TIMEOUTS.minAttemptMs, Math.round(total * COMMAND_TIMEOUTS.attemptShare));
+    let attempts = 0;
+    let delivered = false;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return { status: 'timeout', delivered, attempts };
+      attempts += 1;
+      const { responses, complete } = await this.emit(namespace, room, command, Math.min(remaining, attemptMs));
+      if (responses.length > 0) return this.interpret(printerId, command, responses, attempts);
+      if (complete) {
+        // Nobody in the room. At first: offline. After a delivery: the agent dropped; wait for it to come back.
+        if (!delivered) return { status: 'offline' };
+        await sleep(Math.min(COMMAND_TIMEOUTS.redeliveryPauseMs, Math.max(deadline - Date.now(), 0)));
+        continue;
+      }
+      delivered = true;
+      this.logger.info({ printerId, commandId: command.id, attempts }, 'command not answered yet; sending it again');
+    }
+  }
+
+  private emit(
+    namespace: Namespace,
+    room: string,
+    command: Command,
+    timeoutMs: number,
+  ): Promise<{ responses: unknown[]; complete: boolean }> {
+    return new Promise((resolve) => {
+      namespace
+        .to(room)
+        .timeout(timeoutMs)
+        .emit(SERVER_EVENTS.command, command, (error: Error | null, responses: unknown[] | null) => {
+          resolve({ responses: Array.isArray(responses) ? responses : [], complete: !error });
+        });
+    });
+  }
+
+  private interpret(printerId: string, command: Command, responses: unknown[], attempts: number): Delivery {
+    let refusal: ProtocolError | null = null;
+    for (const response of responses) {
+      const parsed = parseAgentMessage(AGENT_EVENTS.commandResult, response);
+      if (parsed.ok && parsed.value.event === AGENT_EVENTS.commandResult && parsed.value.data.id === command.id) {
+        return { status: 'answered', result: parsed.value.data, attempts };
+      }
+      refusal ??= parsed.ok ? null : parsed.error;
+    }
+    this.logger.warn({ printerId, commandId: command.id, code: refusal?.code }, 'agent answered a command oddly');
+    return { status: 'rejected', error: refusal };
+  }
+
+  private target(): Namespace {
+    if (this.namespace) return this.namespace;
+    if (!this.standalone) {
+      // Not the api (no gateway attached): join the adapter without serving sockets, to reach the api's.
+      const pub = createRedis(this.config.REDIS_URL, 'farmhand-agents-bus-pub', { messaging: true });
+      const sub = pub.duplicate({ connectionName: 'farmhand-agents-bus-sub' });
+      const server = new Server();
+      server.adapter(createAdapter(pub, sub, { key: `${this.config.REDIS_PREFIX}:io` }));
+      const namespace = server.of(AGENT_NAMESPACE);
+      // Until its subscriptions are active, this server is not counted among the adapter's servers and the api's
+      // answers would not reach it: an emit then would wrongly find nobody. The adapter subscribed on this
+      // connection before the PING, so its answer means they are active.
+      const ready = sub.ping().catch((error: unknown) => this.logger.warn({ err: error }, 'command bus not ready'));
+      this.standalone = { server, pub, sub, ready };
+      return namespace;
+    }
+    return this.standalone.server.of(AGENT_NAMESPACE);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

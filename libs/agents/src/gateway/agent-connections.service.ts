@@ -1,0 +1,234 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { AuditService } from '@farmhand/audit';
+import type { AgentPrincipal } from '@farmhand/authz';
+import { DomainEvents, LOGGER, MetricsService } from '@farmhand/core';
+import { detectionSettingsOf } from '@farmhand/printers';
+import { PROTOCOL_VERSION, SERVER_EVENTS } from '@farmhand/protocol';
+import type { AgentEvent, Hello, Status, Welcome } from '@farmhand/protocol';
+import type { Logger } from 'pino';
+import type { Namespace, Socket } from 'socket.io';
+import { DataSource } from 'typeorm';
+import { AGENT_LIMITS, agentRoom } from '../agents.limits';
+import type { PrintEventKind } from '../agents.events';
+import { PresenceRepository } from '../presence/presence.repository';
+import { PrinterStateRepository } from '../presence/printer-state.repository';
+import { AgentSession } from './agent-session';
+import { AgentStats } from './agent-stats.service';
+import { MessageThrottle } from './message-throttle';
+
+/**
+ * The life of agent connections on this instance: claiming presence, replacing an older connection of the same
+ * printer, live state, persisted transitions and the domain events. Every method runs inside its socket's
+ * `AgentSession.run` queue, so one socket's messages are handled in order.
+ */
+@Injectable()
+export class AgentConnectionsService implements BeforeApplicationShutdown {
+  /** Names this process in presence records (which instance holds a printer's socket). */
+  readonly instanceId = randomBytes(6).toString('hex');
+  private readonly sessions = new Map<string, AgentSession>();
+  private readonly throttles = new Map<string, MessageThrottle>();
+  private throttlesPrunedAt = 0;
+  private shuttingDown = false;
+
+  constructor(
+    private readonly presence: PresenceRepository,
+    private readonly states: PrinterStateRepository,
+    private readonly events: DomainEvents,
+    private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
+    private readonly stats: AgentStats,
+    @Inject(LOGGER) private readonly logger: Logger,
+    metrics: MetricsService,
+  ) {
+    const sessions = this.sessions;
+    metrics.gauge('farmhand_agent_connections', 'Agent sockets connected to this instance', [], function () {
+      this.set(sessions.size);
+    });
+  }
+
+  attach(socket: Socket, principal: AgentPrincipal): AgentSession {
+    const now = Date.now();
+    this.forgetIdleThrottles(now);
+    let throttle = this.throttles.get(principal.printerId);
+    if (!throttle) {
+      throttle = new MessageThrottle(now);
+      this.throttles.set(principal.printerId, throttle);
+    }
+    throttle.holders += 1;
+    const session = new AgentSession(socket.id, principal, throttle, this.logger);
+    this.sessions.set(socket.id, session);
+    return session;
+  }
+
+  session(socketId: string): AgentSession | undefined {
+    return this.sessions.get(socketId);
+  }
+
+  detach(socketId: string): AgentSession | undefined {
+    const session = this.sessions.get(socketId);
+    this.sessions.delete(socketId);
+    if (session) {
+      session.throttle.holders -= 1;
+      session.throttle.releasedAt = Date.now();
+    }
+    return session;
+  }
+
+  /** Allowances outlive a socket briefly (a reconnect must not refill them), then go. */
+  private forgetIdleThrottles(now: number): void {
+    if (now - this.throttlesPrunedAt < AGENT_LIMITS.throttleMemoryMs) return;
+    this.throttlesPrunedAt = now;
+    for (const [printerId, throttle] of this.throttles) {
+      if (throttle.holders === 0 && now - throttle.releasedAt > AGENT_LIMITS.throttleMemoryMs) {
+        this.throttles.delete(printerId);
+      }
+    }
+  }
+
+  /**
+   * A rolling restart must not flap every printer offline and back: on shutdown this instance gives up the live
+   * records it holds (so presence reads stay truthful) but persists no transition; the agents reconnect elsewhere.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    await Promise.allSettled(
+      [...this.sessions.values()].map((session) => this.presence.release(session.printerId, session.socketId)),
+    );
+  }
+
+  async open(namespace: Namespace, socket: Socket, session: AgentSession): Promise<void> {
+    const { printerId, orgId } = session;
+    const now = Date.now();
+    const previous = await this.presence.claim(printerId, orgId, socket.id, this.instanceId, now);
+    const room = agentRoom(printerId);
+    // One printer, one connection: an older one (on any instance) is closed. Its own disconnect finds the live
+    // record claimed by this socket and so reports nothing.
+    const older = await namespace
+      .in(room)
+      .fetchSockets()
+      .then((sockets) => sockets.filter((other) => other.id !== socket.id).length)
+      .catch((error: unknown) => {
+        this.logger.warn({ err: error, printerId }, 'could not list older agent connections');
+        return 1;
+      });
+    if (older > 0) {
+      namespace.in(room).disconnectSockets(true);
+      await this.audit.record(this.dataSource.manager, {
+        orgId,
+        principal: session.principal,
+        action: 'printer.agentReplaced',
+        subject: { type: 'Printer', id: printerId },
+        details: { replacedConnections: older, instanceId: this.instanceId },
+      });
+    }
+    // Gone during the setup: its queued disconnect gives the claim back.
+    if (socket.disconnected) return;
+    await socket.join(room);
+    // A revocation that raced this handshake (authenticated just before, joined just after the disconnect).
+    if (await this.presence.wasRevoked(printerId, session.principal.credentialId)) {
+      socket.disconnect(true);
+      return;
+    }
+    const row = await this.states.markSeen(printerId, orgId, new Date(now));
+    if (!row) {
+      this.logger.warn({ printerId }, 'agent of a deleted printer disconnected');
+      socket.disconnect(true);
+      return;
+    }
+    session.persistedState = row.state;
+    session.lastCheckpointAt = now;
+    session.frameIntervalSeconds = detectionSettingsOf({ detection: row.detection }).frameIntervalSeconds;
+    session.opened = true;
+    this.logger.info({ printerId, replaced: older > 0 }, 'agent connected');
+    if (previous === null) this.events.emit('printer.online', { orgId, printerId });
+  }
+
+  async close(socket: Socket, session: AgentSession): Promise<void> {
+    const { printerId, orgId } = session;
+    if (this.shuttingDown) return;
+    const released = await this.presence.release(printerId, socket.id);
+    this.logger.info({ printerId, released }, 'agent disconnected');
+    // A newer connection owns the printer now: this one going away changes nothing.
+    if (released === 'replaced' || !session.opened) return;
+    const from = await this.states.transition(printerId, orgId, 'offline', new Date());
+    if (from !== null) this.events.emit('printer.stateChanged', { orgId, printerId, from, to: 'offline' });
+    this.events.emit('printer.offline', { orgId, printerId });
+  }
+
+  async hello(socket: Socket, session: AgentSession, hello: Hello): Promise<void> {
+    this.stats.message('hello', 'accepted');
+    if (!(await this.write(socket, session, 'hello', hello))) return;
+    const welcome: Welcome = {
+      protocolVersion: PROTOCOL_VERSION,
+      printerId: session.printerId,
+      serverTime: Date.now(),
+      ...(session.frameIntervalSeconds ? { frameIntervalSeconds: session.frameIntervalSeconds } : {}),
+    };
+    socket.emit(SERVER_EVENTS.welcome, welcome);
+  }
+
+  async status(socket: Socket, session: AgentSession, status: Status): Promise<void> {
+    this.stats.message('status', 'accepted');
+    if (!(await this.write(socket, session, 'status', status))) return;
+    const { printerId, orgId } = session;
+    this.events.emit('printer.status', { orgId, printerId, status });
+    const now = Date.now();
+    if (status.state !== session.persistedState) {
+      const from = await this.states.transition(printerId, orgId, status.state, new Date(now));
+      session.persistedState = status.state;
+      session.lastCheckpointAt = now;
+      if (from !== null) this.events.emit('printer.stateChanged', { orgId, printerId, from, to: status.state });
+    } else if (now - session.lastCheckpointAt >= AGENT_LIMITS.lastSeenCheckpointMs) {
+      session.lastCheckpointAt = now;
+      await this.states.touch(printerId, orgId, new Date(now));
+    }
+  }
+
+  async event(session: AgentSession, event: AgentEvent): Promise<void> {
+    this.stats.message('event', 'accepted');
+    const { printerId, orgId } = session;
+    if (event.type === 'connection.changed') {
+      this.logger.info({ printerId, link: event.link, connected: event.connected }, 'agent link changed');
+      return;
+    }
+    if (!(await this.presence.firstDelivery(printerId, event.id))) return;
+    this.events.emit('printer.printEvent', {
+      orgId,
+      printerId,
+      eventId: event.id,
+      type: event.type.slice('print.'.length) as PrintEventKind,
+      ...(event.job ? { job: event.job } : {}),
+      at: event.at,
+      reason: event.reason ?? null,
+    });
+  }
+
+  async recordAbuse(session: AgentSession, lastCode: string): Promise<void> {
+    await this.audit.record(this.dataSource.manager, {
+      orgId: session.orgId,
+      principal: session.principal,
+      action: 'printer.agentDisconnected',
+      subject: { type: 'Printer', id: session.printerId },
+      result: 'denied',
+      details: { reason: 'sustained refused messages', lastError: lastCode },
+    });
+  }
+
+  /** Live state is written only by the connection that owns the printer's record. */
+  private async write(socket: Socket, session: AgentSession, field: 'hello' | 'status', value: unknown) {
+    if (!session.opened) return false;
+    const written = await this.presence.write(
+      session.printerId,
+      session.orgId,
+      socket.id,
+      this.instanceId,
+      field,
+      JSON.stringify(value),
+      Date.now(),
+    );
+    if (!written)
+      this.logger.info({ printerId: session.printerId }, 'message from a replaced agent connection ignored');
+    return written;
+  }
+}

@@ -1,0 +1,11 @@
+export { AgentsModule } from './agents.module';
+export { PrinterControlService, COMMAND_ACTIONS, defaultTimeoutMs } from './control/printer-control.service';
+export type { ControlCommand, ExecuteOptions } from './control/printer-control.service';
+export { AgentCommandBus } from './control/agent-command.bus';
+export type { Delivery } from './control/agent-command.bus';
+export { PrinterPresenceService } from './presence/printer-presence.service';
+export type { LivePrinterState } from './presence/printer-presence.service';
+export { AgentsException } from './agents.exception';
+export { AGENT_LIMITS, COMMAND_TIMEOUTS, agentRoom } from './agents.limits';
+export { PRINT_EVENT_KINDS } from './agents.events';
+export type { AgentsEventMap, PrintEventKind } from './agents.events';

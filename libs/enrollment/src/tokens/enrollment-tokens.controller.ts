@@ -1,0 +1,60 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
+import { DomainException } from '@farmhand/core';
+import { CreateEnrollmentTokenDto, ListEnrollmentTokensDto } from './dto/enrollment-token.dto';
+import { EnrollmentTokensService } from './enrollment-tokens.service';
+
+const TOKEN_ID = /^[0-9a-hjkmnp-tv-z]{12}$/;
+
+@ApiTags('enrollment')
+@Controller('orgs/:orgId/enrollment/tokens')
+export class EnrollmentTokensController {
+  constructor(private readonly tokens: EnrollmentTokensService) {}
+
+  @Post()
+  @CheckPolicies(['create', 'EnrollmentToken'], ['enroll', 'Printer'])
+  @Header('Cache-Control', 'no-store')
+  create(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Body() body: CreateEnrollmentTokenDto,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.tokens.create(request.principal!, request.ability!, orgId, body);
+  }
+
+  @Get()
+  @CheckPolicies(['read', 'EnrollmentToken'])
+  list(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Query() query: ListEnrollmentTokensDto,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.tokens.list(request.principal!, orgId, query);
+  }
+
+  @Delete(':tokenId')
+  @CheckPolicies(['delete', 'EnrollmentToken'])
+  @HttpCode(204)
+  async revoke(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('tokenId') tokenId: string,
+    @Req() request: AuthorizedRequest,
+  ): Promise<void> {
+    if (!TOKEN_ID.test(tokenId))
+      throw DomainException.notFound('enrollment_token_not_found', 'Enrollment token not found');
+    await this.tokens.revoke(request.principal!, request.ability!, orgId, tokenId);
+  }
+}

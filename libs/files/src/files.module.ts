@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@farmhand/core';
+import { FileDownloadsController, FilesController } from './files.controller';
+import { FileUsageRegistry } from './file-usage.registry';
+import { FilesRepository } from './files.repository';
+import { FilesService } from './files.service';
+import { FILE_STORAGE } from './storage/file-storage';
+import { LocalDiskFileStorage } from './storage/local-disk-file-storage';
+
+@Module({
+  controllers: [FilesController, FileDownloadsController],
+  providers: [
+    FilesRepository,
+    FilesService,
+    FileUsageRegistry,
+    {
+      // S3-compatible storage can be bound here later; everything else speaks FileStorage.
+      provide: FILE_STORAGE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new LocalDiskFileStorage({ dataDir: config.DATA_DIR, durable: config.NODE_ENV !== 'test' }),
+    },
+  ],
+  exports: [FilesService, FileUsageRegistry],
+})
+export class FilesModule {}

@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ACTIVE_COPY_STATES, RUNNING_COPY_STATES, type CopyState } from './copy-state';
+import { PrintAttempt } from './entities/print-attempt.entity';
+import { PrintCopy } from './entities/print-copy.entity';
+import { PrinterBed } from './entities/printer-bed.entity';
+
+export type CopyChanges = Partial<
+  Pick<
+    PrintCopy,
+    | 'state'
+    | 'printerId'
+    | 'lost'
+    | 'queuedAt'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'clearedAt'
+    | 'outcome'
+    | 'failureReason'
+    | 'failureDetail'
+  >
+>;
+export type AttemptChanges = Partial<
+  Pick<PrintAttempt, 'state' | 'startedAt' | 'endedAt' | 'outcome' | 'failureReason' | 'filamentMm' | 'filamentGrams'>
+>;
+
+@Injectable()
+export class CopiesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  find(orgId: string, copyId: string, manager: EntityManager = this.dataSource.manager): Promise<PrintCopy | null> {
+    return manager.getRepository(PrintCopy).findOneBy({ orgId, id: copyId });
+  }
+
+  /** Locks the copy's row for the rest of the transaction: every transition reads, checks, then writes under it. */
+  lock(manager: EntityManager, orgId: string, copyId: string): Promise<PrintCopy | null> {
+    return manager
+      .getRepository(PrintCopy)
+      .createQueryBuilder('copy')
+      .setLock('pessimistic_write')
+      .where('copy.id = :copyId AND copy.orgId = :orgId', { copyId, orgId })
+      .getOne();
+  }
+
+  /** The copy a printer holds in one of `states` (at most one: the unique partial index). */
+  lockOnPrinter(
+    manager: EntityManager,
+    printerId: string,
+    states: readonly CopyState[] = ACTIVE_COPY_STATES,
+  ): Promise<PrintCopy | null> {
+    return manager
+      .getRepository(PrintCopy)
+      .createQueryBuilder('copy')
+      .setLock('pessimistic_write')
+      .where('copy.printerId = :printerId AND copy.state IN (:...states)', { printerId, states })
+      .getOne();
+  }
+
+  listForJob(orgId: string, jobId: string): Promise<PrintCopy[]> {
+    return this.dataSource.getRepository(PrintCopy).find({ where: { orgId, jobId }, order: { number: 'ASC' } });
+  }
+
+  async update(manager: EntityManager, copyId: string, changes: CopyChanges): Promise<void> {
+    await manager.getRepository(PrintCopy).update({ id: copyId }, changes);
+  }
+
+  async updateAttempt(manager: EntityManager, copyId: string, attempt: number, changes: AttemptChanges): Promise<void> {
+    if (attempt < 1) return;
+    await manager.getRepository(PrintAttempt).update({ copyId, attempt }, changes);
+  }
+
+  /** Marks every uploading or printing copy of the printer as lost; returns their ids. */
+  async markLostOnPrinter(manager: EntityManager, printerId: string): Promise<string[]> {
+    const rows: { id: string }[] = await manager.query(
+      `UPDATE print_copies SET lost = true, updated_at = now()
+        WHERE printer_id = $1 AND state IN ('uploading', 'printing') AND NOT lost RETURNING id`,
+      [printerId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** The running copies (assigned, uploading, printing) of a job, locked. */
+  lockRunningOfJob(manager: EntityManager, orgId: string, jobId: string): Promise<PrintCopy[]> {
+    return manager
+      .getRepository(PrintCopy)
+      .createQueryBuilder('copy')
+      .setLock('pessimistic_write')
+      .where('copy.orgId = :orgId AND copy.jobId = :jobId AND copy.state IN (:...states)', {
+        orgId,
+        jobId,
+        states: RUNNING_COPY_STATES,
+      })
+      .orderBy('copy.number')
+      .getMany();
+  }
+
+  /** Cancels every queued copy of a job at once; returns their ids. */
+  async cancelQueuedOfJob(manager: EntityManager, jobId: string): Promise<string[]> {
+    const rows: { id: string }[] = await manager.query(
+      `UPDATE print_copies SET state = 'cancelled', failure_reason = 'job_cancelled', updated_at = now()
+        WHERE job_id = $1 AND state = 'queued' RETURNING id`,
+      [jobId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  lockBed(manager: EntityManager, printerId: string): Promise<PrinterBed | null> {
+    return manager
+      .getRepository(PrinterBed)
+      .createQueryBuilder('bed')
+      .setLock('pessimistic_write')
+      .where('bed.printerId = :printerId', { printerId })
+      .getOne();
+  }
+
+  findBeds(printerIds: string[]): Promise<PrinterBed[]> {
+    if (!printerIds.length) return Promise.resolve([]);
+    return this.dataSource
+      .getRepository(PrinterBed)
+      .createQueryBuilder('bed')
+      .where('bed.printerId = ANY(:printerIds)', { printerIds })
+      .getMany();
+  }
+
+  async setBed(
+    manager: EntityManager,
+    bed: { orgId: string; printerId: string; clear: boolean; copyId: string | null; reason: string | null },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO printer_beds (printer_id, org_id, clear, copy_id, reason, updated_at)
+       VALUES ($1, $2, $3, $4, $5, now())
+       ON CONFLICT (printer_id) DO UPDATE
+         SET clear = EXCLUDED.clear, copy_id = EXCLUDED.copy_id, reason = EXCLUDED.reason, updated_at = now()`,
+      [bed.printerId, bed.orgId, bed.clear, bed.copyId, bed.reason],
+    );
+  }
+
+  /** Active copies (with their job's name) of the given printers, for readiness views. */
+  async activeOnPrinters(printerIds: string[]): Promise<PrintCopy[]> {
+    if (!printerIds.length) return [];
+    return this.dataSource
+      .getRepository(PrintCopy)
+      .createQueryBuilder('copy')
+      .where('copy.printerId = ANY(:printerIds) AND copy.state IN (:...states)', {
+        printerIds,
+        states: ACTIVE_COPY_STATES,
+      })
+      .getMany();
+  }
+
+  /** What the job's file says the print uses (for the history of finished prints). */
+  async filamentOf(manager: EntityManager, jobId: string): Promise<{ mm: number | null; grams: number | null }> {
+    const rows: { mm: string | null; grams: string | null }[] = await manager.query(
+      `SELECT f.metadata->>'filamentLengthMm' AS mm, f.metadata->>'filamentWeightGrams' AS grams
+         FROM print_jobs j JOIN gcode_files f ON f.id = j.file_id WHERE j.id = $1`,
+      [jobId],
+    );
+    const number = (value: string | null | undefined) => (value == null ? null : Number(value));
+    return { mm: number(rows[0]?.mm), grams: number(rows[0]?.grams) };
+  }
+
+  async fileOfJob(manager: EntityManager, jobId: string): Promise<{ sha256: string; name: string } | null> {
+    const rows: { sha256: string; name: string }[] = await manager.query(
+      'SELECT f.sha256, f.name FROM print_jobs j JOIN gcode_files f ON f.id = j.file_id WHERE j.id = $1',
+      [jobId],
+    );
+    return rows[0] ?? null;
+  }
+}

@@ -1,0 +1,181 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
+import { CopyActionsService } from './copy-actions.service';
+import {
+  ConfirmBedClearDto,
+  CreateJobDto,
+  HistoryQueryDto,
+  ListJobsDto,
+  ReorderJobDto,
+  UpdateJobDto,
+  UtilizationQueryDto,
+} from './dto/job.dto';
+import { JobsService } from './jobs.service';
+import { ReadinessService } from './readiness.service';
+import { StatsService } from './stats/stats.service';
+
+@ApiTags('jobs')
+@Controller('orgs/:orgId/jobs')
+export class JobsController {
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly copies: CopyActionsService,
+  ) {}
+
+  @Post()
+  @CheckPolicies(['create', 'Job'])
+  create(@Param('orgId', ParseUUIDPipe) orgId: string, @Body() body: CreateJobDto, @Req() request: AuthorizedRequest) {
+    return this.jobs.create(request.principal!, request.ability!, orgId, body);
+  }
+
+  /** `status=active` (default, in queue order), `finished` or `all` (newest first). */
+  @Get()
+  @CheckPolicies(['read', 'Job'])
+  list(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() query: ListJobsDto) {
+    return this.jobs.list(orgId, query);
+  }
+
+  /** The job, its copies and their attempts (printers, durations, outcomes, failure reasons). */
+  @Get(':jobId')
+  @CheckPolicies(['read', 'Job'])
+  get(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('jobId', ParseUUIDPipe) jobId: string,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.jobs.detail(request.ability!, orgId, jobId);
+  }
+
+  @Patch(':jobId')
+  @CheckPolicies(['update', 'Job'])
+  update(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('jobId', ParseUUIDPipe) jobId: string,
+    @Body() body: UpdateJobDto,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.jobs.update(request.principal!, request.ability!, orgId, jobId, body);
+  }
+
+  @Post(':jobId/reorder')
+  @CheckPolicies(['update', 'Job'])
+  @HttpCode(200)
+  reorder(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('jobId', ParseUUIDPipe) jobId: string,
+    @Body() body: ReorderJobDto,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.jobs.reorder(request.principal!, request.ability!, orgId, jobId, body);
+  }
+
+  @Post(':jobId/hold')
+  @CheckPolicies(['update', 'Job'])
+  @HttpCode(200)
+  hold(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('jobId', ParseUUIDPipe) jobId: string,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.jobs.setHeld(request.principal!, request.ability!, orgId, jobId, true);
+  }
+
+  @Post(':jobId/release')
+  @CheckPolicies(['update', 'Job'])
+  @HttpCode(200)
+  release(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('jobId', ParseUUIDPipe) jobId: string,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.jobs.setHeld(request.principal!, request.ability!, orgId, jobId, false);
+  }
+
+  /** Queued copies are cancelled; copies on printers are cancelled there too. */
+  @Post(':jobId/cancel')
+  @CheckPolicies(['update', 'Job'])
+  @HttpCode(200)
+  async cancel(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('jobId', ParseUUIDPipe) jobId: string,
+    @Req() request: AuthorizedRequest,
+  ) {
+    await this.jobs.cancel(request.principal!, request.ability!, orgId, jobId);
+    await this.copies.cancelRunningOfJob(request.principal!, orgId, jobId);
+    return this.jobs.view(request.ability!, orgId, jobId);
+  }
+}
+
+@ApiTags('jobs')
+@Controller('orgs/:orgId')
+export class PrintQueueController {
+  constructor(
+    private readonly copies: CopyActionsService,
+    private readonly readiness: ReadinessService,
+    private readonly stats: StatsService,
+  ) {}
+
+  @Post('copies/:copyId/requeue')
+  @CheckPolicies(['update', 'Job'])
+  @HttpCode(200)
+  requeue(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('copyId', ParseUUIDPipe) copyId: string,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.copies.requeue(request.principal!, orgId, copyId);
+  }
+
+  @Post('copies/:copyId/cancel')
+  @CheckPolicies(['update', 'Job'])
+  @HttpCode(200)
+  cancelCopy(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('copyId', ParseUUIDPipe) copyId: string,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.copies.cancel(request.principal!, orgId, copyId);
+  }
+
+  /** The plate is clear: with the finished print's verdict (good / bad, a bad one optionally requeued). */
+  @Post('printers/:printerId/bed/clear')
+  @CheckPolicies(['update', 'Job'])
+  @HttpCode(200)
+  clearBed(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('printerId', ParseUUIDPipe) printerId: string,
+    @Body() body: ConfirmBedClearDto,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.copies.confirmBedClear(request.principal!, request.ability!, orgId, printerId, body);
+  }
+
+  @Get('printers/:printerId/history')
+  @CheckPolicies(['read', 'Printer'], ['read', 'Job'])
+  history(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('printerId', ParseUUIDPipe) printerId: string,
+    @Query() query: HistoryQueryDto,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.stats.printerHistory(request.ability!, orgId, printerId, query);
+  }
+
+  /** Which printers could take a print now, and why the others cannot (offline, busy, plate to clear). */
+  @Get('queue/readiness')
+  @CheckPolicies(['read', 'Printer'])
+  readinessOf(@Param('orgId', ParseUUIDPipe) orgId: string, @Req() request: AuthorizedRequest) {
+    return this.readiness.list(request.principal!, orgId);
+  }
+
+  @Get('stats/utilization')
+  @CheckPolicies(['read', 'Job'])
+  utilization(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Query() query: UtilizationQueryDto,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.stats.utilization(request.principal!, orgId, query);
+  }
+}

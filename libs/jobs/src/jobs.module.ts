@@ -1,0 +1,50 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '@farmhand/accounts';
+import { AgentsModule } from '@farmhand/agents';
+import { FilesModule } from '@farmhand/files';
+import { PrintersModule } from '@farmhand/printers';
+import { AgentsPrinterLink } from './agents-printer-link';
+import { CopiesRepository } from './copies.repository';
+import { CopiesService } from './copies.service';
+import { CopyActionsService } from './copy-actions.service';
+import { CopyTransitions } from './copy-transitions';
+import { DispatchJobs } from './jobs/dispatch.jobs';
+import { SchedulerJobs } from './jobs/scheduler.jobs';
+import { JobsController, PrintQueueController } from './jobs.controller';
+import { JobsListener } from './jobs.listener';
+import { JobsRepository } from './jobs.repository';
+import { JobsService } from './jobs.service';
+import { PRINTER_LINK } from './printer-link';
+import { ReadinessService } from './readiness.service';
+import { SchedulerRepository } from './scheduler/scheduler.repository';
+import { SchedulerService } from './scheduler/scheduler.service';
+import { StatsRepository } from './stats/stats.repository';
+import { StatsService } from './stats/stats.service';
+
+/**
+ * The print queue: jobs and copies, the scheduler, dispatch to agents, history. The api serves its routes and
+ * reacts to agents' events; the worker runs its `scheduling` and `dispatch` queues.
+ */
+@Module({
+  imports: [AccountsModule, PrintersModule, FilesModule, AgentsModule],
+  controllers: [JobsController, PrintQueueController],
+  providers: [
+    JobsRepository,
+    CopiesRepository,
+    SchedulerRepository,
+    StatsRepository,
+    JobsService,
+    CopyTransitions,
+    CopiesService,
+    CopyActionsService,
+    SchedulerService,
+    StatsService,
+    ReadinessService,
+    JobsListener,
+    SchedulerJobs,
+    DispatchJobs,
+    { provide: PRINTER_LINK, useClass: AgentsPrinterLink },
+  ],
+  exports: [SchedulerService, CopiesService, CopyActionsService, JobsService],
+})
+export class JobsModule {}

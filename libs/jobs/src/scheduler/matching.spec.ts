@@ -1,0 +1,126 @@
+import { matchCopies, meetsRequirements, type QueuedJob, type ReadyPrinter } from './matching';
+
+let sequence = 0;
+function printer(overrides: Partial<ReadyPrinter> = {}): ReadyPrinter {
+  sequence++;
+  return {
+    id: `p${String(sequence).padStart(4, '0')}`,
+    orgId: 'org',
+    fleetId: 'fleet-a',
+    material: 'PLA',
+    nozzleDiameter: 0.4,
+    buildX: 250,
+    buildY: 210,
+    buildZ: 220,
+    tags: [],
+    ...overrides,
+  };
+}
+function job(overrides: Partial<QueuedJob> = {}): QueuedJob {
+  sequence++;
+  return {
+    id: `j${String(sequence).padStart(4, '0')}`,
+    queued: 1,
+    material: null,
+    fileMaterial: null,
+    nozzleDiameter: null,
+    minBuildX: null,
+    minBuildY: null,
+    minBuildZ: null,
+    fleetIds: [],
+    requiredTags: [],
+    ...overrides,
+  };
+}
+const budget = (entries: Record<string, number> = { 'fleet-a': 100, 'fleet-b': 100 }) =>
+  new Map(Object.entries(entries));
+
+describe('requirement matching', () => {
+  it('a PLA job never goes to a PETG printer', () => {
+    expect(meetsRequirements(job({ material: 'PLA' }), printer({ material: 'PETG' }))).toBe(false);
+    expect(meetsRequirements(job({ material: 'pla' }), printer({ material: 'PLA ' }))).toBe(true);
+  });
+
+  it('a 300 mm part never goes to a 250 mm bed, nor to a printer of unknown size', () => {
+    expect(meetsRequirements(job({ minBuildX: 300 }), printer({ buildX: 250 }))).toBe(false);
+    expect(meetsRequirements(job({ minBuildX: 300 }), printer({ buildX: null }))).toBe(false);
+    expect(meetsRequirements(job({ minBuildX: 300 }), printer({ buildX: 300 }))).toBe(true);
+    expect(meetsRequirements(job({ minBuildZ: 221 }), printer())).toBe(false);
+  });
+
+  it('matches nozzles to a hundredth of a millimetre', () => {
+    expect(meetsRequirements(job({ nozzleDiameter: 0.4 }), printer({ nozzleDiameter: 0.4000001 }))).toBe(true);
+    expect(meetsRequirements(job({ nozzleDiameter: 0.6 }), printer({ nozzleDiameter: 0.4 }))).toBe(false);
+    expect(meetsRequirements(job({ nozzleDiameter: 0.4 }), printer({ nozzleDiameter: null }))).toBe(false);
+  });
+
+  it('requires every tag and one of the fleets', () => {
+    expect(meetsRequirements(job({ requiredTags: ['enclosed', 'hardened'] }), printer({ tags: ['enclosed'] }))).toBe(
+      false,
+    );
+    expect(meetsRequirements(job({ requiredTags: ['enclosed'] }), printer({ tags: ['enclosed', 'x'] }))).toBe(true);
+    expect(meetsRequirements(job({ fleetIds: ['fleet-b'] }), printer())).toBe(false);
+  });
+
+  it('lets a printer with no declared material take any material (chosen last)', () => {
+    const known = printer({ material: 'PLA' });
+    const unknown = printer({ material: null });
+    expect(meetsRequirements(job({ material: 'PETG' }), unknown)).toBe(true);
+    const [first] = matchCopies([job({ material: 'PLA' })], [unknown, known], budget());
+    expect(first!.printerId).toBe(known.id);
+  });
+});
+
+describe('matchCopies', () => {
+  it('serves jobs in the order given (priority, then age) and never gives a printer two copies', () => {
+    const printers = [printer(), printer()];
+    const urgent = job({ queued: 1 });
+    const older = job({ queued: 5 });
+    const result = matchCopies([urgent, older], printers, budget());
+    expect(result.map((assignment) => assignment.jobId)).toEqual([urgent.id, older.id]);
+    expect(new Set(result.map((assignment) => assignment.printerId)).size).toBe(2);
+  });
+
+  it('prefers the printer whose loaded material matches the file, then the smallest bed that fits', () => {
+    const petg = printer({ material: 'PETG' });
+    const bigPla = printer({ buildX: 350, buildY: 350, buildZ: 350 });
+    const smallPla = printer();
+    const result = matchCopies([job({ fileMaterial: 'PLA', queued: 1 })], [petg, bigPla, smallPla], budget());
+    expect(result[0]!.printerId).toBe(smallPla.id);
+  });
+
+  it('skips a job no printer can serve and keeps going', () => {
+    const only = printer({ buildX: 200 });
+    const big = job({ minBuildX: 300 });
+    const small = job();
+    expect(matchCopies([big, small], [only], budget())).toEqual([
+      { jobId: small.id, printerId: only.id, fleetId: 'fleet-a' },
+    ]);
+  });
+
+  it('staggers: at most the fleet budget of starts per pass, other fleets unaffected', () => {
+    const printers = [
+      ...Array.from({ length: 6 }, () => printer()),
+      ...Array.from({ length: 3 }, () => printer({ fleetId: 'fleet-b' })),
+    ];
+    const result = matchCopies([job({ queued: 20 })], printers, budget({ 'fleet-a': 4, 'fleet-b': 2 }));
+    expect(result.filter((assignment) => assignment.fleetId === 'fleet-a')).toHaveLength(4);
+    expect(result.filter((assignment) => assignment.fleetId === 'fleet-b')).toHaveLength(2);
+  });
+
+  it('assigns 1,000 printers from 10,000 varied jobs', () => {
+    const printers = Array.from({ length: 1000 }, (_, index) =>
+      printer({ fleetId: `fleet-${index % 10}`, material: index % 2 ? 'PLA' : 'PETG' }),
+    );
+    const jobs = Array.from({ length: 10_000 }, (_, index) => job({ material: index % 3 ? 'PLA' : 'PETG' }));
+    const budgets = new Map(Array.from({ length: 10 }, (_, index) => [`fleet-${index}`, 1000]));
+    const result = matchCopies(jobs, printers, budgets);
+    expect(result).toHaveLength(1000);
+    const printerById = new Map(printers.map((candidate) => [candidate.id, candidate]));
+    const jobById = new Map(jobs.map((candidate) => [candidate.id, candidate]));
+    const mismatched = result.filter(
+      (assignment) => printerById.get(assignment.printerId)!.material !== jobById.get(assignment.jobId)!.material,
+    );
+    expect(mismatched).toEqual([]);
+  });
+});

@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface AttemptHistoryRow {
+  id: string;
+  copyId: string;
+  jobId: string;
+  jobName: string;
+  copyNumber: number;
+  printerId: string | null;
+  fleetId: string | null;
+  attempt: number;
+  state: string;
+  assignedAt: Date;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  durationSeconds: number | null;
+  outcome: string | null;
+  failureReason: string | null;
+  filamentMm: number | null;
+  filamentGrams: number | null;
+}
+
+export interface FleetUtilizationRow {
+  fleetId: string;
+  fleetName: string;
+  printers: number;
+  printingSeconds: number;
+  attempts: number;
+  printed: number;
+  good: number;
+  bad: number;
+  failed: number;
+  cancelled: number;
+  filamentMm: number;
+  filamentGrams: number;
+}
+
+const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+
+@Injectable()
+export class StatsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async printerHistory(
+    orgId: string,
+    printerId: string,
+    range: { from: Date; to: Date },
+    limit: number,
+  ): Promise<AttemptHistoryRow[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT a.id, a.copy_id, a.job_id, j.name AS job_name, c.number AS copy_number, a.printer_id, a.fleet_id,
+              a.attempt, a.state, a.assigned_at, a.started_at, a.ended_at, a.outcome, a.failure_reason,
+              a.filament_mm, a.filament_grams,
+              EXTRACT(EPOCH FROM (a.ended_at - a.started_at)) AS duration_seconds
+         FROM print_attempts a
+         JOIN print_jobs j ON j.id = a.job_id
+         JOIN print_copies c ON c.id = a.copy_id
+        WHERE a.org_id = $1 AND a.printer_id = $2 AND a.assigned_at >= $3 AND a.assigned_at < $4
+        ORDER BY a.assigned_at DESC
+        LIMIT $5`,
+      [orgId, printerId, range.from, range.to, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id as string,
+      copyId: row.copy_id as string,
+      jobId: row.job_id as string,
+      jobName: row.job_name as string,
+      copyNumber: row.copy_number as number,
+      printerId: row.printer_id as string | null,
+      fleetId: row.fleet_id as string | null,
+      attempt: row.attempt as number,
+      state: row.state as string,
+      assignedAt: row.assigned_at as Date,
+      startedAt: row.started_at as Date | null,
+      endedAt: row.ended_at as Date | null,
+      durationSeconds: numberOrNull(row.duration_seconds) === null ? null : Math.round(Number(row.duration_seconds)),
+      outcome: row.outcome as string | null,
+      failureReason: row.failure_reason as string | null,
+      filamentMm: numberOrNull(row.filament_mm),
+      filamentGrams: numberOrNull(row.filament_grams),
+    }));
+  }
+
+  /**
+   * Per fleet over [from, to): the printing time inside the range (an attempt's started..ended, or now while it
+   * runs, clipped to the range), and the attempts that ended in it by how they ended. Limited to `fleetIds` when
+   * the caller is fleet-limited.
+   */
+  async fleetUtilization(
+    orgId: string,
+    range: { from: Date; to: Date },
+    fleetIds: string[] | null,
+  ): Promise<FleetUtilizationRow[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT f.id AS fleet_id, f.name AS fleet_name,
+              (SELECT count(*) FROM printers p WHERE p.fleet_id = f.id)::int AS printers,
+              COALESCE(sum(GREATEST(0, EXTRACT(EPOCH FROM
+                LEAST(COALESCE(a.ended_at, now()), $3::timestamptz) - GREATEST(a.started_at, $2::timestamptz))))
+                FILTER (WHERE a.started_at IS NOT NULL), 0) AS printing_seconds,
+              count(a.id) FILTER (WHERE a.ended_at >= $2 AND a.ended_at < $3)::int AS attempts,
+              count(a.id) FILTER (WHERE a.ended_at >= $2 AND a.ended_at < $3
+                                   AND a.state IN ('done', 'awaiting_bed_clear'))::int AS printed,
+              count(a.id) FILTER (WHERE a.ended_at >= $2 AND a.ended_at < $3 AND a.outcome = 'good')::int AS good,
+              count(a.id) FILTER (WHERE a.ended_at >= $2 AND a.ended_at < $3 AND a.outcome = 'bad')::int AS bad,
+              count(a.id) FILTER (WHERE a.ended_at >= $2 AND a.ended_at < $3 AND a.state = 'failed')::int AS failed,
+              count(a.id) FILTER (WHERE a.ended_at >= $2 AND a.ended_at < $3 AND a.state = 'cancelled')::int
+                AS cancelled,
+              COALESCE(sum(a.filament_mm) FILTER (WHERE a.ended_at >= $2 AND a.ended_at < $3), 0) AS filament_mm,
+              COALESCE(sum(a.filament_grams) FILTER (WHERE a.ended_at >= $2 AND a.ended_at < $3), 0)
+                AS filament_grams
+         FROM fleets f
+         LEFT JOIN print_attempts a
+           ON a.fleet_id = f.id AND a.assigned_at < $3 AND (a.ended_at IS NULL OR a.ended_at >= $2)
+        WHERE f.org_id = $1 AND ($4::uuid[] IS NULL OR f.id = ANY($4))
+        GROUP BY f.id, f.name
+        ORDER BY f.name`,
+      [orgId, range.from, range.to, fleetIds],
+    );
+    return rows.map((row) => ({
+      fleetId: row.fleet_id as string,
+      fleetName: row.fleet_name as string,
+      printers: Number(row.printers),
+      printingSeconds: Math.round(Number(row.printing_seconds)),
+      attempts: Number(row.attempts),
+      printed: Number(row.printed),
+      good: Number(row.good),
+      bad: Number(row.bad),
+      failed: Number(row.failed),
+      cancelled: Number(row.cancelled),
+      filamentMm: Number(row.filament_mm),
+      filamentGrams: Number(row.filament_grams),
+    }));
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import type { AppAbility, Principal } from '@farmhand/authz';
+import { DomainException } from '@farmhand/core';
+import { PrintersService } from '@farmhand/printers';
+import { StatsRepository } from './stats.repository';
+
+const DAY_MS = 24 * 3600 * 1000;
+/** Longest range one utilization query covers. */
+const MAX_RANGE_DAYS = 366;
+
+function fleetScope(principal: Principal): string[] | null {
+  return principal.kind === 'user' || principal.kind === 'apiKey' ? principal.fleetIds : null;
+}
+
+function range(from: string | undefined, to: string | undefined, defaultDays: number): { from: Date; to: Date } {
+  const end = to ? new Date(to) : new Date();
+  const start = from ? new Date(from) : new Date(end.getTime() - defaultDays * DAY_MS);
+  if (!(start < end)) throw DomainException.invalid('invalid_range', 'from must be before to', 'from');
+  if (end.getTime() - start.getTime() > MAX_RANGE_DAYS * DAY_MS)
+    throw DomainException.invalid('invalid_range', `A range covers at most ${MAX_RANGE_DAYS} days`, 'from');
+  return { from: start, to: end };
+}
+
+/** History and statistics, read from the attempts table (one row per copy per printer it went to). */
+@Injectable()
+export class StatsService {
+  constructor(
+    private readonly stats: StatsRepository,
+    private readonly printers: PrintersService,
+  ) {}
+
+  async printerHistory(
+    ability: AppAbility,
+    orgId: string,
+    printerId: string,
+    query: { from?: string; to?: string; limit?: number },
+  ) {
+    await this.printers.get(ability, orgId, printerId);
+    const window = range(query.from, query.to, 30);
+    const attempts = await this.stats.printerHistory(orgId, printerId, window, query.limit ?? 200);
+    const ended = attempts.filter((attempt) => attempt.endedAt);
+    return {
+      printerId,
+      from: window.from,
+      to: window.to,
+      summary: {
+        attempts: attempts.length,
+        printed: ended.filter((attempt) => attempt.state === 'done' || attempt.state === 'awaiting_bed_clear').length,
+        good: ended.filter((attempt) => attempt.outcome === 'good').length,
+        bad: ended.filter((attempt) => attempt.outcome === 'bad').length,
+        failed: ended.filter((attempt) => attempt.state === 'failed').length,
+        cancelled: ended.filter((attempt) => attempt.state === 'cancelled').length,
+        printingSeconds: attempts.reduce((sum, attempt) => sum + (attempt.durationSeconds ?? 0), 0),
+        filamentGrams: attempts.reduce((sum, attempt) => sum + (attempt.filamentGrams ?? 0), 0),
+      },
+      attempts,
+    };
+  }
+
+  /** Share of the range each fleet's printers spent printing, with outcomes and filament. */
+  async utilization(principal: Principal, orgId: string, query: { from: string; to: string; fleetId?: string }) {
+    const window = range(query.from, query.to, 7);
+    const scope = fleetScope(principal);
+    let fleets = scope;
+    if (query.fleetId) {
+      if (scope && !scope.includes(query.fleetId)) throw DomainException.notFound('fleet_not_found', 'Fleet not found');
+      fleets = [query.fleetId];
+    }
+    const rows = await this.stats.fleetUtilization(orgId, window, fleets);
+    const rangeSeconds = (window.to.getTime() - window.from.getTime()) / 1000;
+    return {
+      from: window.from,
+      to: window.to,
+      fleets: rows.map((row) => ({
+        ...row,
+        utilization: row.printers ? Math.min(1, row.printingSeconds / (row.printers * rangeSeconds)) : 0,
+      })),
+    };
+  }
+}
