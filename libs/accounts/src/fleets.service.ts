@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@farmhand/audit';
-import { ForbiddenError, subject, type AppAbility, type Principal } from '@farmhand/authz';
+import { ForbiddenError, subject, type AppAbility, type Principal, fleetScopeOf } from '@farmhand/authz';
 import { DomainException, isUniqueViolation } from '@farmhand/core';
 import { DataSource } from 'typeorm';
 import { FleetsRepository } from './fleets.repository';
-
-function fleetScope(principal: Principal): string[] | null {
-  return principal.kind === 'user' || principal.kind === 'apiKey' ? principal.fleetIds : null;
-}
 
 @Injectable()
 export class FleetsService {
@@ -18,7 +14,7 @@ export class FleetsService {
   ) {}
 
   list(principal: Principal, orgId: string) {
-    return this.fleets.list(orgId, fleetScope(principal));
+    return this.fleets.list(orgId, fleetScopeOf(principal));
   }
 
   async get(ability: AppAbility, orgId: string, fleetId: string) {

@@ -7,6 +7,7 @@ import {
   type AuthenticatorRegistry,
   type Credentials,
   type Principal,
+  fleetScopeOf,
 } from '@farmhand/authz';
 import { LOGGER } from '@farmhand/core';
 import type { Logger } from 'pino';
@@ -72,10 +73,6 @@ interface Watcher {
   /** The last resync was cut at DASHBOARD_MAX_PRINTERS. */
   truncated: boolean;
   validatedAt: number;
-}
-
-function fleetScope(principal: Principal): string[] | null {
-  return principal.kind === 'user' || principal.kind === 'apiKey' ? principal.fleetIds : null;
 }
 
 /**
@@ -192,7 +189,11 @@ export class DashboardSubscribers implements OnModuleDestroy {
     watcher.lastResyncAt = Date.now();
     watcher.duringResync = new Map();
     try {
-      const rows = await this.repository.list(watcher.orgId, fleetScope(watcher.principal), DASHBOARD_MAX_PRINTERS + 1);
+      const rows = await this.repository.list(
+        watcher.orgId,
+        fleetScopeOf(watcher.principal),
+        DASHBOARD_MAX_PRINTERS + 1,
+      );
       const truncated = rows.length > DASHBOARD_MAX_PRINTERS;
       if (truncated) rows.length = DASHBOARD_MAX_PRINTERS;
       const live = await this.liveState.getMany(

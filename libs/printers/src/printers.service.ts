@@ -1,16 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { FleetsRepository } from '@farmhand/accounts';
 import { AuditService } from '@farmhand/audit';
-import { ForbiddenError, subject, type AppAbility, type Principal } from '@farmhand/authz';
+import { ForbiddenError, subject, type AppAbility, type Principal, fleetScopeOf } from '@farmhand/authz';
 import { DomainException, isUniqueViolation } from '@farmhand/core';
 import { DataSource } from 'typeorm';
 import type { UpdatePrinterDto } from './dto/printer.dto';
 import type { Printer } from './entities/printer.entity';
 import { PrintersRepository, type PrinterListQuery } from './printers.repository';
-
-function fleetScope(principal: Principal): string[] | null {
-  return principal.kind === 'user' || principal.kind === 'apiKey' ? principal.fleetIds : null;
-}
 
 @Injectable()
 export class PrintersService {
@@ -29,7 +25,7 @@ export class PrintersService {
     const [printers, total] = await this.printers.list({
       ...filters,
       orgId,
-      fleetScope: fleetScope(principal),
+      fleetScope: fleetScopeOf(principal),
       limit: filters.limit ?? 200,
       offset: filters.offset ?? 0,
     });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { FleetsRepository } from '@farmhand/accounts';
 import { AuditService } from '@farmhand/audit';
-import type { AppAbility, Principal } from '@farmhand/authz';
+import { fleetScopeOf, type AppAbility, type Principal } from '@farmhand/authz';
 import { DomainException, LOGGER, chunk, isUniqueViolation } from '@farmhand/core';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -13,7 +13,7 @@ import type { FileError, ParsedPrinterRow, RowError } from '../csv/enrollment-cs
 import { IMPORT_LIMITS } from '../enrollment.constants';
 import type { PrinterCredentialExport } from '../export/credentials-csv';
 import { EnrolledPrintersRepository, type NewPrinter } from '../printers/enrolled-printers.repository';
-import { canEnrollInto, fleetScopeOf } from '../printers/enrollable-fleets';
+import { canEnrollInto } from '../printers/enrollable-fleets';
 import { EnrollmentTokensRepository, type NewEnrollmentToken } from '../tokens/enrollment-tokens.repository';
 import { tooLarge } from './csv-upload';
 import { EnrollmentImportsRepository } from './enrollment-imports.repository';

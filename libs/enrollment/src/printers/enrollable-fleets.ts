@@ -1,5 +1,5 @@
 import type { Fleet, FleetsRepository } from '@farmhand/accounts';
-import { subject, type AppAbility, type Principal } from '@farmhand/authz';
+import { subject, type AppAbility } from '@farmhand/authz';
 import { EnrollmentErrors } from '../enrollment.exception';
 
 /** The fleet, when it belongs to the organization and the caller may enroll printers into it; else 400 unknown_fleet. */
@@ -16,9 +16,4 @@ export async function enrollableFleet(
 
 export function canEnrollInto(ability: AppAbility, orgId: string, fleetId: string): boolean {
   return ability.can('enroll', subject('Printer', { orgId, fleetId }));
-}
-
-/** Fleet-limited callers see their fleets only (null: every fleet of the organization). */
-export function fleetScopeOf(principal: Principal): string[] | null {
-  return principal.kind === 'user' || principal.kind === 'apiKey' ? principal.fleetIds : null;
 }

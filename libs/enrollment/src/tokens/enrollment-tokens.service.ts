@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { FleetsRepository } from '@farmhand/accounts';
 import { AuditService } from '@farmhand/audit';
-import type { AgentPrincipal, AppAbility, Principal } from '@farmhand/authz';
+import { fleetScopeOf, type AgentPrincipal, type AppAbility, type Principal } from '@farmhand/authz';
 import { APP_CONFIG, DomainEvents, isUniqueViolation, type AppConfig } from '@farmhand/core';
 import type { AgentInfo, Enrolled } from '@farmhand/protocol';
 import type { Printer } from '@farmhand/printers';
@@ -15,7 +15,7 @@ import { ENROLLMENT_TOKEN_LIMITS } from '../enrollment.constants';
 import { EnrollmentErrors } from '../enrollment.exception';
 import { agentEnrollCommand, normalizeServerUrl } from '../export/agent-command';
 import { EnrolledPrintersRepository } from '../printers/enrolled-printers.repository';
-import { canEnrollInto, enrollableFleet, fleetScopeOf } from '../printers/enrollable-fleets';
+import { canEnrollInto, enrollableFleet } from '../printers/enrollable-fleets';
 import type { CreateEnrollmentTokenDto, ListEnrollmentTokensDto } from './dto/enrollment-token.dto';
 import { EnrollmentTokensRepository, type ConsumedToken } from './enrollment-tokens.repository';
 

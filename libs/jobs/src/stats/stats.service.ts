@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AppAbility, Principal } from '@farmhand/authz';
+import { fleetScopeOf, type AppAbility, type Principal } from '@farmhand/authz';
 import { DomainException } from '@farmhand/core';
 import { PrintersService } from '@farmhand/printers';
 import { StatsRepository } from './stats.repository';
@@ -7,10 +7,6 @@ import { StatsRepository } from './stats.repository';
 const DAY_MS = 24 * 3600 * 1000;
 /** Longest range one utilization query covers. */
 const MAX_RANGE_DAYS = 366;
-
-function fleetScope(principal: Principal): string[] | null {
-  return principal.kind === 'user' || principal.kind === 'apiKey' ? principal.fleetIds : null;
-}
 
 function range(from: string | undefined, to: string | undefined, defaultDays: number): { from: Date; to: Date } {
   const end = to ? new Date(to) : new Date();
@@ -60,7 +56,7 @@ export class StatsService {
   /** Share of the range each fleet's printers spent printing, with outcomes and filament. */
   async utilization(principal: Principal, orgId: string, query: { from: string; to: string; fleetId?: string }) {
     const window = range(query.from, query.to, 7);
-    const scope = fleetScope(principal);
+    const scope = fleetScopeOf(principal);
     let fleets = scope;
     if (query.fleetId) {
       if (scope && !scope.includes(query.fleetId)) throw DomainException.notFound('fleet_not_found', 'Fleet not found');
