@@ -1,0 +1,200 @@
+/**
+ * What the demo farm looks like: three bays of printers with their capabilities, the enrollment CSV that describes
+ * them, a few G-code files shaped like PrusaSlicer output, and the jobs queued on them. Pure data, no I/O.
+ */
+import { CSV_COLUMN_NAMES } from '../../libs/enrollment/src/csv/enrollment-csv.columns';
+
+export interface DemoBay {
+  fleet: string;
+  prefix: string;
+  model: string;
+  build: [number, number, number];
+  nozzle: number;
+  /** Loaded material, cycled over the bay's printers. */
+  materials: string[];
+  tags: string[];
+  /** Printers that push finished parts off the bed themselves: no one needs to confirm the bed clear. */
+  autoEject: boolean;
+}
+
+export const DEMO_BAYS: readonly DemoBay[] = [
+  {
+    fleet: 'Prusa MK4 bay',
+    prefix: 'MK4',
+    model: 'Prusa MK4',
+    build: [250, 210, 220],
+    nozzle: 0.4,
+    materials: ['PLA'],
+    tags: ['open-frame', 'input-shaper'],
+    autoEject: false,
+  },
+  {
+    fleet: 'Voron bay',
+    prefix: 'Voron',
+    model: 'Voron 2.4 R2',
+    build: [350, 350, 340],
+    nozzle: 0.4,
+    materials: ['PETG', 'ABS'],
+    tags: ['enclosure', 'high-temp'],
+    autoEject: false,
+  },
+  {
+    fleet: 'Bambu-style bay',
+    prefix: 'Core',
+    model: 'CoreXY enclosed (Bambu-style)',
+    build: [256, 256, 256],
+    nozzle: 0.4,
+    materials: ['PLA', 'PETG'],
+    tags: ['enclosure', 'auto-eject'],
+    autoEject: true,
+  },
+];
+
+export interface DemoPrinter {
+  /** Index in the virtual farm: the simulator serves it under /p/<index>. */
+  index: number;
+  name: string;
+  serial: string;
+  bay: DemoBay;
+  material: string;
+  tags: string[];
+}
+
+/** Tag of the one printer whose print fails in front of the detector; its long job requires the tag. */
+export const FAILURE_DEMO_TAG = 'failure-demo';
+
+/** `count` printers spread over the bays in blocks (the first third in the first bay, and so on). */
+export function demoPrinters(count: number): DemoPrinter[] {
+  const printers: DemoPrinter[] = [];
+  const perBay = Math.ceil(count / DEMO_BAYS.length);
+  for (let index = 0; index < count; index++) {
+    const bay = DEMO_BAYS[Math.min(Math.floor(index / perBay), DEMO_BAYS.length - 1)]!;
+    const number = printers.filter((printer) => printer.bay === bay).length + 1;
+    printers.push({
+      index,
+      name: `${bay.prefix}-${String(number).padStart(2, '0')}`,
+      serial: `DEMO-${bay.prefix.toUpperCase()}-${String(number).padStart(4, '0')}`,
+      bay,
+      material: bay.materials[(number - 1) % bay.materials.length]!,
+      tags: [...bay.tags],
+    });
+  }
+  // The printer whose print the demo fails: the first of the last bay, with PLA loaded for its long job.
+  const lastBay = DEMO_BAYS[DEMO_BAYS.length - 1];
+  const failing = printers.find((printer) => printer.bay === lastBay && printer.material === 'PLA')!;
+  failing.tags.push(FAILURE_DEMO_TAG);
+  return printers;
+}
+
+export function designatedFailure(printers: readonly DemoPrinter[]): DemoPrinter {
+  return printers.find((printer) => printer.tags.includes(FAILURE_DEMO_TAG))!;
+}
+
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** The enrollment CSV in the documented format (libs/enrollment/src/csv/enrollment-csv.columns.ts). */
+export function enrollmentCsv(printers: readonly DemoPrinter[], octoprintUrl: (index: number) => string): string {
+  const rows = printers.map((printer) => {
+    const values: Record<string, string> = {
+      name: printer.name,
+      fleet: printer.bay.fleet,
+      model: printer.bay.model,
+      serial: printer.serial,
+      octoprint_url: octoprintUrl(printer.index),
+      tags: printer.tags.join('|'),
+      nozzle_diameter: String(printer.bay.nozzle),
+      build_x: String(printer.bay.build[0]),
+      build_y: String(printer.bay.build[1]),
+      build_z: String(printer.bay.build[2]),
+      material: printer.material,
+    };
+    return CSV_COLUMN_NAMES.map((column) => csvCell(values[column] ?? '')).join(',');
+  });
+  return `${[CSV_COLUMN_NAMES.join(','), ...rows].join('\r\n')}\r\n`;
+}
+
+export interface DemoFile {
+  name: string;
+  material: string;
+  /** Slicer estimate, in simulated seconds. */
+  seconds: number;
+  /** Footprint and height of the part, mm. */
+  size: [number, number, number];
+}
+
+export const DEMO_FILES: readonly DemoFile[] = [
+  { name: 'calibration-cube_0.2mm_PLA_MK4.gcode', material: 'PLA', seconds: 41 * 60, size: [20, 20, 20] },
+  { name: 'cable-clip-x8_0.2mm_PETG.gcode', material: 'PETG', seconds: 57 * 60, size: [60, 40, 6] },
+  { name: 'fan-duct_0.2mm_ABS.gcode', material: 'ABS', seconds: 68 * 60, size: [45, 30, 28] },
+];
+
+/**
+ * A long print for the printer that fails: the detector needs a few dozen frames of a print before it decides
+ * (DETECTION_WARMUP_FRAMES), so this one lasts about ten minutes at the default time scale.
+ */
+export const FAILURE_DEMO_FILE: DemoFile = {
+  name: 'lamp-shade-vase_0.2mm_PLA.gcode',
+  material: 'PLA',
+  seconds: 5 * 3600,
+  size: [120, 120, 180],
+};
+
+/**
+ * A small G-code file as PrusaSlicer writes it: moves tracing the part's outline layer by layer (so the extent is
+ * the part's), then the summary and config block the server reads the material, nozzle and print time from.
+ */
+export function demoGcode(file: DemoFile): string {
+  const [width, depth, height] = file.size;
+  const x0 = 100 - width / 2;
+  const y0 = 100 - depth / 2;
+  const hot = file.material === 'ABS' ? [255, 100] : file.material === 'PETG' ? [240, 80] : [215, 60];
+  const lines = [
+    '; generated by PrusaSlicer 2.8.1+linux-x64-GTK3 on 2026-11-20 at 09:12:44 UTC',
+    `; ${file.name} (Farmhand demo)`,
+    'M73 P0 R0',
+    `M140 S${hot[1]}`,
+    `M104 S${hot[0]}`,
+    'G28',
+    `M190 S${hot[1]}`,
+    `M109 S${hot[0]}`,
+    'G90',
+    'M83',
+  ];
+  const layers = Math.max(1, Math.round(height / 2));
+  for (let layer = 1; layer <= layers; layer++) {
+    const z = ((height * layer) / layers).toFixed(2);
+    lines.push(
+      ';LAYER_CHANGE',
+      `;Z:${z}`,
+      `G1 Z${z} F720`,
+      `G1 X${x0} Y${y0} F9000`,
+      `G1 X${x0 + width} Y${y0} E${(width * 0.05).toFixed(3)} F1800`,
+      `G1 X${x0 + width} Y${y0 + depth} E${(depth * 0.05).toFixed(3)}`,
+      `G1 X${x0} Y${y0 + depth} E${(width * 0.05).toFixed(3)}`,
+      `G1 X${x0} Y${y0} E${(depth * 0.05).toFixed(3)}`,
+    );
+  }
+  const minutes = Math.floor(file.seconds / 60);
+  lines.push(
+    'M104 S0',
+    'M140 S0',
+    'M84',
+    `; filament used [mm] = ${(file.size[0] * file.size[1] * file.size[2] * 0.004).toFixed(1)}`,
+    `; filament used [g] = ${(file.size[0] * file.size[1] * file.size[2] * 0.00012).toFixed(1)}`,
+    `; estimated printing time (normal mode) = ${minutes}m ${file.seconds % 60}s`,
+    '; prusaslicer_config = begin',
+    `; filament_type = ${file.material}`,
+    '; nozzle_diameter = 0.4',
+    '; layer_height = 0.2',
+    '; prusaslicer_config = end',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** Copies per file: about two prints for every printer that has the file's material loaded, at least one. */
+export function demoJobCopies(printers: readonly DemoPrinter[], file: DemoFile): number {
+  const loaded = printers.filter((printer) => printer.material === file.material).length;
+  return Math.max(1, loaded * 2);
+}

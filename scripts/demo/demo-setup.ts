@@ -1,0 +1,222 @@
+/**
+ * The demo organization, built over HTTP as its admin would in the dashboard: sign up, fleets, the enrollment CSV
+ * (dry run, then commit for the credentials CSV), printer settings, G-code uploads and the queue.
+ */
+import { parse } from 'csv-parse/sync';
+import type { DemoClient } from './demo-client';
+import {
+  DEMO_BAYS,
+  DEMO_FILES,
+  demoGcode,
+  demoJobCopies,
+  enrollmentCsv,
+  FAILURE_DEMO_FILE,
+  FAILURE_DEMO_TAG,
+  type DemoFile,
+  type DemoPrinter,
+} from './demo-farm';
+
+export const DEMO_ADMIN = {
+  email: 'demo@farmhand.example',
+  password: 'print-farm-demo-2026',
+  displayName: 'Demo Admin',
+  organizationName: 'Demo Print Farm',
+};
+
+/** Pauses on its own, at the highest sensitivity, with the shortest frame period the API allows. */
+const FAILURE_DETECTION = { autoPause: true, sensitivity: 1.2, frameIntervalSeconds: 2 };
+
+/** A list answer, whichever of the API's shapes it has (`[...]`, `{ items }` or `{ <name>: [...] }`). */
+function listOf<T>(body: unknown, key: string): T[] {
+  if (Array.isArray(body)) return body as T[];
+  const object = body as Record<string, unknown>;
+  return (object[key] ?? object.items ?? []) as T[];
+}
+
+/** Signs the demo admin up with the demo organization; with --keep, signs in to the one of the last run. */
+export async function signInDemoAdmin(client: DemoClient): Promise<{ orgId: string; created: boolean }> {
+  const signUp = await client.request<{ orgId: string | null }>('POST', '/api/auth/sign-up', { json: DEMO_ADMIN });
+  if (signUp.status === 201 && signUp.body.orgId) return { orgId: signUp.body.orgId, created: true };
+  await client.expect('sign in as the demo admin', 'POST', '/api/auth/sign-in', {
+    json: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password },
+  });
+  const organizations = listOf<{ id: string; name: string }>(
+    await client.expect('organizations', 'GET', '/api/orgs'),
+    'items',
+  );
+  const organization = organizations.find((candidate) => candidate.name === DEMO_ADMIN.organizationName);
+  if (!organization) throw new Error(`the demo admin has no organization "${DEMO_ADMIN.organizationName}"`);
+  return { orgId: organization.id, created: false };
+}
+
+/** Creates the bays' fleets that do not exist yet; returns fleet ids by name. */
+export async function ensureFleets(client: DemoClient, orgId: string): Promise<Map<string, string>> {
+  const existing = listOf<{ id: string; name: string }>(
+    await client.expect('list fleets', 'GET', `/api/orgs/${orgId}/fleets`),
+    'fleets',
+  );
+  const ids = new Map(existing.map((fleet) => [fleet.name, fleet.id]));
+  for (const bay of DEMO_BAYS) {
+    if (ids.has(bay.fleet)) continue;
+    const fleet = await client.expect<{ id: string }>(
+      `create fleet ${bay.fleet}`,
+      'POST',
+      `/api/orgs/${orgId}/fleets`,
+      {
+        json: { name: bay.fleet },
+      },
+    );
+    ids.set(bay.fleet, fleet.id);
+  }
+  return ids;
+}
+
+interface DryRunReport {
+  valid: boolean;
+  summary: { rows: number; valid: number; invalid: number; create: number; update: number };
+  fileErrors: { message: string }[];
+  errors: { row: number; column?: string; message: string }[];
+}
+
+/**
+ * Uploads the enrollment CSV: a dry run first (nothing written; every row's errors), then the commit, whose answer
+ * is the credentials CSV with one single-use enrollment token per printer. Returns the tokens by printer name.
+ */
+export async function enrollFromCsv(
+  client: DemoClient,
+  orgId: string,
+  printers: readonly DemoPrinter[],
+  octoprintUrl: (index: number) => string,
+): Promise<{ tokens: Map<string, string>; summary: DryRunReport['summary'] }> {
+  const csv = enrollmentCsv(printers, octoprintUrl);
+  const path = `/api/orgs/${orgId}/enrollment/imports`;
+  const report = await client.expect<DryRunReport>('enrollment CSV dry run', 'POST', `${path}?mode=dry-run`, {
+    raw: csv,
+    contentType: 'text/csv',
+  });
+  if (!report.valid) {
+    const problems = [
+      ...report.fileErrors.map((error) => error.message),
+      ...report.errors.map((error) => `row ${error.row}: ${error.message}`),
+    ];
+    throw new Error(`the demo enrollment CSV is refused: ${problems.slice(0, 5).join('; ')}`);
+  }
+  const credentials = await client.expect<string>('enrollment CSV commit', 'POST', `${path}?mode=commit&format=csv`, {
+    raw: csv,
+    contentType: 'text/csv',
+  });
+  const rows = parse(credentials, { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const tokens = new Map(rows.map((row) => [row.name!, row.token!]));
+  const missing = printers.filter((printer) => !tokens.get(printer.name));
+  if (missing.length) throw new Error(`the credentials CSV has no token for ${missing.map((p) => p.name).join(', ')}`);
+  return { tokens, summary: report.summary };
+}
+
+export interface PrinterRow {
+  id: string;
+  name: string;
+  fleetId: string;
+  state: string;
+}
+
+export async function listPrinters(client: DemoClient, orgId: string): Promise<PrinterRow[]> {
+  return listOf<PrinterRow>(
+    await client.expect('list printers', 'GET', `/api/orgs/${orgId}/printers?limit=1000`),
+    'printers',
+  );
+}
+
+/**
+ * Settings the CSV has no column for: automatic ejection for the bays that have it, and on the printer chosen to
+ * fail, detection that pauses on its own with a frame every few seconds (the agent learns it when it connects).
+ */
+export async function configurePrinters(
+  client: DemoClient,
+  orgId: string,
+  printers: readonly DemoPrinter[],
+  failing: DemoPrinter,
+): Promise<Map<string, string>> {
+  const ids = new Map((await listPrinters(client, orgId)).map((row) => [row.name, row.id]));
+  for (const printer of printers) {
+    const id = ids.get(printer.name);
+    if (!id) throw new Error(`printer ${printer.name} was not enrolled`);
+    const patch: Record<string, unknown> = {};
+    if (printer.bay.autoEject) patch.autoEject = true;
+    if (printer === failing) patch.detection = FAILURE_DETECTION;
+    if (Object.keys(patch).length) {
+      await client.expect(`settings of ${printer.name}`, 'PATCH', `/api/orgs/${orgId}/printers/${id}`, { json: patch });
+    }
+  }
+  return ids;
+}
+
+export async function enableAutoPause(client: DemoClient, orgId: string, printerId: string): Promise<void> {
+  await client.expect('detection settings', 'PATCH', `/api/orgs/${orgId}/printers/${printerId}`, {
+    json: { detection: FAILURE_DETECTION },
+  });
+}
+
+async function uploadGcode(client: DemoClient, orgId: string, file: DemoFile): Promise<string> {
+  const upload = await client.expect<{ file: { id: string } }>(
+    `upload ${file.name}`,
+    'POST',
+    `/api/orgs/${orgId}/files?name=${encodeURIComponent(file.name)}`,
+    { raw: demoGcode(file), contentType: 'application/octet-stream' },
+  );
+  return upload.file.id;
+}
+
+/**
+ * Uploads the demo's G-code files and queues one job per file, with copies for about two rounds of prints. First,
+ * at the top of the queue, the long print that only the printer chosen to fail may take (it requires its tag).
+ */
+export async function queuePrints(
+  client: DemoClient,
+  orgId: string,
+  printers: readonly DemoPrinter[],
+): Promise<{ name: string; copies: number }[]> {
+  const queued: { name: string; copies: number }[] = [];
+  await client.expect(`queue ${FAILURE_DEMO_FILE.name}`, 'POST', `/api/orgs/${orgId}/jobs`, {
+    json: {
+      fileId: await uploadGcode(client, orgId, FAILURE_DEMO_FILE),
+      copies: 1,
+      priority: 100,
+      requiredTags: [FAILURE_DEMO_TAG],
+      notes: 'Queued by npm run demo: this print fails with spaghetti',
+    },
+  });
+  queued.push({ name: FAILURE_DEMO_FILE.name, copies: 1 });
+  for (const file of DEMO_FILES) {
+    if (!printers.some((printer) => printer.material === file.material)) continue;
+    const copies = demoJobCopies(printers, file);
+    await client.expect(`queue ${file.name}`, 'POST', `/api/orgs/${orgId}/jobs`, {
+      json: { fileId: await uploadGcode(client, orgId, file), copies, notes: 'Queued by npm run demo' },
+    });
+    queued.push({ name: file.name, copies });
+  }
+  return queued;
+}
+
+export interface QueueSummary {
+  printing: number;
+  queued: number;
+  awaitingBedClear: number;
+  done: number;
+  failed: number;
+}
+
+/** Copies by state over the active jobs. */
+export async function queueSummary(client: DemoClient, orgId: string): Promise<QueueSummary> {
+  const jobs = listOf<{ counts: Record<string, number> }>(
+    await client.expect('list jobs', 'GET', `/api/orgs/${orgId}/jobs?status=all&limit=500`),
+    'jobs',
+  );
+  const sum = (state: string) => jobs.reduce((total, job) => total + (job.counts[state] ?? 0), 0);
+  return {
+    printing: sum('printing'),
+    queued: sum('queued') + sum('assigned') + sum('uploading'),
+    awaitingBedClear: sum('awaiting_bed_clear'),
+    done: sum('done'),
+    failed: sum('failed') + sum('cancelled'),
+  };
+}

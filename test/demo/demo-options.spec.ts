@@ -1,0 +1,88 @@
+import { Readable } from 'node:stream';
+import { parseEnrollmentCsv } from '../../libs/enrollment/src/csv/enrollment-csv.parser';
+import {
+  DEMO_BAYS,
+  DEMO_FILES,
+  demoGcode,
+  demoJobCopies,
+  demoPrinters,
+  designatedFailure,
+  enrollmentCsv,
+} from '../../scripts/demo/demo-farm';
+import { parseDemoOptions } from '../../scripts/demo/demo-options';
+
+describe('demo options', () => {
+  it('defaults to 24 printers on port 3000 in a recreated farmhand_demo database', () => {
+    expect(parseDemoOptions([])).toEqual({
+      ok: true,
+      options: {
+        printers: 24,
+        port: 3000,
+        keep: false,
+        database: 'farmhand_demo',
+        dir: '.data/demo',
+        timeScale: 30,
+        failAfterSeconds: 30,
+        agentProcesses: false,
+      },
+    });
+    const parsed = parseDemoOptions(['--printers', '6', '--port', '4100', '--keep', '--agent-processes']);
+    expect(parsed.ok && parsed.options).toMatchObject({ printers: 6, port: 4100, keep: true, agentProcesses: true });
+  });
+
+  it.each([
+    [['--printers', '2'], '--printers'],
+    [['--printers', '6.5'], '--printers'],
+    [['--port', '70000'], '--port'],
+    [['--time-scale', '0'], '--time-scale'],
+    [['--fail-after', '-1'], '--fail-after'],
+    [['--bogus'], 'bogus'],
+  ])('refuses %j naming the option', (argv, name) => {
+    const parsed = parseDemoOptions(argv);
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.message).toContain(name);
+  });
+
+  it('refuses to recreate a database whose name does not say demo (a real install stays out of reach)', () => {
+    for (const database of ['farmhand', 'production', 'Farmhand_Demo', 'demo"; DROP', '']) {
+      const parsed = parseDemoOptions(['--database', database]);
+      expect(parsed.ok).toBe(false);
+    }
+    expect(parseDemoOptions(['--database', 'farmhand_demo_2']).ok).toBe(true);
+  });
+});
+
+describe('demo farm', () => {
+  it('spreads the printers over the three bays with their capabilities, and fails one of the auto-eject bay', () => {
+    const printers = demoPrinters(24);
+    expect(printers).toHaveLength(24);
+    for (const bay of DEMO_BAYS) expect(printers.filter((printer) => printer.bay === bay)).toHaveLength(8);
+    expect(new Set(printers.map((printer) => printer.name)).size).toBe(24);
+    expect(printers.map((printer) => printer.index)).toEqual([...Array(24).keys()]);
+    expect(designatedFailure(printers).bay.autoEject).toBe(true);
+    const six = demoPrinters(6);
+    expect(new Set(six.map((printer) => printer.bay.fleet)).size).toBe(3);
+  });
+
+  it('writes an enrollment CSV that the server parser accepts row for row', async () => {
+    const printers = demoPrinters(24);
+    const csv = enrollmentCsv(printers, (index) => `http://127.0.0.1:5000/p/${index}`);
+    const result = await parseEnrollmentCsv(Readable.from([Buffer.from(csv)]));
+    expect(result.fileErrors).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(result.rows).toHaveLength(24);
+    expect(result.rows[0]).toMatchObject({ name: 'MK4-01', fleet: 'Prusa MK4 bay', material: 'PLA' });
+  });
+
+  it('queues every file on printers that have its material loaded, about two rounds each', () => {
+    const printers = demoPrinters(24);
+    for (const file of DEMO_FILES) {
+      const loaded = printers.filter((printer) => printer.material === file.material).length;
+      expect(loaded).toBeGreaterThan(0);
+      expect(demoJobCopies(printers, file)).toBe(loaded * 2);
+      const gcode = demoGcode(file);
+      expect(gcode).toContain(`; filament_type = ${file.material}`);
+      expect(gcode).toMatch(/; estimated printing time \(normal mode\) = \d+m \d+s/);
+    }
+  });
+});
