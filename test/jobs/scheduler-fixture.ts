@@ -123,20 +123,52 @@ export class SchedulerFixture {
     return ids;
   }
 
-  /** Ends every active copy of the organization as done with its bed clear, so its printers are ready again. */
+  /**
+   * Ends every active copy of the organization as done with its bed clear, so its printers are ready again. Each
+   * printed: its attempt started when it was assigned (unless it already had started) and ends now.
+   */
   async finishActive(): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
-      `UPDATE print_copies SET state = 'done', outcome = 'good', finished_at = now(), cleared_at = now()
-        WHERE org_id = $1 AND state IN ('assigned', 'uploading', 'printing', 'awaiting_bed_clear') RETURNING id`,
+    const rows: { count: number }[] = await this.dataSource.query(
+      `WITH finished AS (
+         UPDATE print_copies SET state = 'done', outcome = 'good', finished_at = now(), cleared_at = now()
+          WHERE org_id = $1 AND state IN ('assigned', 'uploading', 'printing', 'awaiting_bed_clear')
+         RETURNING id, attempt
+       ), ended AS (
+         UPDATE print_attempts a SET state = 'done', outcome = 'good', started_at = COALESCE(a.started_at, a.assigned_at),
+                ended_at = now()
+           FROM finished f WHERE a.copy_id = f.id AND a.attempt = f.attempt
+         RETURNING a.id
+       )
+       SELECT count(*)::int AS count FROM finished`,
       [this.orgId],
     );
-    return rows.length;
+    return rows[0]!.count;
   }
 
-  /** Moves the stagger window: every attempt so far happened `seconds` earlier. */
+  /** Moves assigned copies onto their printers: they start printing now (what an agent's `started` event does). */
+  async startAssigned(): Promise<number> {
+    const rows: { count: number }[] = await this.dataSource.query(
+      `WITH started AS (
+         UPDATE print_copies SET state = 'printing', started_at = now()
+          WHERE org_id = $1 AND state IN ('assigned', 'uploading')
+         RETURNING id, attempt
+       ), attempts AS (
+         UPDATE print_attempts a SET state = 'printing', started_at = now()
+           FROM started s WHERE a.copy_id = s.id AND a.attempt = s.attempt
+         RETURNING a.id
+       )
+       SELECT count(*)::int AS count FROM started`,
+      [this.orgId],
+    );
+    return rows[0]!.count;
+  }
+
+  /** Moves the stagger window: every attempt so far was assigned (and started, if it did) `seconds` earlier. */
   async age(seconds: number): Promise<void> {
     await this.dataSource.query(
-      `UPDATE print_attempts SET assigned_at = assigned_at - make_interval(secs => $2) WHERE org_id = $1`,
+      `UPDATE print_attempts SET assigned_at = assigned_at - make_interval(secs => $2),
+              started_at = started_at - make_interval(secs => $2)
+        WHERE org_id = $1`,
       [this.orgId, seconds],
     );
   }

@@ -19,16 +19,18 @@ import {
   diffLive,
   type ChangedMessage,
   type ClosingMessage,
+  type DashboardOrgEvent,
   type DashboardPrinter,
   type PrinterChange,
   type PrinterLive,
   type ResyncMessage,
 } from './dashboard.messages';
+import { DashboardFanout, type FanoutReceiver, type PrinterBatch } from './dashboard-fanout';
 import { DashboardRepository } from './dashboard.repository';
 import { LiveStateStore } from './live-state.store';
+import { orgEventKey, stageOrgEvent, type OrgEventsBatch } from './org-events';
 
-/** What one api instance tells the others (socket.io server-side events through the Redis adapter). */
-const BATCH_EVENT = 'dashboard:batch';
+/** What one api instance tells the others about access changes (a socket.io server-side event). */
 const CONTROL_EVENT = 'dashboard:control';
 
 /** The most printers one resync carries; a farm larger than this needs paging (not built yet). */
@@ -40,10 +42,7 @@ const MIN_REQUESTED_RESYNC_INTERVAL_MS = 3_000;
 /** A browser that does not read its socket fast enough gets no new message until it catches up (latest wins). */
 const MAX_WRITE_BUFFER = 16;
 
-export interface PrinterBatch {
-  orgId: string;
-  printers: Array<{ id: string; fleetId: string; live: PrinterLive }>;
-}
+export type { PrinterBatch } from './dashboard-fanout';
 
 export type ControlMessage =
   | { type: 'membershipChanged'; orgId: string; userId: string }
@@ -60,12 +59,16 @@ interface Watcher {
   ability: AppAbility;
   /** fleetId -> may read printers of it (the ability is conditioned on org and fleet only). */
   readable: Map<string, boolean>;
+  /** `${subject}:${fleetId}` -> may read jobs or alerts (about a printer of that fleet). */
+  readableEvents: Map<string, boolean>;
   /** What this browser was last told per printer; changes are diffed against it. */
   sent: Map<string, PrinterLive>;
   /** Changed fields not sent yet, per printer: the latest value wins. */
   pending: Map<string, PrinterChange>;
+  /** Organization events not sent yet, by what they are about: the latest wins. */
+  pendingEvents: Map<string, DashboardOrgEvent>;
   /** Deliveries that arrived while a resync was being read, replayed on top of it. */
-  duringResync: Map<string, { fleetId: string; live: PrinterLive }> | null;
+  duringResync: Map<string, { fleetId: string; patch: Partial<PrinterLive> }> | null;
   resyncTimer: NodeJS.Timeout | null;
   /** Resyncs of one socket run one after another, so an older picture never lands after a newer one. */
   resyncChain: Promise<void>;
@@ -81,7 +84,7 @@ interface Watcher {
  * second, whatever the number of printers, fleets or api instances.
  */
 @Injectable()
-export class DashboardSubscribers implements OnModuleDestroy {
+export class DashboardSubscribers implements OnModuleDestroy, FanoutReceiver {
   private namespace?: Namespace;
   private registry?: AuthenticatorRegistry;
   private readonly watchers = new Map<string, Watcher>();
@@ -92,6 +95,7 @@ export class DashboardSubscribers implements OnModuleDestroy {
   constructor(
     private readonly repository: DashboardRepository,
     private readonly liveState: LiveStateStore,
+    private readonly fanout: DashboardFanout,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -99,8 +103,8 @@ export class DashboardSubscribers implements OnModuleDestroy {
   attach(namespace: Namespace, registry: AuthenticatorRegistry): void {
     this.namespace = namespace;
     this.registry = registry;
-    // Server-side events come only from other api instances (socket.io never loops them back).
-    namespace.on(BATCH_EVENT, (batch: PrinterBatch) => this.deliver(batch));
+    // Server-side events come only from other processes (socket.io never loops them back).
+    this.fanout.attach(namespace, this);
     namespace.on(CONTROL_EVENT, (message: ControlMessage) => void this.control(message));
     this.flushTimer = setInterval(() => this.flush(), 1000 / DASHBOARD_MAX_UPDATES_PER_SECOND);
     this.flushTimer.unref();
@@ -112,12 +116,6 @@ export class DashboardSubscribers implements OnModuleDestroy {
     clearInterval(this.flushTimer);
     clearInterval(this.revalidateTimer);
     for (const watcher of this.watchers.values()) if (watcher.resyncTimer) clearTimeout(watcher.resyncTimer);
-  }
-
-  /** Changes coalesced on the instance that received them: delivered here and on every other instance. */
-  publish(batch: PrinterBatch): void {
-    this.deliver(batch);
-    this.broadcast(BATCH_EVENT, batch);
   }
 
   publishControl(message: ControlMessage): void {
@@ -139,8 +137,10 @@ export class DashboardSubscribers implements OnModuleDestroy {
       credentials,
       ability: defineAbilityFor(principal),
       readable: new Map(),
+      readableEvents: new Map(),
       sent: new Map(),
       pending: new Map(),
+      pendingEvents: new Map(),
       duringResync: null,
       resyncTimer: null,
       resyncChain: Promise.resolve(),
@@ -232,7 +232,7 @@ export class DashboardSubscribers implements OnModuleDestroy {
     } finally {
       const replay = watcher.duringResync;
       watcher.duringResync = null;
-      for (const [id, { fleetId, live }] of replay ?? []) this.stage(watcher, id, fleetId, live);
+      for (const [id, { fleetId, patch }] of replay ?? []) this.stage(watcher, id, fleetId, patch);
     }
   }
 
@@ -241,14 +241,46 @@ export class DashboardSubscribers implements OnModuleDestroy {
     const watchers = this.byOrg.get(batch.orgId);
     if (!watchers) return;
     for (const watcher of watchers) {
-      for (const printer of batch.printers) {
-        if (watcher.duringResync) watcher.duringResync.set(printer.id, printer);
-        else this.stage(watcher, printer.id, printer.fleetId, printer.live);
+      for (const { id, fleetId, patch } of batch.printers) {
+        if (!watcher.duringResync) {
+          this.stage(watcher, id, fleetId, patch);
+          continue;
+        }
+        const earlier = watcher.duringResync.get(id);
+        watcher.duringResync.set(id, { fleetId, patch: earlier ? { ...earlier.patch, ...patch } : patch });
       }
     }
   }
 
-  private stage(watcher: Watcher, id: string, fleetId: string, live: PrinterLive): void {
+  /** Queues an organization's events for the local browsers that may read what each is about. */
+  deliverOrgEvents(batch: OrgEventsBatch): void {
+    const watchers = this.byOrg.get(batch.orgId);
+    if (!watchers) return;
+    for (const watcher of watchers) {
+      for (const { event, fleetId } of batch.events) {
+        if (this.mayReadEvent(watcher, event, fleetId)) stageOrgEvent(watcher.pendingEvents, orgEventKey(event), event);
+      }
+    }
+  }
+
+  /**
+   * Queue events: the socket may read jobs, and the printer named (if any). Alert events: alerts, and the printer.
+   * An event naming a printer whose fleet is unknown goes nowhere.
+   */
+  private mayReadEvent(watcher: Watcher, event: DashboardOrgEvent, fleetId: string | null): boolean {
+    if (event.printerId && (!fleetId || !this.mayRead(watcher, fleetId))) return false;
+    const type = event.kind === 'alert' ? 'Alert' : 'Job';
+    const key = `${type}:${fleetId ?? ''}`;
+    let allowed = watcher.readableEvents.get(key);
+    if (allowed === undefined) {
+      const conditions = fleetId ? { orgId: watcher.orgId, fleetId } : { orgId: watcher.orgId };
+      allowed = watcher.ability.can('read', subject(type, conditions));
+      watcher.readableEvents.set(key, allowed);
+    }
+    return allowed;
+  }
+
+  private stage(watcher: Watcher, id: string, fleetId: string, patch: Partial<PrinterLive>): void {
     if (!this.mayRead(watcher, fleetId)) {
       // Moved out of the caller's fleets: the browser forgets it.
       if (watcher.sent.delete(id)) watcher.pending.set(id, { id, removed: true });
@@ -261,6 +293,7 @@ export class DashboardSubscribers implements OnModuleDestroy {
       if (!watcher.truncated) this.scheduleResync(watcher);
       return;
     }
+    const live: PrinterLive = { ...previous, ...patch };
     const changed = diffLive(previous, live);
     if (!changed) return;
     watcher.sent.set(id, live);
@@ -288,16 +321,24 @@ export class DashboardSubscribers implements OnModuleDestroy {
     watcher.resyncTimer.unref();
   }
 
-  /** One tick: every browser with pending changes gets them in one message. */
+  /** One tick: every browser with pending changes or events gets them, one message of each kind at most. */
   flush(): void {
     const at = Date.now();
     for (const watcher of this.watchers.values()) {
-      if (!watcher.pending.size || watcher.duringResync) continue;
+      const sendChanges = watcher.pending.size > 0 && !watcher.duringResync;
+      if (!sendChanges && !watcher.pendingEvents.size) continue;
       const buffered = (watcher.socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
       if (buffered > MAX_WRITE_BUFFER) continue;
-      const changes = [...watcher.pending.values()];
-      watcher.pending.clear();
-      watcher.socket.emit(DASHBOARD_EVENTS.changed, { changes, at } satisfies ChangedMessage);
+      if (sendChanges) {
+        const changes = [...watcher.pending.values()];
+        watcher.pending.clear();
+        watcher.socket.emit(DASHBOARD_EVENTS.changed, { changes, at } satisfies ChangedMessage);
+      }
+      if (watcher.pendingEvents.size) {
+        const events: DashboardOrgEvent[] = [...watcher.pendingEvents.values()];
+        watcher.pendingEvents.clear();
+        watcher.socket.emit(DASHBOARD_EVENTS.orgEvents, events);
+      }
     }
   }
 
@@ -341,6 +382,9 @@ export class DashboardSubscribers implements OnModuleDestroy {
       watcher.ability = ability;
       watcher.socket.data.principal = scoped;
       watcher.readable.clear();
+      watcher.readableEvents.clear();
+      // Events staged under the old access are dropped rather than re-checked: they are only refetch hints.
+      watcher.pendingEvents.clear();
       watcher.validatedAt = Date.now();
       await this.resync(watcher.socket.id);
     } catch (error) {

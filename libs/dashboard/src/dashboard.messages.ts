@@ -13,6 +13,11 @@ export const DASHBOARD_EVENTS = {
   requestResync: 'printers.requestResync',
   /** Server -> browser: the connection is about to close for a reason the user should see. */
   closing: 'dashboard.closing',
+  /**
+   * Server -> browser: `DashboardOrgEvent[]`, coalesced like `printers.changed`. Hints to refetch what the page
+   * shows (the queue, a job, alerts), never full records; only events about things the socket may read.
+   */
+  orgEvents: 'org.events',
 } as const;
 
 /** At most this many `printers.changed` messages per second reach one browser; the latest value per printer wins. */
@@ -40,6 +45,8 @@ export interface PrinterLive {
   error: string | null;
   /** The failure detector's latest score, 0..1; null until detection reports. */
   failureScore: number | null;
+  /** ISO time of the latest webcam frame the server holds; null when none. Kept while the printer is offline. */
+  snapshotAt: string | null;
 }
 
 export type PrinterLiveField = keyof PrinterLive;
@@ -57,7 +64,26 @@ export const OFFLINE_LIVE: PrinterLive = {
   bedTarget: null,
   error: null,
   failureScore: null,
+  snapshotAt: null,
 };
+
+/** Fields written by the failure detector, not by the agent: an agent going offline leaves them as they were. */
+export const DETECTION_LIVE_FIELDS = ['failureScore', 'snapshotAt'] as const satisfies readonly PrinterLiveField[];
+
+/** What an agent going offline (or going silent) sets: every agent-reported field back to its offline value. */
+export const AGENT_OFFLINE_PATCH: Partial<PrinterLive> = Object.fromEntries(
+  Object.entries(OFFLINE_LIVE).filter(([key]) => !(DETECTION_LIVE_FIELDS as readonly string[]).includes(key)),
+);
+
+/**
+ * Something happened in the organization that a page may show. Queue events: a job was created, changed, held,
+ * released, reordered, cancelled or deleted (`copyId` null), or a copy moved (`state` its new state; `printerId`
+ * the printer it is on, if any) or a bed was cleared (`jobId` and `copyId` of the copy on it, when known). Alert
+ * events: the failure detector raised or someone resolved an alert.
+ */
+export type DashboardOrgEvent =
+  | { kind: 'queue'; jobId: string; copyId: string | null; printerId: string | null; state: string | null; at: string }
+  | { kind: 'alert'; alertId: string; printerId: string; level: 'warning' | 'pause'; state: string; at: string };
 
 /** A printer as the grid shows it: the row's identity and capabilities plus its live state. */
 export interface DashboardPrinter {

@@ -1,6 +1,10 @@
 export * from './dashboard.module';
+export * from './dashboard-publisher.module';
+export * from './dashboard-publisher.service';
+export * from './dashboard-fanout';
 export * from './dashboard.messages';
 export * from './dashboard.gateway';
 export * from './dashboard-subscribers.service';
 export * from './printer-updates.collector';
 export * from './live-state.store';
+export type { OrgEventsBatch } from './org-events';

@@ -4,6 +4,7 @@ import { FileDownloadsController, FilesController } from './files.controller';
 import { FileUsageRegistry } from './file-usage.registry';
 import { FilesRepository } from './files.repository';
 import { FilesService } from './files.service';
+import { FilesStagingJobs } from './jobs/files-staging.jobs';
 import { FILE_STORAGE } from './storage/file-storage';
 import { LocalDiskFileStorage } from './storage/local-disk-file-storage';
 
@@ -13,6 +14,7 @@ import { LocalDiskFileStorage } from './storage/local-disk-file-storage';
     FilesRepository,
     FilesService,
     FileUsageRegistry,
+    FilesStagingJobs,
     {
       // S3-compatible storage can be bound here later; everything else speaks FileStorage.
       provide: FILE_STORAGE,

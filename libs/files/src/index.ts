@@ -34,6 +34,7 @@ export { FilesModule } from './files.module';
 export { FilesService, toFileView } from './files.service';
 export type { DownloadStream, FileView, UploadResult } from './files.service';
 export { FileUsageRegistry } from './file-usage.registry';
+export { FilesStagingJobs, STAGING_MAX_IDLE_MINUTES } from './jobs/files-staging.jobs';
 export type { FileUsageCheck } from './file-usage.registry';
 export { GcodeFile } from './entities/gcode-file.entity';
 export type { StoredThumbnail } from './entities/gcode-file.entity';

@@ -95,13 +95,34 @@ export class CopiesRepository {
   }
 
   /** Cancels every queued copy of a job at once; returns their ids. */
-  async cancelQueuedOfJob(manager: EntityManager, jobId: string): Promise<string[]> {
+  async cancelQueuedOfJob(manager: EntityManager, jobId: string, reason = 'job_cancelled'): Promise<string[]> {
     const rows: { id: string }[] = await manager.query(
-      `UPDATE print_copies SET state = 'cancelled', failure_reason = 'job_cancelled', updated_at = now()
+      `UPDATE print_copies SET state = 'cancelled', failure_reason = $2, updated_at = now()
         WHERE job_id = $1 AND state = 'queued' RETURNING id`,
-      [jobId],
+      [jobId, reason],
     );
     return rows.map((row) => row.id);
+  }
+
+  /** Every copy of a job, locked, in copy order (what a job deletion checks and changes). */
+  lockAllOfJob(manager: EntityManager, orgId: string, jobId: string): Promise<PrintCopy[]> {
+    return manager
+      .getRepository(PrintCopy)
+      .createQueryBuilder('copy')
+      .setLock('pessimistic_write')
+      .where('copy.jobId = :jobId AND copy.orgId = :orgId', { jobId, orgId })
+      .orderBy('copy.number', 'ASC')
+      .getMany();
+  }
+
+  /** Whether the copy's job left the queue for good (cancelled or deleted): its copies are not requeued. */
+  async jobClosed(manager: EntityManager, jobId: string): Promise<'cancelled' | 'deleted' | null> {
+    const rows: { cancelled: boolean; deleted: boolean }[] = await manager.query(
+      `SELECT cancelled_at IS NOT NULL AS cancelled, deleted_at IS NOT NULL AS deleted FROM print_jobs WHERE id = $1`,
+      [jobId],
+    );
+    if (rows[0]?.deleted) return 'deleted';
+    return rows[0]?.cancelled ? 'cancelled' : null;
   }
 
   lockBed(manager: EntityManager, printerId: string): Promise<PrinterBed | null> {

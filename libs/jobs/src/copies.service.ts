@@ -162,7 +162,14 @@ export class CopiesService {
         if (printer.autoEject) {
           await this.transitions.end(manager, emits, copy, { to: 'done', at, outcome: 'good' });
           await this.copies.update(manager, copy.id, { clearedAt: at });
-          emits.push(() => this.events.emit('printerBed.cleared', { orgId: event.orgId, printerId: event.printerId }));
+          emits.push(() =>
+            this.events.emit('printerBed.cleared', {
+              orgId: event.orgId,
+              printerId: event.printerId,
+              jobId: copy.jobId,
+              copyId: copy.id,
+            }),
+          );
         } else {
           await this.transitions.end(manager, emits, copy, { to: 'awaiting_bed_clear', at });
           await this.copies.setBed(manager, {

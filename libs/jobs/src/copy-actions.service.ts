@@ -30,6 +30,11 @@ export class CopyActionsService {
     await this.transitions.within(async (manager, emits) => {
       const copy = await this.transitions.lockOrThrow(manager, orgId, copyId);
       const refusal = requeueRefusal(copy);
+      const closed = refusal ? null : await this.copies.jobClosed(manager, copy.jobId);
+      if (closed)
+        throw new DomainException('conflict', 'job_closed', `Cannot requeue: the job was ${closed}`, 'state', {
+          state: closed,
+        });
       if (refusal)
         throw new DomainException('conflict', 'invalid_copy_state', `Cannot requeue: ${refusal}`, 'state', {
           state: copy.state,
@@ -111,6 +116,7 @@ export class CopyActionsService {
           state: 'clear',
         });
       let requeued = false;
+      let cleared = waiting ? { jobId: waiting.jobId, copyId: waiting.id } : null;
       if (waiting) {
         if (!verdict.outcome)
           throw DomainException.invalid('outcome_required', 'Say whether the print was good or bad', 'outcome');
@@ -136,10 +142,12 @@ export class CopyActionsService {
           requeued = true;
           emits.push(() => this.events.emit('printCopy.requeued', { orgId, jobId: waiting.jobId, copyId: waiting.id }));
         }
-      } else if (bed?.copyId && verdict.outcome) {
+      } else if (bed?.copyId) {
         // The plate of a failed or cancelled copy: the verdict goes to that attempt's history.
         const copy = await this.copies.lock(manager, orgId, bed.copyId);
-        if (copy) await this.copies.updateAttempt(manager, copy.id, copy.attempt, { outcome: verdict.outcome });
+        if (copy) cleared = { jobId: copy.jobId, copyId: copy.id };
+        if (copy && verdict.outcome)
+          await this.copies.updateAttempt(manager, copy.id, copy.attempt, { outcome: verdict.outcome });
       }
       await this.copies.setBed(manager, { orgId, printerId, clear: true, copyId: null, reason: null });
       await this.audit.record(manager, {
@@ -149,7 +157,7 @@ export class CopyActionsService {
         subject: { type: 'Printer', id: printerId },
         details: { copyId: waiting?.id ?? bed?.copyId ?? null, outcome: verdict.outcome ?? null, requeued },
       });
-      emits.push(() => this.events.emit('printerBed.cleared', { orgId, printerId }));
+      emits.push(() => this.events.emit('printerBed.cleared', { orgId, printerId, ...cleared }));
       return { printerId, copyId: waiting?.id ?? bed?.copyId ?? null, outcome: verdict.outcome ?? null, requeued };
     });
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
 import { CopyActionsService } from './copy-actions.service';
@@ -104,6 +104,18 @@ export class JobsController {
     await this.jobs.cancel(request.principal!, request.ability!, orgId, jobId);
     await this.copies.cancelRunningOfJob(request.principal!, orgId, jobId);
     return this.jobs.view(request.ability!, orgId, jobId);
+  }
+
+  /** Only without a copy on a printer (409 naming its state); queued copies are cancelled; history stays. */
+  @Delete(':jobId')
+  @CheckPolicies(['delete', 'Job'])
+  @HttpCode(204)
+  async remove(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('jobId', ParseUUIDPipe) jobId: string,
+    @Req() request: AuthorizedRequest,
+  ): Promise<void> {
+    await this.jobs.delete(request.principal!, request.ability!, orgId, jobId);
   }
 }
 

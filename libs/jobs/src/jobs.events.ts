@@ -5,6 +5,8 @@ export interface JobsEventMap {
   /** Priority, position, requirements, hold/release: anything that can change what the scheduler picks. */
   'printJob.updated': { orgId: string; jobId: string; change: string };
   'printJob.cancelled': { orgId: string; jobId: string };
+  /** Gone from the queue and lists (no copy was on a printer); its copies and attempts stay for history. */
+  'printJob.deleted': { orgId: string; jobId: string };
   'printCopy.stateChanged': {
     orgId: string;
     jobId: string;
@@ -15,8 +17,11 @@ export interface JobsEventMap {
   };
   /** An operator (or a bad plate's verdict) put a copy back in the queue. */
   'printCopy.requeued': { orgId: string; jobId: string; copyId: string };
-  /** Someone confirmed the plate clear (or an auto-eject printer finished): the printer may be ready again. */
-  'printerBed.cleared': { orgId: string; printerId: string };
+  /**
+   * Someone confirmed the plate clear (or an auto-eject printer finished): the printer may be ready again. The job
+   * and copy whose print was on the plate, when it was one of the queue's.
+   */
+  'printerBed.cleared': { orgId: string; printerId: string; jobId?: string | null; copyId?: string | null };
 }
 
 declare module '@farmhand/core' {

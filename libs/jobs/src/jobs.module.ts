@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '@farmhand/accounts';
 import { AgentsModule } from '@farmhand/agents';
+import { DashboardPublisherModule } from '@farmhand/dashboard';
 import { FilesModule } from '@farmhand/files';
 import { PrintersModule } from '@farmhand/printers';
 import { AgentsPrinterLink } from './agents-printer-link';
@@ -15,6 +16,7 @@ import { JobsListener } from './jobs.listener';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 import { PRINTER_LINK } from './printer-link';
+import { QueueLiveListener } from './queue-live.listener';
 import { ReadinessService } from './readiness.service';
 import { SchedulerRepository } from './scheduler/scheduler.repository';
 import { SchedulerService } from './scheduler/scheduler.service';
@@ -26,7 +28,7 @@ import { StatsService } from './stats/stats.service';
  * reacts to agents' events; the worker runs its `scheduling` and `dispatch` queues.
  */
 @Module({
-  imports: [AccountsModule, PrintersModule, FilesModule, AgentsModule],
+  imports: [AccountsModule, PrintersModule, FilesModule, AgentsModule, DashboardPublisherModule],
   controllers: [JobsController, PrintQueueController],
   providers: [
     JobsRepository,
@@ -41,6 +43,7 @@ import { StatsService } from './stats/stats.service';
     StatsService,
     ReadinessService,
     JobsListener,
+    QueueLiveListener,
     SchedulerJobs,
     DispatchJobs,
     { provide: PRINTER_LINK, useClass: AgentsPrinterLink },

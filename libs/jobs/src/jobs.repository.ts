@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { COPY_STATES, TERMINAL_COPY_STATES, type CopyState } from './copy-state';
 import { PrintAttempt } from './entities/print-attempt.entity';
 import { PrintJob } from './entities/print-job.entity';
@@ -24,7 +24,7 @@ export class JobsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   find(orgId: string, jobId: string, manager: EntityManager = this.dataSource.manager): Promise<PrintJob | null> {
-    return manager.getRepository(PrintJob).findOneBy({ orgId, id: jobId });
+    return manager.getRepository(PrintJob).findOneBy({ orgId, id: jobId, deletedAt: IsNull() });
   }
 
   lock(manager: EntityManager, orgId: string, jobId: string): Promise<PrintJob | null> {
@@ -32,16 +32,16 @@ export class JobsRepository {
       .getRepository(PrintJob)
       .createQueryBuilder('job')
       .setLock('pessimistic_write')
-      .where('job.id = :jobId AND job.orgId = :orgId', { jobId, orgId })
+      .where('job.id = :jobId AND job.orgId = :orgId AND job.deletedAt IS NULL', { jobId, orgId })
       .getOne();
   }
 
-  /** Active: some copy is not finished. Queue order for active jobs, newest first otherwise. */
+  /** Active: some copy is not finished. Queue order for active jobs, newest first otherwise. Deleted jobs never. */
   async list(query: JobListQuery): Promise<[PrintJob[], number]> {
     const builder = this.dataSource
       .getRepository(PrintJob)
       .createQueryBuilder('job')
-      .where('job.orgId = :orgId', { orgId: query.orgId })
+      .where('job.orgId = :orgId AND job.deletedAt IS NULL', { orgId: query.orgId })
       .take(query.limit)
       .skip(query.offset);
     const unfinished = `EXISTS (SELECT 1 FROM print_copies c WHERE c.job_id = job.id AND c.state IN ${NOT_TERMINAL})`;
@@ -65,7 +65,10 @@ export class JobsRepository {
     return counts;
   }
 
-  async insert(manager: EntityManager, job: Omit<PrintJob, 'id' | 'createdAt' | 'updatedAt'>): Promise<PrintJob> {
+  async insert(
+    manager: EntityManager,
+    job: Omit<PrintJob, 'id' | 'createdAt' | 'updatedAt' | 'deletedAt'>,
+  ): Promise<PrintJob> {
     const repository = manager.getRepository(PrintJob);
     const saved = await repository.save(repository.create(job));
     await manager.query(

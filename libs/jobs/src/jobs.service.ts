@@ -6,6 +6,7 @@ import { DomainEvents, DomainException } from '@farmhand/core';
 import { FilesService, FileUsageRegistry, type GcodeFile } from '@farmhand/files';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CopiesRepository } from './copies.repository';
+import { isActive } from './copy-state';
 import type { CreateJobDto, ReorderJobDto, RequirementsDto, UpdateJobDto } from './dto/job.dto';
 import type { PrintJob } from './entities/print-job.entity';
 import { emptyCounts, JobsRepository, type CopyCounts } from './jobs.repository';
@@ -279,6 +280,41 @@ export class JobsService implements OnModuleInit {
       });
     });
     this.events.emit('printJob.cancelled', { orgId, jobId });
+  }
+
+  /**
+   * Deletes a job that has nothing on a printer: refused (409 naming the state) while a copy is assigned,
+   * uploading, printing or waiting for its plate to be cleared. Queued copies are cancelled. Soft: the row stays
+   * with `deleted_at`, so its copies and attempts (printer history, utilization) keep their job.
+   */
+  async delete(principal: Principal, ability: AppAbility, orgId: string, jobId: string): Promise<void> {
+    const job = await this.get(ability, orgId, jobId);
+    ForbiddenError.from(ability).throwUnlessCan('delete', subject('Job', { ...job }));
+    await this.dataSource.transaction(async (manager) => {
+      const locked = await this.jobs.lock(manager, orgId, jobId);
+      if (!locked) throw DomainException.notFound('job_not_found', 'Job not found');
+      // Locked copies: a scheduler pass either assigned one first (then it is active here) or skips them all.
+      const copies = await this.copies.lockAllOfJob(manager, orgId, jobId);
+      const active = copies.find((copy) => isActive(copy.state));
+      if (active)
+        throw new DomainException(
+          'conflict',
+          'job_has_active_copy',
+          `Copy ${active.number} is ${active.state}: cancel it, or wait until its plate is cleared`,
+          'state',
+          { state: active.state },
+        );
+      const cancelled = await this.copies.cancelQueuedOfJob(manager, jobId, 'job_deleted');
+      await this.jobs.update(manager, jobId, { deletedAt: new Date() });
+      await this.audit.record(manager, {
+        orgId,
+        principal,
+        action: 'printJob.deleted',
+        subject: { type: 'Job', id: jobId },
+        details: { name: locked.name, copies: locked.copies, queuedCopiesCancelled: cancelled.length },
+      });
+    });
+    this.events.emit('printJob.deleted', { orgId, jobId });
   }
 
   private async change(

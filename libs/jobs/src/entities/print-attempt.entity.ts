@@ -4,11 +4,13 @@ import { PrintCopy } from './print-copy.entity';
 
 /**
  * History: one row per assignment of a copy to a printer, written when it is assigned and completed as it moves.
- * The fleet is copied so utilization per fleet stays true after a printer moves; the stagger counts these rows.
+ * The fleet is copied so utilization per fleet stays true after a printer moves; the stagger counts these rows
+ * (started in the last minute, by fleet and start time).
  */
 @Entity('print_attempts')
 @Index('print_attempts_copy_attempt_unique', ['copyId', 'attempt'], { unique: true })
 @Index('print_attempts_fleet_assigned', ['fleetId', 'assignedAt'])
+@Index('print_attempts_fleet_started', ['fleetId', 'startedAt'])
 @Index('print_attempts_printer_assigned', ['printerId', 'assignedAt'])
 @Index('print_attempts_org_assigned', ['orgId', 'assignedAt'])
 export class PrintAttempt {

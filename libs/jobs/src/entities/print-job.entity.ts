@@ -89,6 +89,10 @@ export class PrintJob {
   @Column({ type: 'timestamptz', nullable: true })
   cancelledAt!: Date | null;
 
+  /** Set when an operator deleted the job: it leaves the queue and lists; copies and attempts stay (history). */
+  @Column({ type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
+
   @Column({ type: 'varchar', length: 64, nullable: true })
   createdBy!: string | null;
 

@@ -107,12 +107,22 @@ export class SchedulerRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Assignments per fleet in the last `windowSeconds` (the stagger's count). */
+  /**
+   * The stagger's count per fleet: prints that actually started in the last `windowSeconds`, plus assignments still
+   * on their way to a printer (assigned or uploading: each is a start to come, however long ago it was assigned).
+   * Counting assignments alone would let a slow upload's start land in the next window beside new ones.
+   */
   async recentStarts(manager: EntityManager, fleetIds: string[], windowSeconds: number): Promise<Map<string, number>> {
     const rows: { fleet_id: string; starts: number }[] = await manager.query(
-      `SELECT fleet_id, count(*)::int AS starts FROM print_attempts
-        WHERE fleet_id = ANY($1) AND assigned_at > now() - make_interval(secs => $2)
-        GROUP BY fleet_id`,
+      `SELECT fleet_id, count(*)::int AS starts FROM (
+         SELECT a.fleet_id FROM print_attempts a
+          WHERE a.fleet_id = ANY($1) AND a.started_at > now() - make_interval(secs => $2)
+         UNION ALL
+         SELECT a.fleet_id FROM print_copies c
+           JOIN print_attempts a ON a.copy_id = c.id AND a.attempt = c.attempt
+          WHERE c.state IN ('assigned', 'uploading') AND a.fleet_id = ANY($1)
+       ) AS starts
+       GROUP BY fleet_id`,
       [fleetIds, windowSeconds],
     );
     return new Map(rows.map((row) => [row.fleet_id, row.starts]));
@@ -130,7 +140,7 @@ export class SchedulerRepository {
                 WHERE org_id = $1 AND state = 'queued' GROUP BY job_id) q
          JOIN print_jobs j ON j.id = q.job_id
          JOIN gcode_files f ON f.id = j.file_id
-        WHERE NOT j.held AND j.cancelled_at IS NULL
+        WHERE NOT j.held AND j.cancelled_at IS NULL AND j.deleted_at IS NULL
           AND (j.earliest_start_at IS NULL OR j.earliest_start_at <= now())
           AND (cardinality(j.fleet_ids) = 0 OR j.fleet_ids && $2::uuid[])
         ORDER BY j.priority DESC, j.position ASC, j.id ASC`,

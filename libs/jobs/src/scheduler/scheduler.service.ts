@@ -1,6 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuditService } from '@farmhand/audit';
-import { APP_CONFIG, DomainEvents, isUniqueViolation, JobQueue, LOGGER, type AppConfig } from '@farmhand/core';
+import {
+  APP_CONFIG,
+  DomainEvents,
+  isUniqueViolation,
+  JobQueue,
+  LOGGER,
+  MetricsService,
+  type AppConfig,
+} from '@farmhand/core';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { PRINTER_LINK, type PrinterLink } from '../printer-link';
@@ -11,6 +19,7 @@ import { SchedulerRepository, type AssignedCopy } from './scheduler.repository';
 const STAGGER_WINDOW_SECONDS = 60;
 /** An assignment whose dispatch never began after this long had its enqueue lost: the tick sends it again. */
 const STALE_ASSIGNMENT_SECONDS = 120;
+const PASS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export interface PassResult {
   assigned: AssignedCopy[];
@@ -44,6 +53,7 @@ export class SchedulerService {
     @Inject(PRINTER_LINK) private readonly link: PrinterLink,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   /** Asks for a pass soon. Passes for one organization coalesce: one running, at most one waiting. */
@@ -55,7 +65,26 @@ export class SchedulerService {
     );
   }
 
+  /** A pass, observed: `farmhand_scheduler_pass_seconds` (scope, outcome), `farmhand_scheduler_assignments_total`. */
   async pass(orgId: string | null): Promise<PassResult> {
+    const scope = orgId ? 'organization' : 'all';
+    const stop = this.metrics
+      ?.histogram('farmhand_scheduler_pass_seconds', 'Scheduler pass duration', ['scope', 'outcome'], PASS_BUCKETS)
+      .startTimer({ scope });
+    try {
+      const result = await this.runPass(orgId);
+      stop?.({ outcome: 'completed' });
+      this.metrics
+        ?.counter('farmhand_scheduler_assignments_total', 'Print copies assigned to printers by scheduler passes')
+        .inc(result.assigned.length);
+      return result;
+    } catch (error) {
+      stop?.({ outcome: 'failed' });
+      throw error;
+    }
+  }
+
+  private async runPass(orgId: string | null): Promise<PassResult> {
     const candidates = await this.repository.readyPrinters(this.dataSource.manager, { orgId });
     const result: PassResult = { assigned: [], skippedFleets: 0, candidates: candidates.length };
     if (!candidates.length) return result;
