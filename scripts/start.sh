@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Farmhand: installs if needed, builds, applies pending migrations (under an advisory lock), starts api + worker.
+# Runs Farmhand: installs if needed, builds, applies pending migrations (under an advisory lock), starts api + worker + inference.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f .env ] && set -a && . ./.env && set +a
@@ -11,12 +11,14 @@ node dist/apps/api/src/main.js &
 api=$!
 node dist/apps/worker/src/main.js &
 worker=$!
-trap 'kill -TERM $api $worker 2>/dev/null; wait' INT TERM
-echo "Farmhand: http://localhost:${PORT:-3000}  (api pid $api, worker pid $worker; Ctrl-C stops both)"
-# When either role exits, stop the other and exit with its status.
+node dist/apps/inference/src/main.js &
+inference=$!
+trap 'kill -TERM $api $worker $inference 2>/dev/null; wait' INT TERM
+echo "Farmhand: http://localhost:${PORT:-3000}  (api pid $api, worker pid $worker, inference pid $inference; Ctrl-C stops all)"
+# When any role exits, stop the others and exit with its status.
 set +e
-wait -n $api $worker
+wait -n $api $worker $inference
 status=$?
-kill -TERM $api $worker 2>/dev/null
+kill -TERM $api $worker $inference 2>/dev/null
 wait
 exit $status

@@ -17,6 +17,20 @@ export interface SnapshotScene {
 
 const FILAMENTS = ['#e4572e', '#29335c', '#f3a712', '#669bbc', '#a8c686', '#d7263d', '#f4f1de', '#1b998b'];
 const PART_HEIGHT_PX = 170;
+
+/** The filament colour a scene seed draws; the farm seeds printer i with i + 1. */
+export function filamentColorOf(seed: number): string {
+  return FILAMENTS[Math.abs(seed) % FILAMENTS.length]!;
+}
+
+/** Relative luminance (sRGB, 0..1) of a `#rrggbb` colour. */
+export function luminanceOf(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((at) => {
+    const c = parseInt(hex.slice(at, at + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
 const PART_BASE_Y = 372;
 const CACHE_LIMIT = 512;
 
@@ -50,7 +64,7 @@ function partHalfWidth(h: number): number {
 }
 
 export function sceneSvg(scene: SnapshotScene): string {
-  const color = FILAMENTS[Math.abs(scene.seed) % FILAMENTS.length];
+  const color = filamentColorOf(scene.seed);
   const layers = visibleLayers(scene);
   const layerPx = PART_HEIGHT_PX / Math.max(1, scene.layerCount);
   const topY = PART_BASE_Y - layers * layerPx;

@@ -1,1 +1,14 @@
 export * from './scoring';
+export * from './entities/detection-frame.entity';
+export * from './entities/detection-alert.entity';
+export * from './detection.events';
+export { DetectionModule } from './detection.module';
+export { DetectionChainService } from './chain/detection-chain.service';
+export type { ChainOutcome } from './chain/detection-chain.service';
+export { ScoreStateStore } from './chain/score-state.store';
+export { FramesRepository, ALERT_KEEP_AFTER_MS, ALERT_KEEP_BEFORE } from './frames/frames.repository';
+export type { FrameForInference } from './frames/frames.repository';
+export { FrameStorage } from './frames/frame-storage';
+export { checkJpegStructure, inspectJpeg } from './frames/jpeg-inspection';
+export { ALERT_RULES } from './alerts/alert-rules';
+export type { AlertView } from './alerts/alert-view';

@@ -33,5 +33,5 @@ export {
   nonMaximumSuppression,
 } from './decoders';
 export type { DecodedFrame, Detection, OutputDecoder, OutputTensor } from './decoders';
-export { OnnxGraphBuilder, attribute } from './onnx-graph.builder';
-export type { OnnxAttribute, OnnxDimension } from './onnx-graph.builder';
+// The ONNX graph builder (onnx-proto, a dev dependency) is imported by path by tests, the bench and the model build,
+// never through this index: the inference role must start with production dependencies only.

@@ -97,6 +97,18 @@ describe('failure scoring over time', () => {
     expect(frame31.verdict).toBe('pause');
   });
 
+  it('takes a configured warm-up (DETECTION_WARMUP_FRAMES) without changing the constant', () => {
+    const start = state({ printFrames: 2, lifetimeFrames: 10_000, ewm: 2, shortMean: 0.5, longMean: 0.1 });
+    const third = scoreFrame(start, 2, 1, { warmUpFrames: 3 });
+    expect(third.decided).toBe(false);
+    const fourth = scoreFrame(third.state, 2, 1, { warmUpFrames: 3 });
+    expect(fourth.decided).toBe(true);
+    expect(fourth.verdict).toBe('pause');
+    // Without the option the same frame is still inside Obico's 30-frame warm-up.
+    expect(scoreFrame(third.state, 2, 1).decided).toBe(false);
+    expect(FAILURE_SCORING.warmUpFrames).toBe(30);
+  });
+
   it('between the thresholds, warns only when adj exceeds 3.8 x (short - long)', () => {
     const base = { printFrames: 100, lifetimeFrames: 100_000, ewm: 0.6, longMean: 0.1 };
     // short' = 0.2 + 0.4 / 102, long' = 0.1 + 0.5 / 7200, adj = 0.4999306 > 3.8 x 0.1038521 = 0.3946381

@@ -85,7 +85,20 @@ function isFailing(adj: number, shortMean: number, longMean: number): boolean {
  * Adds one frame score p (sum of detection confidences, or the head's probability) to the state and decides.
  * Pure: returns a new state and never mutates the given one.
  */
-export function scoreFrame(state: FailureScoreState, p: number, sensitivity: number): FrameScoring {
+export interface ScoringOptions {
+  /**
+   * Frames of a print before any decision; FAILURE_SCORING.warmUpFrames unless configured otherwise
+   * (DETECTION_WARMUP_FRAMES, lowered only by tests and demos that cannot wait 30 frames).
+   */
+  warmUpFrames?: number;
+}
+
+export function scoreFrame(
+  state: FailureScoreState,
+  p: number,
+  sensitivity: number,
+  options: ScoringOptions = {},
+): FrameScoring {
   if (!Number.isFinite(p) || p < 0) throw new RangeError(`frame score must be a finite number >= 0, got ${p}`);
   const usedSensitivity = clampSensitivity(sensitivity);
   const printFrames = state.printFrames + 1;
@@ -103,7 +116,8 @@ export function scoreFrame(state: FailureScoreState, p: number, sensitivity: num
   const adj = excess / FAILURE_SCORING.warnFactor;
   const pauseAdj = excess / FAILURE_SCORING.pauseFactor;
   // The issue asks for no decision in the first 30 frames; Obico's `current_frame_num < 30` allows one on frame 30.
-  const decided = printFrames > FAILURE_SCORING.warmUpFrames;
+  const warmUpFrames = Math.max(0, Math.floor(options.warmUpFrames ?? FAILURE_SCORING.warmUpFrames));
+  const decided = printFrames > warmUpFrames;
   let verdict: FailureVerdict = 'fine';
   if (decided) {
     if (isFailing(pauseAdj, next.shortMean, next.longMean)) verdict = 'pause';

@@ -7,4 +7,4 @@ export {
   scoreFrame,
   startNewPrint,
 } from './failure-scoring';
-export type { FailureScoreState, FailureVerdict, FrameScoring } from './failure-scoring';
+export type { FailureScoreState, FailureVerdict, FrameScoring, ScoringOptions } from './failure-scoring';

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { LABELLED_ATTEMPT } from '../frames/frames.repository';
+
+export type DatasetLabel = 'failure' | 'ok';
+export type DatasetLabelSource = 'alert_confirmed' | 'false_alarm' | 'print_outcome';
+
+export interface LabelledFrame {
+  id: string;
+  printerId: string;
+  copyId: string | null;
+  takenAt: Date;
+  score: number | null;
+  bytes: number;
+  storagePath: string;
+  label: DatasetLabel;
+  source: DatasetLabelSource;
+}
+
+/** Frames this long before an alert and after it take the alert's verdict (the score over time lags the picture). */
+export const LABEL_WINDOW_BEFORE_SECONDS = 60;
+export const LABEL_WINDOW_AFTER_SECONDS = 120;
+
+/**
+ * Frames operators labelled, oldest first, one page at a time (keyset on taken_at, id). Labels, strongest first: a
+ * confirmed alert makes the frames around it `failure`; a false alarm makes them `ok`; a copy whose bed-clear outcome
+ * a person recorded good (not an auto-eject printer's own `good`) makes all its frames `ok`. A bad outcome labels
+ * nothing by itself: its early frames show a good print, and only an alert locates the failure in time.
+ */
+@Injectable()
+export class DatasetRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Scans up to `scan` frames of the range after `after` (keyset on taken_at, id) and returns the labelled ones among
+   * them, with the cursor for the next scan (null when the range is exhausted).
+   */
+  async page(
+    orgId: string,
+    range: { from: Date; to: Date },
+    after: { takenAt: Date; id: string } | null,
+    scan: number,
+  ): Promise<{ frames: LabelledFrame[]; next: { takenAt: Date; id: string } | null }> {
+    const scanned = (await this.dataSource.query(
+      `SELECT id, taken_at AS "takenAt" FROM detection_frames
+        WHERE org_id = $1 AND taken_at >= $2 AND taken_at < $3
+          AND ($4::timestamptz IS NULL OR (taken_at, id) > ($4::timestamptz, $5::uuid))
+        ORDER BY taken_at, id
+        LIMIT $6`,
+      [orgId, range.from, range.to, after?.takenAt ?? null, after?.id ?? null, scan],
+    )) as { id: string; takenAt: Date }[];
+    if (scanned.length === 0) return { frames: [], next: null };
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM (
+         SELECT f.id, f.printer_id AS "printerId", f.copy_id AS "copyId", f.taken_at AS "takenAt", f.score, f.bytes,
+                f.storage_path AS "storagePath",
+                (SELECT a.state FROM detection_alerts a
+                  WHERE a.printer_id = f.printer_id AND a.state IN ('confirmed', 'false_alarm')
+                    AND (a.frame_id = f.id
+                         OR f.taken_at BETWEEN a.created_at - interval '${LABEL_WINDOW_BEFORE_SECONDS} seconds'
+                                           AND a.created_at + interval '${LABEL_WINDOW_AFTER_SECONDS} seconds')
+                  ORDER BY (a.state = 'confirmed') DESC LIMIT 1) AS "alertState",
+                (f.copy_id IS NOT NULL AND EXISTS (${LABELLED_ATTEMPT.replace('$OUTCOME', "= 'good'")})) AS "goodPrint"
+           FROM detection_frames f
+          WHERE f.id = ANY($1)) labelled
+        WHERE "alertState" IS NOT NULL OR "goodPrint"
+        ORDER BY "takenAt", id`,
+      [scanned.map((row) => row.id)],
+    )) as (Omit<LabelledFrame, 'label' | 'source'> & { alertState: string | null; goodPrint: boolean })[];
+    const last = scanned[scanned.length - 1]!;
+    return {
+      frames: rows.map(({ alertState, goodPrint: _goodPrint, ...row }) => ({
+        ...row,
+        label: alertState === 'confirmed' ? 'failure' : 'ok',
+        source:
+          alertState === 'confirmed'
+            ? 'alert_confirmed'
+            : alertState === 'false_alarm'
+              ? 'false_alarm'
+              : 'print_outcome',
+      })),
+      next: scanned.length < scan ? null : { takenAt: last.takenAt, id: last.id },
+    };
+  }
+}
