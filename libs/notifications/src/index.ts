@@ -1,0 +1,15 @@
+export { NotificationsModule } from './notifications.module';
+export { WebhooksService, toWebhookView, toDeliveryView } from './webhooks.service';
+export type { WebhookView, DeliveryView } from './webhooks.service';
+export { WebhookPublisher } from './webhook-publisher.service';
+export { WebhookJobs, MAX_DELIVERY_ATTEMPTS, deliveryBody } from './jobs/webhook.jobs';
+export { WebhookSender, WEBHOOK_TIMEOUT_MS, RESPONSE_SNIPPET_BYTES } from './delivery/webhook-sender';
+export type { SendResult } from './delivery/webhook-sender';
+export { WebhookSecretCipher, WEBHOOK_SECRET_PREFIX } from './webhook-secret.cipher';
+export { signWebhook, verifyWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature';
+export { classifyAddress, validateWebhookUrl, addressAllowed } from './webhook-url';
+export type { AddressClass, WebhookUrlPolicy } from './webhook-url';
+export { WEBHOOK_EVENTS, DELIVERY_STATUSES } from './webhook-events';
+export type { DeliveryStatus, SubscribableWebhookEvent, WebhookEvent } from './webhook-events';
+export { Webhook } from './entities/webhook.entity';
+export { WebhookDelivery } from './entities/webhook-delivery.entity';

@@ -1,0 +1,2 @@
+export const WEBHOOK_SENDER = Symbol('WEBHOOK_SENDER');
+export const WEBHOOK_SECRET_CIPHER = Symbol('WEBHOOK_SECRET_CIPHER');

@@ -1,0 +1,13 @@
+/** What a webhook may subscribe to (contract C). `webhook.test` is only sent by the test action, to one webhook. */
+export const WEBHOOK_EVENTS = [
+  'alert.raised',
+  'print.paused_by_detector',
+  'print.done',
+  'print.failed',
+  'printer.offline',
+] as const;
+export type SubscribableWebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export type WebhookEvent = SubscribableWebhookEvent | 'webhook.test';
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
