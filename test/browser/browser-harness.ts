@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { TEST_PASSWORD } from '@farmhand/factories';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const ROOT = join(__dirname, '..', '..');
@@ -59,4 +60,17 @@ export async function newUser(
 export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
+}
+
+/** Fills the sign-up form (reached from the sign-in page or an invitation) and submits it. */
+export async function signUp(page: Page, name: string, email: string, organization?: string): Promise<void> {
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  if (!(await page.getByLabel('Email').inputValue())) await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  const create = page.getByLabel('Create an organization for my print farm');
+  if (organization) {
+    await create.check();
+    await page.getByLabel('Organization name').fill(organization);
+  } else await create.uncheck();
+  await page.getByRole('button', { name: 'Create account' }).click();
 }

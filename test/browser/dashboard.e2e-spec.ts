@@ -2,8 +2,8 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { TEST_PASSWORD, createTeam, insertPrinter, uniqueEmail } from '@farmhand/factories';
 import type { Status } from '@farmhand/protocol';
 import { startApi, type ApiHarness } from '@farmhand/testing';
-import type { Browser, Page } from 'playwright-core';
-import { ensureWebBuild, launchBrowser, newUser, screenshot } from './browser-harness';
+import type { Browser } from 'playwright-core';
+import { ensureWebBuild, launchBrowser, newUser, screenshot, signUp } from './browser-harness';
 
 const JOBS = ['bracket_v3.gcode', 'gear-housing.gcode', 'cable-clip_x40.gcode', 'enclosure-lid.gcode', 'hinge.gcode'];
 
@@ -47,18 +47,6 @@ function animate(api: ApiHarness, orgId: string, printers: Array<{ id: string }>
             : {};
     events.emit('printer.status', { orgId, printerId: printer.id, status: status(index, overrides) });
   });
-}
-
-async function signUp(page: Page, name: string, email: string, organization?: string): Promise<void> {
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  if (!(await page.getByLabel('Email').inputValue())) await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  const create = page.getByLabel('Create an organization for my print farm');
-  if (organization) {
-    await create.check();
-    await page.getByLabel('Organization name').fill(organization);
-  } else await create.uncheck();
-  await page.getByRole('button', { name: 'Create account' }).click();
 }
 
 describe('the dashboard in a browser', () => {

@@ -6,14 +6,18 @@ import { LiveProvider } from './lib/live';
 import { Link, match, navigate, safeNext, useLocation } from './lib/router';
 import { lastOrganization, OrgProvider, rememberOrganization, useOrgAbility, useSession } from './lib/session';
 import type { Me } from './lib/types';
+import { AlertsPage } from './pages/alerts';
 import { AuditPage } from './pages/audit';
+import { EnrollmentPage } from './pages/enrollment';
 import { AuthLayout, SignInPage, SignUpPage } from './pages/auth';
 import { FleetsPage } from './pages/fleets';
 import { InvitationPage } from './pages/invitation';
 import { NewOrganizationPage } from './pages/organizations';
 import { PrinterDetailPage } from './pages/printer-detail';
 import { PrintersPage } from './pages/printers';
+import { QueuePage } from './pages/queue';
 import { TeamPage } from './pages/team';
+import { WebhooksPage } from './pages/webhooks';
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -58,6 +62,30 @@ function OrganizationPages({ me, orgId, rest }: { me: Me; orgId: string; rest: s
     page = (
       <Title value="Printer">
         <PrinterDetailPage key={printer.printerId} printerId={printer.printerId} />
+      </Title>
+    );
+  else if (rest === '/queue')
+    page = (
+      <Title value="Queue">
+        <QueuePage />
+      </Title>
+    );
+  else if (rest === '/enrollment')
+    page = (
+      <Title value="Enroll printers">
+        <EnrollmentPage />
+      </Title>
+    );
+  else if (rest === '/alerts')
+    page = (
+      <Title value="Alerts">
+        <AlertsPage />
+      </Title>
+    );
+  else if (rest === '/webhooks')
+    page = (
+      <Title value="Webhooks">
+        <WebhooksPage />
       </Title>
     );
   else if (rest === '/fleets')

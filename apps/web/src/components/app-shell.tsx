@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useLive } from '../lib/live';
+import { useOpenAlertCount } from '../pages/alerts';
 import { Link, navigate, useLocation } from '../lib/router';
 import { rememberOrganization, useOrg, useSession } from '../lib/session';
 
@@ -7,6 +8,7 @@ interface NavItem {
   label: string;
   path: string;
   visible: boolean;
+  badge?: number | null;
 }
 
 function ConnectionIndicator() {
@@ -37,10 +39,15 @@ export function AppShell({ children }: { children: ReactNode }) {
   const { org, ability } = useOrg();
   const { path } = useLocation();
   const base = `/orgs/${org.id}`;
+  const openAlerts = useOpenAlertCount(ability.can('read', 'Alert'));
   const items: NavItem[] = [
     { label: 'Printers', path: `${base}/printers`, visible: ability.can('read', 'Printer') },
+    { label: 'Queue', path: `${base}/queue`, visible: ability.can('read', 'Job') },
+    { label: 'Alerts', path: `${base}/alerts`, visible: ability.can('read', 'Alert'), badge: openAlerts },
     { label: 'Fleets', path: `${base}/fleets`, visible: ability.can('read', 'Fleet') },
+    { label: 'Enroll', path: `${base}/enrollment`, visible: ability.can('enroll', 'Printer') },
     { label: 'Team', path: `${base}/team`, visible: ability.can('read', 'Member') },
+    { label: 'Webhooks', path: `${base}/webhooks`, visible: ability.can('read', 'Webhook') },
     { label: 'Audit log', path: `${base}/audit`, visible: ability.can('read', 'AuditLog') },
   ];
 
@@ -83,6 +90,11 @@ export function AppShell({ children }: { children: ReactNode }) {
                 aria-current={path === item.path || path.startsWith(`${item.path}/`) ? 'page' : undefined}
               >
                 {item.label}
+                {item.badge ? (
+                  <span className="nav-badge" aria-label={`${item.badge >= 200 ? '200 or more' : item.badge} open`}>
+                    {item.badge >= 200 ? '200+' : item.badge}
+                  </span>
+                ) : null}
               </Link>
             ))}
         </nav>

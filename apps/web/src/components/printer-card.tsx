@@ -2,6 +2,7 @@ import type { DashboardPrinter } from '@farmhand/dashboard-messages';
 import { memo } from 'react';
 import { bucketOf, formatAgo, formatDuration, formatTemperature, stateLabel } from '../lib/format';
 import { Link } from '../lib/router';
+import { useLatestFrame } from '../lib/snapshot';
 
 export function StateBadge({ live }: { live: DashboardPrinter['live'] }) {
   return <span className={`state state-${bucketOf(live)}`}>{stateLabel(live)}</span>;
@@ -32,6 +33,28 @@ function FailureScore({ score }: { score: number | null }) {
     );
   const level = score >= 0.7 ? 'bad' : score >= 0.4 ? 'warn' : 'ok';
   return <span className={`risk risk-${level}`}>Risk {Math.round(score * 100)}%</span>;
+}
+
+/**
+ * The latest webcam frame, fetched only for cards on screen (the grid is virtualized) and only once the live view
+ * says a frame exists; a printer icon otherwise.
+ */
+function CardThumbnail({ printer }: { printer: DashboardPrinter }) {
+  const frame = useLatestFrame(printer.orgId, printer.id, printer.live.snapshotAt);
+  if (frame) return <img className="thumb thumb-frame" src={frame.url} alt={`Latest snapshot of ${printer.name}`} />;
+  return (
+    <div className="thumb" aria-hidden="true">
+      <svg viewBox="0 0 24 24" width="22" height="22">
+        <path
+          d="M4 19h16M6 19V9h12v10M9 9V5h6v4"
+          stroke="currentColor"
+          strokeWidth="1.6"
+          fill="none"
+          strokeLinejoin="round"
+        />
+      </svg>
+    </div>
+  );
 }
 
 /** One printer in the fleet grid; memoized so only printers whose data changed re-render. */
@@ -81,17 +104,7 @@ export const PrinterCard = memo(function PrinterCard({
         <StateBadge live={live} />
       </div>
       <div className="card-body">
-        <div className="thumb" aria-hidden="true">
-          <svg viewBox="0 0 24 24" width="22" height="22">
-            <path
-              d="M4 19h16M6 19V9h12v10M9 9V5h6v4"
-              stroke="currentColor"
-              strokeWidth="1.6"
-              fill="none"
-              strokeLinejoin="round"
-            />
-          </svg>
-        </div>
+        <CardThumbnail printer={printer} />
         <div className="job">
           {active || live.job ? (
             <>

@@ -3,11 +3,17 @@ import {
   DASHBOARD_NAMESPACE,
   type ChangedMessage,
   type ClosingMessage,
+  type DashboardOrgEvent,
   type DashboardPrinter,
   type ResyncMessage,
 } from '@farmhand/dashboard-messages';
-import { createContext, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
+
+/** Pages fall back to polling at this interval while visible, as long as no org event has arrived. */
+export const ORG_EVENTS_FALLBACK_POLL_MS = 10_000;
+
+export type { DashboardOrgEvent };
 
 export type LiveStatus =
   | { kind: 'connecting' }
@@ -44,6 +50,9 @@ export class LiveStore {
   private readonly listeners = new Set<() => void>();
   private socket: Socket | null = null;
   private hiddenAt: number | null = null;
+  private readonly orgListeners = new Set<(events: DashboardOrgEvent[]) => void>();
+  /** Whether the server has sent any org event on this connection's lifetime (then pages stop polling). */
+  orgEventsSeen = false;
 
   /** Told when the server says the session or membership is gone (the app then reloads the session). */
   onSessionLost: () => void = () => undefined;
@@ -69,6 +78,11 @@ export class LiveStore {
     this.socket = socket;
     socket.on(DASHBOARD_EVENTS.resync, (message: ResyncMessage) => this.applyResync(message));
     socket.on(DASHBOARD_EVENTS.changed, (message: ChangedMessage) => this.applyChanges(message));
+    socket.on(DASHBOARD_EVENTS.orgEvents, (events: DashboardOrgEvent[]) => {
+      if (!Array.isArray(events)) return;
+      this.orgEventsSeen = true;
+      for (const listener of this.orgListeners) listener(events);
+    });
     socket.on(DASHBOARD_EVENTS.closing, (message: ClosingMessage) => {
       this.update({ status: { kind: 'closed', reason: message.message } });
       if (message.code !== 'organization_deleted') this.onSessionLost();
@@ -96,6 +110,12 @@ export class LiveStore {
     this.socket = null;
   }
 
+  /** Org events as they arrive; also told (with an empty list) after a reconnect, when anything may have changed. */
+  onOrgEvents(listener: (events: DashboardOrgEvent[]) => void): () => void {
+    this.orgListeners.add(listener);
+    return () => this.orgListeners.delete(listener);
+  }
+
   requestResync(): void {
     this.socket?.emit(DASHBOARD_EVENTS.requestResync);
   }
@@ -107,6 +127,8 @@ export class LiveStore {
   };
 
   private applyResync(message: ResyncMessage): void {
+    // A resync follows every (re)connect: events may have been missed meanwhile.
+    if (this.snapshot.loaded) for (const listener of this.orgListeners) listener([]);
     const printers = [...message.printers].sort((a, b) => byName.compare(a.name, b.name));
     this.update({
       printers,
@@ -187,4 +209,36 @@ export function useLive(): Snapshot & { store: LiveStore } {
   if (!store) throw new Error('useLive outside LiveProvider');
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   return { ...snapshot, store };
+}
+
+/**
+ * Reloads what a page shows when the server hints that it changed (org events matching `relevant`; an empty batch
+ * after a reconnect always matches), and polls every 10 s while the page is visible until the first org event
+ * proves the server sends them.
+ */
+export function useRefetchOnOrgEvents(reload: () => unknown, relevant: (event: DashboardOrgEvent) => boolean): void {
+  const store = useContext(LiveContext);
+  const latest = useRef({ reload, relevant });
+  latest.current = { reload, relevant };
+  useEffect(() => {
+    if (!store) return;
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    const unsubscribe = store.onOrgEvents((events) => {
+      if (events.length > 0 && !events.some((event) => latest.current.relevant(event))) return;
+      // Several batches in a row become one reload.
+      if (pending) return;
+      pending = setTimeout(() => {
+        pending = null;
+        void latest.current.reload();
+      }, 150);
+    });
+    const poll = setInterval(() => {
+      if (!store.orgEventsSeen && document.visibilityState === 'visible') void latest.current.reload();
+    }, ORG_EVENTS_FALLBACK_POLL_MS);
+    return () => {
+      unsubscribe();
+      clearInterval(poll);
+      if (pending) clearTimeout(pending);
+    };
+  }, [store]);
 }

@@ -1,6 +1,7 @@
 import { OFFLINE_LIVE } from '@farmhand/dashboard-messages';
 import { useState, type FormEvent } from 'react';
 import { ProgressBar, StateBadge } from '../components/printer-card';
+import { TemperatureChart, useTemperatureHistory } from '../components/temperature-chart';
 import {
   Button,
   ConfirmDialog,
@@ -16,11 +17,13 @@ import { canOnPrinter } from '../lib/ability';
 import { api, ApiError, messageOf } from '../lib/api';
 import { useFleets } from '../lib/fleets';
 import { formatAgo, formatDate, formatDuration, formatTemperature } from '../lib/format';
-import { useLive } from '../lib/live';
+import { useLive, useRefetchOnOrgEvents } from '../lib/live';
+import { useLatestFrame } from '../lib/snapshot';
+import { AlertTable, useAlerts } from './alerts';
 import { ACTION_LABELS, BULK_ACTIONS, actionApplies, runAction, type BulkAction } from '../lib/printer-actions';
 import { Link } from '../lib/router';
 import { useOrg } from '../lib/session';
-import type { Printer, PrinterCredential } from '../lib/types';
+import type { AttemptHistoryRow, Printer, PrinterCredential, RegionOfInterest } from '../lib/types';
 import { useResource } from '../lib/use-resource';
 
 function numberOrNull(value: string): number | null {
@@ -42,8 +45,6 @@ function CapabilitiesForm({ printer, onSaved }: { printer: Printer; onSaved: (pr
     material: printer.material ?? '',
     tags: printer.tags.join(', '),
     autoEject: printer.autoEject,
-    sensitivity: String(printer.detection.sensitivity ?? 1),
-    autoPause: printer.detection.autoPause ?? false,
   });
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
   const [saved, setSaved] = useState(false);
@@ -78,7 +79,6 @@ function CapabilitiesForm({ printer, onSaved }: { printer: Printer; onSaved: (pr
           .map((tag) => tag.trim())
           .filter(Boolean),
         autoEject: draft.autoEject,
-        detection: { sensitivity: Number(draft.sensitivity), autoPause: draft.autoPause },
       });
       setSaved(true);
       onSaved(updated);
@@ -149,27 +149,7 @@ function CapabilitiesForm({ printer, onSaved }: { printer: Printer; onSaved: (pr
             onChange={set('tags')}
             error={fieldError('tags')}
           />
-          <SelectInput
-            label="Failure detection sensitivity"
-            value={draft.sensitivity}
-            onChange={set('sensitivity')}
-            error={fieldError('detection')}
-          >
-            <option value="0.8">Fewer alerts (0.8)</option>
-            <option value="0.9">0.9</option>
-            <option value="1">Balanced (1.0)</option>
-            <option value="1.1">1.1</option>
-            <option value="1.2">More alerts (1.2)</option>
-          </SelectInput>
           <div className="checks span-rest">
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                checked={draft.autoPause}
-                onChange={(e) => setDraft((c) => ({ ...c, autoPause: e.target.checked }))}
-              />
-              Pause automatically when a failure is detected
-            </label>
             <label className="checkbox">
               <input
                 type="checkbox"
@@ -189,6 +169,217 @@ function CapabilitiesForm({ printer, onSaved }: { printer: Printer; onSaved: (pr
         </div>
       )}
     </form>
+  );
+}
+
+function DetectionSection({ printer, onSaved }: { printer: Printer; onSaved: (printer: Printer) => void }) {
+  const { org, ability } = useOrg();
+  const roi = printer.detection.regionOfInterest ?? null;
+  const [draft, setDraft] = useState({
+    sensitivity: printer.detection.sensitivity ?? 1,
+    autoPause: printer.detection.autoPause ?? false,
+    frameIntervalSeconds: String(printer.detection.frameIntervalSeconds ?? 10),
+    roi: roi ? [roi.x, roi.y, roi.width, roi.height].map(String) : ['', '', '', ''],
+  });
+  const [error, setError] = useState<{ message: string; field?: string } | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const editable = canOnPrinter(ability, 'update', printer);
+  const roiLabels = ['Left (0–1)', 'Top (0–1)', 'Width (0.05–1)', 'Height (0.05–1)'];
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    const roiFilled = draft.roi.some((value) => value.trim() !== '');
+    const regionOfInterest: RegionOfInterest | null = roiFilled
+      ? {
+          x: Number(draft.roi[0] || 0),
+          y: Number(draft.roi[1] || 0),
+          width: Number(draft.roi[2] || 1),
+          height: Number(draft.roi[3] || 1),
+        }
+      : null;
+    try {
+      const updated = await api.patch<Printer>(`/api/orgs/${org.id}/printers/${printer.id}`, {
+        detection: {
+          sensitivity: draft.sensitivity,
+          autoPause: draft.autoPause,
+          frameIntervalSeconds: Number(draft.frameIntervalSeconds),
+          regionOfInterest,
+        },
+      });
+      setSaved(true);
+      onSaved(updated);
+    } catch (failure) {
+      setError({ message: messageOf(failure), field: failure instanceof ApiError ? failure.field : undefined });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Section title="Failure detection">
+      <form className="form" onSubmit={(event) => void submit(event)} noValidate>
+        {error && <Notice tone="error">{error.message}</Notice>}
+        {saved && <Notice tone="success">Detection settings saved</Notice>}
+        <fieldset className="fieldset-plain" disabled={!editable}>
+          <div className="field">
+            <label htmlFor={`sensitivity-${printer.id}`}>
+              Sensitivity: <span className="numeric">{draft.sensitivity.toFixed(2)}</span>
+            </label>
+            <input
+              id={`sensitivity-${printer.id}`}
+              className="range"
+              type="range"
+              min={0.8}
+              max={1.2}
+              step={0.05}
+              value={draft.sensitivity}
+              aria-describedby={`sensitivity-hint-${printer.id}`}
+              onChange={(event) => setDraft((current) => ({ ...current, sensitivity: Number(event.target.value) }))}
+            />
+            <p className="field-hint" id={`sensitivity-hint-${printer.id}`}>
+              0.8: fewer alerts · 1.0: balanced · 1.2: more alerts
+            </p>
+          </div>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={draft.autoPause}
+              onChange={(event) => setDraft((current) => ({ ...current, autoPause: event.target.checked }))}
+            />
+            Pause automatically when a failure is detected
+          </label>
+          <div className="form-grid form-grid-3">
+            <TextInput
+              label="Seconds between frames"
+              type="number"
+              min={2}
+              max={600}
+              value={draft.frameIntervalSeconds}
+              onChange={(event) => setDraft((current) => ({ ...current, frameIntervalSeconds: event.target.value }))}
+            />
+          </div>
+          <fieldset className="fieldset">
+            <legend>Region of interest</legend>
+            <p className="field-hint">Fractions of the frame; leave all empty to score the whole frame.</p>
+            <div className="form-grid roi-grid">
+              {roiLabels.map((label, index) => (
+                <TextInput
+                  key={label}
+                  label={label}
+                  inputMode="decimal"
+                  value={draft.roi[index]}
+                  onChange={(event) =>
+                    setDraft((current) => ({
+                      ...current,
+                      roi: current.roi.map((value, at) => (at === index ? event.target.value : value)),
+                    }))
+                  }
+                />
+              ))}
+            </div>
+          </fieldset>
+        </fieldset>
+        {editable && (
+          <div>
+            <Button type="submit" variant="primary" busy={busy}>
+              Save detection settings
+            </Button>
+          </div>
+        )}
+      </form>
+    </Section>
+  );
+}
+
+function HistorySection({ printer }: { printer: Printer }) {
+  const { org } = useOrg();
+  const history = useResource(`history:${printer.id}`, () =>
+    api.get<{
+      summary: { attempts: number; good: number; bad: number; failed: number };
+      attempts: AttemptHistoryRow[];
+    }>(`/api/orgs/${org.id}/printers/${printer.id}/history?limit=20`),
+  );
+  useRefetchOnOrgEvents(history.reload, (event) => event.kind === 'queue' && event.printerId === printer.id);
+  return (
+    <Section title="History">
+      {history.error && <Notice tone="error">{history.error}</Notice>}
+      {!history.data ? (
+        !history.error && <Spinner />
+      ) : history.data.attempts.length === 0 ? (
+        <p className="muted">No prints in the last 30 days.</p>
+      ) : (
+        <>
+          <p className="muted small">
+            Last 30 days: {history.data.summary.attempts} prints, {history.data.summary.good} good,{' '}
+            {history.data.summary.bad} bad, {history.data.summary.failed} failed.
+          </p>
+          <div className="table-wrap">
+            <table className="table table-dense">
+              <thead>
+                <tr>
+                  <th scope="col">Job</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">Started</th>
+                  <th scope="col">Duration</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.data.attempts.map((attempt) => (
+                  <tr key={attempt.id}>
+                    <td>
+                      {attempt.jobName} <span className="muted">#{attempt.copyNumber}</span>
+                    </td>
+                    <td>
+                      {attempt.state.replace(/_/g, ' ')}
+                      {attempt.failureReason && <div className="small text-bad">{attempt.failureReason}</div>}
+                    </td>
+                    <td>{attempt.outcome ?? '—'}</td>
+                    <td>{formatDate(attempt.startedAt ?? attempt.assignedAt)}</td>
+                    <td className="numeric">{formatDuration(attempt.durationSeconds)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </Section>
+  );
+}
+
+function PrinterAlerts({ printer }: { printer: Printer }) {
+  const alerts = useAlerts({ printerId: printer.id, limit: 20 });
+  return (
+    <Section title="Alerts">
+      {alerts.error && <Notice tone="error">{alerts.error}</Notice>}
+      {alerts.data ? (
+        <AlertTable alerts={alerts.data.items} onChanged={alerts.reload} showPrinter={false} />
+      ) : (
+        !alerts.error && <Spinner />
+      )}
+    </Section>
+  );
+}
+
+function Snapshot({ printer, snapshotAt }: { printer: Printer; snapshotAt: string | null }) {
+  const { org } = useOrg();
+  const frame = useLatestFrame(org.id, printer.id, snapshotAt, true);
+  return (
+    <figure className="snapshot">
+      {frame ? (
+        <>
+          <img src={frame.url} alt={`Latest webcam snapshot of ${printer.name}`} />
+          {frame.takenAt && <figcaption className="snapshot-time">{formatAgo(frame.takenAt)}</figcaption>}
+        </>
+      ) : (
+        <span className="muted">No snapshot yet</span>
+      )}
+    </figure>
   );
 }
 
@@ -365,6 +556,7 @@ export function PrinterDetailPage({ printerId }: { printerId: string }) {
     api.get<Printer>(`/api/orgs/${org.id}/printers/${printerId}`),
   );
   const live = byId.get(printerId)?.live ?? OFFLINE_LIVE;
+  const temperatures = useTemperatureHistory(printerId, live);
 
   if (printer.loading && !printer.data) return <Spinner />;
   if (!printer.data)
@@ -398,9 +590,7 @@ export function PrinterDetailPage({ printerId }: { printerId: string }) {
       <div className="detail-grid">
         <Section title="Now">
           <div className="now">
-            <div className="snapshot" aria-label="Latest webcam snapshot">
-              <span className="muted">No snapshot yet</span>
-            </div>
+            <Snapshot printer={row} snapshotAt={live.snapshotAt} />
             <dl className="facts">
               <dt>Job</dt>
               <dd>{active || live.job ? (live.job ?? 'Unnamed job') : live.online ? 'Idle' : '—'}</dd>
@@ -428,9 +618,15 @@ export function PrinterDetailPage({ printerId }: { printerId: string }) {
         </Section>
         <Controls printer={row} />
       </div>
+      <Section title="Temperatures">
+        <TemperatureChart samples={temperatures} />
+      </Section>
+      <HistorySection printer={row} />
+      {ability.can('read', 'Alert') && <PrinterAlerts printer={row} />}
       <Section title="Capabilities">
         <CapabilitiesForm printer={row} onSaved={(updated) => printer.set(updated)} />
       </Section>
+      <DetectionSection printer={row} onSaved={(updated) => printer.set(updated)} />
       {(canOnPrinter(ability, 'rotate', row) || canOnPrinter(ability, 'revoke', row)) && (
         <CredentialsSection printer={row} />
       )}
