@@ -30,10 +30,10 @@ import pino from 'pino';
 import { Server } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 
-const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const API_ENTRY = 'dist/apps/api/src/main.js';
-const STATUS_PERIOD_MS = 5_000;
+export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const API_ENTRY = 'dist/apps/api/src/main.js';
+export const STATUS_PERIOD_MS = 5_000;
 const CONNECT_CONCURRENCY = Number(process.env.FLEET_CONNECT_CONCURRENCY ?? 200);
 const COMMAND_CONCURRENCY = 4;
 
@@ -60,20 +60,20 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-function databaseUrl(name: string): string {
+export function databaseUrl(name: string): string {
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+export async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: POSTGRES_ADMIN_URL });
   await client.connect();
   try {
@@ -83,14 +83,14 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
-function memoryOf(pid: number): { rss: number; peak: number } {
+export function memoryOf(pid: number): { rss: number; peak: number } {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
   return { rss: kib('VmRSS') * 1024, peak: kib('VmHWM') * 1024 };
 }
 
 /** CPU seconds (user + system) the process has used, from /proc/<pid>/stat (clock ticks of 1/100 s). */
-function cpuSecondsOf(pid: number): number {
+export function cpuSecondsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
@@ -111,7 +111,7 @@ function status(sentAt: number): Status {
   };
 }
 
-async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
+export async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
   // FLEET_API_NODE_ARGS: extra node flags for the api (e.g. --cpu-prof to profile it).
   const nodeArgs = (process.env.FLEET_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, API_ENTRY], { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -131,7 +131,7 @@ async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<ChildProc
   throw new Error(`api did not become healthy: ${stderr}`);
 }
 
-async function seed(url: string, orgId: string, fleetId: string, count: number) {
+export async function seed(url: string, orgId: string, fleetId: string, count: number) {
   const client = new Client({ connectionString: url });
   await client.connect();
   const agents: Array<{ printerId: string; credential: string }> = [];
@@ -159,7 +159,7 @@ async function seed(url: string, orgId: string, fleetId: string, count: number) 
 }
 
 /** A lightweight agent: hello, a status every 5 s, commands acknowledged at once. */
-class FakeAgent {
+export class FakeAgent {
   readonly socket: Socket;
   sent = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -222,13 +222,13 @@ class FakeAgent {
   }
 }
 
-async function acceptedStatuses(apiUrl: string): Promise<number> {
+export async function acceptedStatuses(apiUrl: string): Promise<number> {
   const text = await (await fetch(`${apiUrl}/metrics`)).text();
   const match = /^farmhand_agent_messages_total\{event="status",outcome="accepted"\} (\d+)/m.exec(text);
   return Number(match?.[1] ?? 0);
 }
 
-async function timedRuns(count: number, concurrency: number, run: (index: number) => Promise<void>) {
+export async function timedRuns(count: number, concurrency: number, run: (index: number) => Promise<void>) {
   const times: number[] = [];
   let next = 0;
   const failures: string[] = [];
@@ -250,7 +250,7 @@ async function timedRuns(count: number, concurrency: number, run: (index: number
 }
 
 /** Raw socket.io round trip: one server, one client, ack at once; no auth, validation, Redis or second process. */
-async function echoBaseline(count: number): Promise<number[]> {
+export async function echoBaseline(count: number): Promise<number[]> {
   const http = createServer();
   const server = new Server(http);
   server.on('connection', (socket) => socket.on('echo', (payload: unknown, ack: (x: unknown) => void) => ack(payload)));
@@ -443,7 +443,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function stopApi(api: ChildProcess | null): Promise<void> {
+export async function stopApi(api: ChildProcess | null): Promise<void> {
   if (!api || api.exitCode !== null) return;
   const exited = new Promise((resolve) => api.once('exit', resolve));
   api.kill('SIGTERM');
@@ -451,7 +451,7 @@ async function stopApi(api: ChildProcess | null): Promise<void> {
   if (api.exitCode === null) api.kill('SIGKILL');
 }
 
-async function deleteKeys(prefix: string): Promise<void> {
+export async function deleteKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
     let cursor = '0';
@@ -465,7 +465,10 @@ async function deleteKeys(prefix: string): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+// bench/scale.ts reuses the simulated agents and helpers above without running this benchmark.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

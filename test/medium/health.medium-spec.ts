@@ -1,4 +1,4 @@
-import { startApi, TcpProxy, type ApiHarness } from '@farmhand/testing';
+import { createTestDatabase, startApi, TcpProxy, type ApiHarness } from '@farmhand/testing';
 
 describe('health and OpenAPI', () => {
   let api: ApiHarness;
@@ -30,7 +30,7 @@ describe('health and OpenAPI', () => {
 });
 
 describe('health when a backing service goes away', () => {
-  it('reports degraded with 503 while Redis is unreachable, stays up, and recovers by itself', async () => {
+  it('reports degraded while Redis is unreachable, stays ready (200) and up, and recovers by itself', async () => {
     const proxy = new TcpProxy('127.0.0.1', 6379);
     const port = await proxy.start();
     const api = await startApi({ REDIS_URL: `redis://127.0.0.1:${port}` });
@@ -38,8 +38,38 @@ describe('health when a backing service goes away', () => {
       expect((await api.client().get('/api/health')).status).toBe(200);
       await proxy.cut();
       const down = await api.client().get('/api/health');
-      expect(down.status).toBe(503);
+      expect(down.status).toBe(200);
       expect(down.body).toEqual({ status: 'degraded', checks: { database: 'up', redis: 'down' } });
+      await proxy.start();
+      let recovered = '';
+      for (let attempt = 0; attempt < 40 && recovered !== 'ok'; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        recovered = (await api.client().get('/api/health')).body.status;
+      }
+      expect(recovered).toBe('ok');
+    } finally {
+      await api.close();
+      await proxy.cut();
+    }
+  });
+});
+
+describe('health while PostgreSQL is away, and liveness', () => {
+  it('answers 503 unavailable while PostgreSQL is unreachable, liveness stays 200, and both recover', async () => {
+    const proxy = new TcpProxy('127.0.0.1', 5432);
+    const port = await proxy.start();
+    const database = await createTestDatabase();
+    const url = new URL(database.url);
+    url.port = String(port);
+    const api = await startApi({ DATABASE_URL: url.toString() }, { database });
+    try {
+      expect((await api.client().get('/api/health')).status).toBe(200);
+      await proxy.cut();
+      const down = await api.client().get('/api/health');
+      expect(down.status).toBe(503);
+      expect(down.body).toEqual({ status: 'unavailable', checks: { database: 'down', redis: 'up' } });
+      const live = await api.client().get('/api/health/live');
+      expect([live.status, live.body]).toEqual([200, { status: 'alive' }]);
       await proxy.start();
       let recovered = 0;
       for (let attempt = 0; attempt < 40 && recovered !== 200; attempt++) {

@@ -48,6 +48,11 @@ describe('worker', () => {
 
   it('declares its periodic maintenance once, however many workers start', async () => {
     const schedulers = await worker.get(JobQueue).queueFor('audit.prune').getJobSchedulers();
-    expect(schedulers.map((s) => s.key ?? s.id).sort()).toEqual(['audit-prune-daily', 'sessions-prune-hourly']);
+    expect(schedulers.map((s) => s.key ?? s.id).sort()).toEqual([
+      'audit-prune-daily',
+      'files-staging-prune-hourly',
+      'frames-prune-hourly',
+      'sessions-prune-hourly',
+    ]);
   });
 });

@@ -5,9 +5,11 @@ import { AuditModule } from '@farmhand/audit';
 import { AuthzModule } from '@farmhand/authz';
 import { CoreModule, type AppConfig } from '@farmhand/core';
 import { DashboardModule } from '@farmhand/dashboard';
+import { DetectionModule } from '@farmhand/detection';
 import { EnrollmentModule } from '@farmhand/enrollment';
 import { FilesModule } from '@farmhand/files';
 import { JobsModule } from '@farmhand/jobs';
+import { NotificationsModule } from '@farmhand/notifications';
 import { PrintersModule } from '@farmhand/printers';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -31,6 +33,8 @@ export class ApiModule {
         DashboardModule,
         FilesModule,
         JobsModule,
+        NotificationsModule,
+        DetectionModule,
       ],
       controllers: [HealthController, MetricsController],
     };

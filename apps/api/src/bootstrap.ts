@@ -53,7 +53,7 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ExceptionsFilter(logger));
   app.useWebSocketAdapter(new RedisIoAdapter(app, config.REDIS_URL, config.REDIS_PREFIX));
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts handles SIGTERM itself (graceful-shutdown.ts), draining before Nest closes.
 
   const document = SwaggerModule.createDocument(
     app,

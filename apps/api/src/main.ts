@@ -1,5 +1,6 @@
 import { createLogger, loadConfig } from '@farmhand/core';
 import { createApiApp } from './bootstrap';
+import { exitOnSignals, InFlightRequests } from './graceful-shutdown';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -7,6 +8,8 @@ async function main(): Promise<void> {
   // A rejected promise nobody awaited is a bug to fix, but not a reason to drop every connected agent and browser.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   const app = await createApiApp(config, logger);
+  const requests = new InFlightRequests(app.getHttpServer());
+  exitOnSignals(app, requests, config.SHUTDOWN_GRACE_MS, logger);
   await app.listen(config.PORT, config.HOST);
   logger.info({ url: `http://localhost:${config.PORT}`, publicUrl: config.PUBLIC_URL }, 'api listening');
 }

@@ -7,7 +7,12 @@ import type { Logger } from 'pino';
 import { WorkerModule } from './worker.module';
 
 /** The queues this role consumes. Each must have a handler for every job it carries, or boot fails. */
-export const WORKER_QUEUES = [QueueName.Maintenance, QueueName.Scheduling, QueueName.Dispatch] as const;
+export const WORKER_QUEUES = [
+  QueueName.Maintenance,
+  QueueName.Scheduling,
+  QueueName.Dispatch,
+  QueueName.Notifications,
+] as const;
 
 export async function createWorker(config: AppConfig, logger: Logger): Promise<INestApplicationContext> {
   const dataSource = createFarmhandDataSource(config.DATABASE_URL, {
@@ -18,7 +23,7 @@ export async function createWorker(config: AppConfig, logger: Logger): Promise<I
     logger: new NestPinoLogger(logger),
     abortOnError: false,
   });
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts handles SIGTERM itself (graceful-shutdown.ts), letting jobs finish first.
   await app.init();
   app.get(QueueWorkers).start(WORKER_QUEUES);
   return app;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, JobQueue, type AppConfig } from '@farmhand/core';
+import { STAGING_MAX_IDLE_MINUTES } from '@farmhand/files';
 
 /**
  * Periodic upkeep as BullMQ job schedulers: idempotent upserts, so every worker instance may declare them and
@@ -27,6 +28,23 @@ export class MaintenanceScheduler implements OnApplicationBootstrap {
       {
         name: 'sessions.prune',
         data: { orgId: null },
+      },
+    );
+    await this.jobs.queueFor('frames.prune').upsertJobScheduler(
+      'frames-prune-hourly',
+      { every: 3600 * 1000 },
+      {
+        name: 'frames.prune',
+        data: { orgId: null, olderThanDays: this.config.FRAME_RETENTION_DAYS },
+      },
+    );
+    // Staged uploads live under DATA_DIR, which the api instances and workers share (as the stored files do).
+    await this.jobs.queueFor('files.staging.prune').upsertJobScheduler(
+      'files-staging-prune-hourly',
+      { every: 3600 * 1000 },
+      {
+        name: 'files.staging.prune',
+        data: { orgId: null, olderThanMinutes: STAGING_MAX_IDLE_MINUTES },
       },
     );
   }

@@ -28,6 +28,8 @@ export const AGENT_LIMITS = {
   eventDedupeSeconds: 24 * 3600,
   /** Revoked credential ids are remembered this long to close a connection that raced the revocation. */
   revocationMemorySeconds: 600,
+  /** A stopping instance asks its agents to reconnect within this window (spread, so the others are not stampeded). */
+  shutdownReconnectWithinMs: 5_000,
 } as const;
 
 /** Command timeouts: the default per command type, and the bounds a caller may choose within. */

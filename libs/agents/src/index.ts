@@ -2,6 +2,7 @@ export { AgentsModule } from './agents.module';
 export { PrinterControlService, COMMAND_ACTIONS, defaultTimeoutMs } from './control/printer-control.service';
 export type { ControlCommand, ExecuteOptions } from './control/printer-control.service';
 export { AgentCommandBus } from './control/agent-command.bus';
+export { AgentConnectionsService } from './gateway/agent-connections.service';
 export type { Delivery } from './control/agent-command.bus';
 export { PrinterPresenceService } from './presence/printer-presence.service';
 export type { LivePrinterState } from './presence/printer-presence.service';

@@ -9,8 +9,10 @@ import { DatabaseModule } from './database/database.module';
 import { DomainEvents } from './events/domain-events';
 import { HealthService } from './health/health.service';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsServer } from './metrics/metrics-server';
 import { MetricsService } from './metrics/metrics.service';
 import { JobHandlerRegistry } from './queue/job-handler.registry';
+import { QueueMetrics } from './queue/queue-metrics';
 import { QueueModule } from './queue/queue.module';
 import { QueueWorkers } from './queue/queue-workers.service';
 import { RateLimiter } from './rate-limit/rate-limiter.service';
@@ -32,8 +34,26 @@ export class CoreModule {
         EventEmitterModule.forRoot({ wildcard: false }),
         DiscoveryModule,
       ],
-      providers: [RateLimiter, DomainEvents, HealthService, JobHandlerRegistry, QueueWorkers, MetricsService],
-      exports: [RateLimiter, DomainEvents, HealthService, JobHandlerRegistry, QueueWorkers, MetricsService],
+      providers: [
+        RateLimiter,
+        DomainEvents,
+        HealthService,
+        JobHandlerRegistry,
+        QueueWorkers,
+        MetricsService,
+        MetricsServer,
+        QueueMetrics,
+      ],
+      exports: [
+        RateLimiter,
+        DomainEvents,
+        HealthService,
+        JobHandlerRegistry,
+        QueueWorkers,
+        MetricsService,
+        MetricsServer,
+        QueueMetrics,
+      ],
     };
   }
 }

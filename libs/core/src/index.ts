@@ -31,3 +31,5 @@ export * from './crypto/secrets';
 export * from './http/request-context.middleware';
 export * from './core.module';
 export * from './metrics/metrics.service';
+export * from './metrics/metrics-server';
+export * from './queue/queue-metrics';

@@ -30,11 +30,16 @@ export type CommandType = (typeof COMMAND_TYPES)[number];
 const noArgs = z.object({}).default({});
 const jogDistance = z.number().min(-MAX_JOG_DISTANCE_MM).max(MAX_JOG_DISTANCE_MM);
 
+/** The id that ties a command to the request or job that caused it, for logs only (never trusted for anything). */
+export const correlationIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and ._:- only');
+
 const base = {
   id: z.uuid(),
   issuedAt: epochMillisSchema.optional(),
   /** After this instant the agent answers `timeout` instead of acting (the server has given up). */
   expiresAt: epochMillisSchema.optional(),
+  /** The server's correlation id (HTTP request, job), logged by the agent with the command. */
+  correlationId: correlationIdSchema.optional(),
 };
 
 export const startArgsSchema = noArgs;

@@ -13,8 +13,8 @@ import {
   SERVER_EVENTS,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from './protocol.constants';
-import { welcomeSchema } from './server-messages.schema';
-import type { Welcome } from './server-messages.schema';
+import { serverClosingSchema, welcomeSchema } from './server-messages.schema';
+import type { ServerClosing, Welcome } from './server-messages.schema';
 
 export type AgentMessage =
   | { event: typeof AGENT_EVENTS.hello; data: Hello }
@@ -26,7 +26,8 @@ export type AgentMessage =
 export type ServerMessage =
   | { event: typeof SERVER_EVENTS.welcome; data: Welcome }
   | { event: typeof SERVER_EVENTS.command; data: Command }
-  | { event: typeof SERVER_EVENTS.protocolError; data: ProtocolError };
+  | { event: typeof SERVER_EVENTS.protocolError; data: ProtocolError }
+  | { event: typeof SERVER_EVENTS.closing; data: ServerClosing };
 
 /** `error` is ready to be sent back to the peer as a `protocol_error` message. */
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
@@ -43,6 +44,7 @@ const serverSchemas: Record<string, z.ZodType> = {
   [SERVER_EVENTS.welcome]: welcomeSchema,
   [SERVER_EVENTS.command]: commandSchema,
   [SERVER_EVENTS.protocolError]: protocolErrorSchema,
+  [SERVER_EVENTS.closing]: serverClosingSchema,
 };
 
 /** Validates a message an agent sent. Never throws, whatever `event` and `payload` are. */

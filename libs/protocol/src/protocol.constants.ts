@@ -20,6 +20,8 @@ export const SERVER_EVENTS = {
   welcome: 'welcome',
   command: 'command',
   protocolError: 'protocol_error',
+  /** The instance is shutting down: reconnect (to another instance) soon, spread over the given window. */
+  closing: 'server_closing',
 } as const;
 export type ServerEventName = (typeof SERVER_EVENTS)[keyof typeof SERVER_EVENTS];
 

@@ -40,7 +40,7 @@ export class CommandExecutor {
     const known = this.history.get(command.id);
     if (known) {
       this.options.logger.info(
-        { commandId: command.id, type: command.type },
+        { commandId: command.id, type: command.type, correlationId: command.correlationId },
         'duplicate command; answering from memory',
       );
       return known.result;
@@ -59,11 +59,16 @@ export class CommandExecutor {
     try {
       const job = command.type === 'dispatch' || command.type === 'start';
       const data = job ? await this.exclusively(() => this.perform(command)) : await this.perform(command);
-      this.options.logger.info({ commandId: command.id, type: command.type, ms: Date.now() - started }, 'command done');
+      const ms = Date.now() - started;
+      this.options.logger.info(
+        { commandId: command.id, type: command.type, correlationId: command.correlationId, ms },
+        'command done',
+      );
       return { id: command.id, ok: true, data, finishedAt: Date.now() };
     } catch (error) {
       const known = error instanceof BackendError;
-      const log = { commandId: command.id, type: command.type, code: known ? error.code : 'internal' };
+      const code = known ? error.code : 'internal';
+      const log = { commandId: command.id, type: command.type, correlationId: command.correlationId, code };
       if (known) this.options.logger.warn({ ...log, reason: error.message }, 'command failed');
       else this.options.logger.error({ ...log, err: error }, 'command crashed');
       return failure(command.id, known ? error : new BackendError('internal', 'the agent failed to run the command'));

@@ -243,6 +243,20 @@ describe('AgentRuntime against a socket.io stand-in for Farmhand', () => {
     expect(server.sockets).toHaveLength(2);
   });
 
+  it("honours the server's closing hint: reconnects within its window, not after the long backoff", async () => {
+    // A backoff of a minute: only the hint can bring the agent back within the test's wait.
+    await startAgent({ backoff: { baseMs: 60_000, capMs: 60_000 } });
+    await waitFor(() => server.sockets.length === 1 && server.messages('hello').length > 0, 'hello');
+    server.sockets[0]!.emit(SERVER_EVENTS.closing, { reason: 'shutdown', reconnectWithinMs: 200 });
+    server.sockets[0]!.disconnect(true);
+    await waitFor(
+      () => server.received.some((entry) => entry.connection === 2 && entry.message.event === 'hello'),
+      'hello on a new connection',
+    );
+    // It understood the hint (an unknown message would have been answered with a protocol error).
+    expect(server.messages('protocol_error')).toEqual([]);
+  });
+
   it('uploads webcam frames while printing with its credential as a bearer token', async () => {
     await startAgent({ frameIntervalSeconds: 1 });
     await waitFor(() => server.sockets.length === 1, 'connection');

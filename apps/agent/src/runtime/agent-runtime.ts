@@ -147,6 +147,8 @@ export class AgentRuntime {
       if (message.data.frameIntervalSeconds) this.frames.setInterval(message.data.frameIntervalSeconds);
     } else if (message.event === SERVER_EVENTS.protocolError) {
       this.options.logger.warn({ code: message.data.code, event: message.data.event }, 'server rejected a message');
+    } else if (message.event === SERVER_EVENTS.closing) {
+      this.link.reconnectSoon(message.data.reconnectWithinMs);
     } else {
       void this.executor.execute(message.data).then((result) => this.reply(result, ack));
     }

@@ -29,6 +29,8 @@ export class ServerLink extends EventEmitter {
   private retryTimer: NodeJS.Timeout | null = null;
   private attempt = 0;
   private closed = false;
+  /** Set by the server's `server_closing` hint: the next reconnect waits a random part of this, not the backoff. */
+  private reconnectWithinMs: number | null = null;
 
   constructor(private readonly options: ServerLinkOptions) {
     super();
@@ -77,6 +79,15 @@ export class ServerLink extends EventEmitter {
     return true;
   }
 
+  /**
+   * The server is going away on purpose (a deploy): reconnect after a random delay within the window, so a load
+   * balancer spreads these agents over the remaining instances without a stampede, and without the long backoff.
+   */
+  reconnectSoon(withinMs: number): void {
+    this.reconnectWithinMs = Math.max(0, withinMs);
+    this.options.logger.info({ withinMs }, 'server is closing; reconnecting to another instance');
+  }
+
   close(): void {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -90,8 +101,15 @@ export class ServerLink extends EventEmitter {
   private scheduleRetry(forceAttempt?: number): void {
     if (this.closed || this.retryTimer) return;
     const policy = this.options.backoff ?? DEFAULT_BACKOFF;
-    const delay = backoffDelay(forceAttempt ?? this.attempt, policy, this.options.random);
-    this.attempt += 1;
+    // The hint serves one reconnect; if that fails too (no other instance yet), the ordinary backoff follows.
+    const hinted = forceAttempt === undefined ? this.reconnectWithinMs : null;
+    this.reconnectWithinMs = null;
+    const random = this.options.random ?? Math.random;
+    const delay =
+      hinted !== null
+        ? Math.round(random() * hinted)
+        : backoffDelay(forceAttempt ?? this.attempt, policy, this.options.random);
+    if (hinted === null) this.attempt += 1;
     this.options.logger.info({ delayMs: delay }, 'reconnecting to Farmhand later');
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '@farmhand/audit';
 import { defineAbilityFor, subject, type Action, type Principal } from '@farmhand/authz';
-import { DomainException, LOGGER } from '@farmhand/core';
+import { DomainException, LOGGER, RequestContext } from '@farmhand/core';
 import { PrintersService } from '@farmhand/printers';
-import { SERVER_EVENTS, parseServerMessage } from '@farmhand/protocol';
+import { SERVER_EVENTS, correlationIdSchema, parseServerMessage } from '@farmhand/protocol';
 import type { Command, CommandInput, CommandType } from '@farmhand/protocol';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -114,6 +114,8 @@ export class PrinterControlService {
       id: options.commandId ?? input.id ?? randomUUID(),
       issuedAt,
       expiresAt: deadline,
+      // The request's or job's id travels to the agent's log; one the protocol would refuse is left out.
+      correlationId: correlationIdSchema.safeParse(RequestContext.correlationId()).data,
     });
     if (!parsed.ok || parsed.value.event !== SERVER_EVENTS.command) {
       const message = parsed.ok ? 'not a command' : parsed.error.message;
@@ -131,6 +133,10 @@ export class PrinterControlService {
       outcome: failure ? failure.code : 'ok',
       ms: elapsedMs,
     };
+    this.logger.info(
+      { printerId, commandId: command.id, type: command.type, outcome: details.outcome, ms: elapsedMs },
+      'printer command',
+    );
     try {
       await this.audit.record(this.dataSource.manager, {
         ...audited,

@@ -5,7 +5,7 @@ import type { AgentPrincipal } from '@farmhand/authz';
 import { DomainEvents, LOGGER, MetricsService } from '@farmhand/core';
 import { detectionSettingsOf } from '@farmhand/printers';
 import { PROTOCOL_VERSION, SERVER_EVENTS } from '@farmhand/protocol';
-import type { AgentEvent, Hello, Status, Welcome } from '@farmhand/protocol';
+import type { AgentEvent, Hello, ServerClosing, Status, Welcome } from '@farmhand/protocol';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
@@ -30,6 +30,7 @@ export class AgentConnectionsService implements BeforeApplicationShutdown {
   private readonly throttles = new Map<string, MessageThrottle>();
   private throttlesPrunedAt = 0;
   private shuttingDown = false;
+  private namespace?: Namespace;
 
   constructor(
     private readonly presence: PresenceRepository,
@@ -45,6 +46,16 @@ export class AgentConnectionsService implements BeforeApplicationShutdown {
     metrics.gauge('farmhand_agent_connections', 'Agent sockets connected to this instance', [], function () {
       this.set(sessions.size);
     });
+  }
+
+  /** The `/agent` namespace of this instance, whose local sockets `drain` closes. */
+  bind(namespace: Namespace): void {
+    this.namespace = namespace;
+  }
+
+  /** True once this instance is stopping: new agent handshakes are refused (the agent tries another instance). */
+  get draining(): boolean {
+    return this.shuttingDown;
   }
 
   attach(socket: Socket, principal: AgentPrincipal): AgentSession {
@@ -87,14 +98,30 @@ export class AgentConnectionsService implements BeforeApplicationShutdown {
   }
 
   /**
-   * A rolling restart must not flap every printer offline and back: on shutdown this instance gives up the live
-   * records it holds (so presence reads stay truthful) but persists no transition; the agents reconnect elsewhere.
+   * Sends this instance's agents elsewhere (SIGTERM, before in-flight requests are awaited): each is told to
+   * reconnect soon, spread over `AGENT_LIMITS.shutdownReconnectWithinMs` (the load balancer picks another instance),
+   * and its socket is closed. A rolling restart must not flap every printer offline and back: this instance gives
+   * up the live records it holds (compare-and-set, so a record the agent already re-claimed elsewhere is kept) but
+   * persists no transition.
    */
-  async beforeApplicationShutdown(): Promise<void> {
+  async drain(): Promise<number> {
+    if (this.shuttingDown) return 0;
     this.shuttingDown = true;
-    await Promise.allSettled(
-      [...this.sessions.values()].map((session) => this.presence.release(session.printerId, session.socketId)),
-    );
+    const sessions = [...this.sessions.values()];
+    const hint: ServerClosing = { reason: 'shutdown', reconnectWithinMs: AGENT_LIMITS.shutdownReconnectWithinMs };
+    const sockets = [...(this.namespace?.sockets.values() ?? [])];
+    for (const socket of sockets) {
+      socket.emit(SERVER_EVENTS.closing, hint);
+      socket.disconnect(true);
+    }
+    await Promise.allSettled(sessions.map((session) => this.presence.release(session.printerId, session.socketId)));
+    this.logger.info({ agents: sockets.length }, 'agents sent to other instances');
+    return sockets.length;
+  }
+
+  /** Nest's shutdown (also without a signal, as tests close apps): the same as an explicit drain. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.drain();
   }
 
   async open(namespace: Namespace, socket: Socket, session: AgentSession): Promise<void> {

@@ -51,6 +51,7 @@ export class AgentGateway
 
   afterInit(namespace: Namespace): void {
     this.namespace = namespace;
+    this.connections.bind(namespace);
     namespace.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
@@ -118,6 +119,8 @@ export class AgentGateway
   }
 
   private async authenticate(socket: Socket): Promise<void> {
+    // A stopping instance takes no new agents; the refusal is not a credential problem, so the agent retries soon.
+    if (this.connections.draining) throw refusal('server closing', 'server_closing');
     if (credentialInUrl(socket.handshake)) {
       this.logger.warn('agent handshake refused: credential in the URL');
       throw refusal('unauthorized', 'credential_in_url');

@@ -29,6 +29,8 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
     .default('farmhand'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `/metrics` port of the roles without an HTTP server; unset: worker 9464, inference 9465; 0: off. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SECRET_KEY: z
     .string()
     .min(32, 'must be at least 32 characters')
@@ -47,7 +49,27 @@ export const configSchema = z.object({
   GCODE_DOWNLOAD_URL_TTL_SECONDS: positiveInt.max(24 * 3600).default(15 * 60),
   SCHEDULER_MAX_STARTS_PER_FLEET_PER_MINUTE: positiveInt.max(10_000).default(4),
   SCHEDULER_TICK_SECONDS: positiveInt.max(3600).default(30),
+  WEBHOOK_ALLOW_HTTP: bool.default(false),
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  WEBHOOK_MAX_PER_ORG: positiveInt.max(1000).default(20),
+  WEBHOOK_DELIVERY_RETENTION_DAYS: positiveInt.max(3650).default(30),
+  FRAME_MAX_BYTES: positiveInt.max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+  FRAME_MAX_PIXELS: positiveInt.max(500_000_000).default(40_000_000),
+  FRAME_RETENTION_DAYS: positiveInt.max(3650).default(7),
+  INFERENCE_MODEL_DIR: z.string().min(1).default('models/default'),
+  INFERENCE_PROVIDERS: z.string().default('cpu'),
+  INFERENCE_BATCH_SIZE: positiveInt.max(64).default(4),
+  INFERENCE_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(100),
+  INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
+  DETECTION_WARMUP_FRAMES: z.coerce.number().int().min(0).max(1_000).default(30),
   WEB_DIST_DIR: z.string().min(1).default('apps/web/dist'),
+  SHUTDOWN_GRACE_MS: positiveInt.max(10 * 60 * 1000).default(20_000),
+  QUEUE_LOCK_DURATION_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(10 * 60 * 1000)
+    .default(15_000),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

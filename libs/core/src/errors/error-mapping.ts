@@ -19,6 +19,26 @@ const CONNECTION_ERROR_CODES = new Set([
   '08001',
 ]);
 
+/** What node-postgres and TypeORM say when the server went away or cannot be reached (no SQLSTATE for these). */
+const DATABASE_CONNECTION_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection due to administrator command|the database system is (starting up|shutting down)|Cannot use a pool after calling end/i;
+
+/** ioredis when its connection is down (request-path clients fail fast instead of queueing). */
+const REDIS_CONNECTION_ERRORS = /MaxRetriesPerRequestError|Connection is closed|Stream isn't writeable/;
+
+function isDatabaseConnectionError(error: {
+  code?: string;
+  name?: string;
+  message?: string;
+  driverError?: unknown;
+}): boolean {
+  if (error.name === 'ConnectionNotFoundError' || error.name === 'CannotConnectAlreadyConnectedError') return true;
+  if (error.code && CONNECTION_ERROR_CODES.has(error.code)) return true;
+  if (error.message && DATABASE_CONNECTION_MESSAGES.test(error.message)) return true;
+  const driver = error.driverError as { code?: string; message?: string } | undefined;
+  return Boolean(driver && driver !== error && isDatabaseConnectionError(driver));
+}
+
 function statusCode(status: number): string {
   const names: Record<number, string> = {
     400: 'bad_request',
@@ -89,16 +109,27 @@ export function mapError(error: unknown, correlationId: string): MappedError {
       unexpected: false,
     };
   }
-  if (
-    (candidate?.code && CONNECTION_ERROR_CODES.has(candidate.code)) ||
-    candidate?.name === 'ConnectionNotFoundError'
-  ) {
+  if (candidate && REDIS_CONNECTION_ERRORS.test(`${candidate.name ?? ''} ${candidate.message ?? ''}`)) {
     return {
       status: 503,
       body: {
         error: {
           code: 'service_unavailable',
           message: 'A backing service is unavailable; try again shortly',
+          correlationId,
+        },
+      },
+      unexpected: true,
+    };
+  }
+  // PostgreSQL away (restart, failover, network): 503 so clients retry; the pool reconnects by itself.
+  if (candidate && isDatabaseConnectionError(candidate)) {
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: 'database_unavailable',
+          message: 'The database is unavailable; try again shortly',
           correlationId,
         },
       },

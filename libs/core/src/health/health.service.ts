@@ -3,9 +3,22 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { REDIS } from '../redis/redis.module';
 
+/**
+ * `ok`: everything answers. `degraded`: Redis is away; requests still work (live updates, queues and rate limits wait
+ * for it), so the instance stays ready: every instance shares the one Redis, and failing readiness everywhere at once
+ * would turn a degraded service into an outage. `unavailable`: PostgreSQL is away and nothing useful can be served.
+ * `shutting_down`: SIGTERM received, in-flight requests are finishing; load balancers must send nothing new.
+ */
+export type HealthStatus = 'ok' | 'degraded' | 'unavailable' | 'shutting_down';
+
 export interface HealthReport {
-  status: 'ok' | 'degraded';
+  status: HealthStatus;
   checks: { database: 'up' | 'down'; redis: 'up' | 'down' };
+}
+
+/** The HTTP status a probe sees: only `ok` and `degraded` keep the instance in the load balancer. */
+export function healthHttpStatus(report: HealthReport): number {
+  return report.status === 'ok' || report.status === 'degraded' ? 200 : 503;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -22,10 +35,17 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 @Injectable()
 export class HealthService {
+  private draining = false;
+
   constructor(
     private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
+
+  /** From now on the instance reports `shutting_down` (readiness fails) while it finishes what it started. */
+  beginDraining(): void {
+    this.draining = true;
+  }
 
   async check(): Promise<HealthReport> {
     const [database, redis] = await Promise.all([
@@ -38,6 +58,13 @@ export class HealthService {
         () => 'down' as const,
       ),
     ]);
-    return { status: database === 'up' && redis === 'up' ? 'ok' : 'degraded', checks: { database, redis } };
+    const status: HealthStatus = this.draining
+      ? 'shutting_down'
+      : database === 'down'
+        ? 'unavailable'
+        : redis === 'down'
+          ? 'degraded'
+          : 'ok';
+    return { status, checks: { database, redis } };
   }
 }

@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { RequestContext } from './request-context';
 
 /** Keys whose values never reach a log line, wherever they appear. */
@@ -23,8 +23,13 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
-export function createLogger(role: string, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+/** `destination`: where lines go instead of stdout (tests read them to follow a correlation id). */
+export function createLogger(
+  role: string,
+  level: string = process.env.LOG_LEVEL ?? 'info',
+  destination?: DestinationStream,
+): Logger {
+  const options: LoggerOptions = {
     level,
     base: { role, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -33,5 +38,6 @@ export function createLogger(role: string, level: string = process.env.LOG_LEVEL
       const context = RequestContext.current();
       return context ? { correlationId: context.correlationId, orgId: context.orgId } : {};
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

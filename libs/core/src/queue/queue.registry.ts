@@ -8,6 +8,8 @@ export const QueueName = {
   Maintenance: 'maintenance',
   Scheduling: 'scheduling',
   Dispatch: 'dispatch',
+  Notifications: 'notifications',
+  Inference: 'inference',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -24,6 +26,16 @@ export interface JobPayloads {
   'scheduler.pass': JobEnvelope & { reason: string };
   /** Sends one assigned print copy to its printer; `attempt` is the copy's assignment number, not BullMQ's. */
   'copy.dispatch': JobEnvelope & { orgId: string; copyId: string; printerId: string; attempt: number };
+  /** POSTs one webhook delivery row (reloaded: the payload only names it) to its webhook. */
+  'webhook.deliver': JobEnvelope & { orgId: string; deliveryId: string };
+  /** Periodic: re-enqueues deliveries whose enqueue was lost, prunes the delivery log past retention. */
+  'webhook.maintain': JobEnvelope & { retentionDays: number };
+  /** Scores one stored webcam frame (reloaded by id: the payload only names it) in the inference role. */
+  'frame.infer': JobEnvelope & { orgId: string; frameId: string; printerId: string };
+  /** Deletes stored webcam frames (row and file) older than the retention, except those kept for review. */
+  'frames.prune': JobEnvelope & { olderThanDays: number };
+  /** Deletes upload staging files (left by interrupted uploads) untouched for `olderThanMinutes`. */
+  'files.staging.prune': JobEnvelope & { olderThanMinutes: number };
 }
 export type JobName = keyof JobPayloads;
 
@@ -32,6 +44,11 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   'sessions.prune': QueueName.Maintenance,
   'scheduler.pass': QueueName.Scheduling,
   'copy.dispatch': QueueName.Dispatch,
+  'webhook.deliver': QueueName.Notifications,
+  'webhook.maintain': QueueName.Notifications,
+  'frame.infer': QueueName.Inference,
+  'frames.prune': QueueName.Maintenance,
+  'files.staging.prune': QueueName.Maintenance,
 };
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -51,6 +68,22 @@ export const QUEUE_OPTIONS: { readonly [Q in QueueName]: { concurrency: number; 
   },
   // A dispatch waits for the agent's download and upload; retries back off from 2 s to about a minute.
   [QueueName.Dispatch]: { concurrency: 20, defaults: { attempts: 6, backoff: { type: 'exponential', delay: 2_000 } } },
+  // Webhook deliveries: 8 tries backing off from 10 s (the last about 21 minutes after the first).
+  [QueueName.Notifications]: {
+    concurrency: 20,
+    defaults: { attempts: 8, backoff: { type: 'exponential', delay: 10_000 } },
+  },
+  // Frames wait in the inference role's micro-batcher, so a worker holds at least a full batch (B <= 64) at once.
+  // A frame is worth little once stale: two short tries, and the job log is kept briefly.
+  [QueueName.Inference]: {
+    concurrency: 128,
+    defaults: {
+      attempts: 2,
+      backoff: { type: 'fixed', delay: 1_000 },
+      removeOnComplete: { age: 3600, count: 1_000 },
+      removeOnFail: { age: 24 * 3600 },
+    },
+  },
 };
 
 /** What a handler returns for an expected outcome; throwing means "retry". */
