@@ -2,6 +2,7 @@ import { createLogger, loadConfig } from '@farmhand/core';
 import { createTeam, issueAgentCredential, type Team } from '@farmhand/factories';
 import { REDIS_URL, startApi, TcpProxy, type ApiHarness } from '@farmhand/testing';
 import type { INestApplicationContext } from '@nestjs/common';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { AgentRuntime } from '../../apps/agent/src/runtime/agent-runtime';
 import type { OctoPrintFarm } from '../../apps/octoprint-sim/src/octoprint-farm';
@@ -194,5 +195,31 @@ describe('faults: Redis and PostgreSQL going away and coming back', () => {
     expect((await copies()).map((copy) => copy.state)).toEqual(['printing']);
     const attempts = await direct.query(`SELECT 1 FROM print_attempts WHERE started_at IS NOT NULL`);
     expect(attempts.rows).toHaveLength(1);
+  });
+  it('PostgreSQL cut while a print ends: the copy still leaves `printing` once the database is back', async () => {
+    // Follows the test above: the copy is printing (paused) on the one printer.
+    expect((await copies()).map((copy) => copy.state)).toEqual(['printing']);
+    await cutOff(postgres);
+    await waitFor(async () => (await health()).status === 503, 'database away');
+    // The agent reports the end of the print now; the api takes the event (its id is remembered in Redis) but cannot
+    // write the copy's move. The database comes back only after that.
+    const redisDirect = new Redis(REDIS_URL);
+    const pattern = `${shared.redisPrefix}*agents:event:${printerId}:*`;
+    const eventsSeen = async () => (await redisDirect.keys(pattern)).length;
+    const before = await eventsSeen();
+    farm.printer(0).cancel();
+    await waitFor(async () => (await eventsSeen()) > before, 'the cancel event taken by the api');
+    await redisDirect.quit();
+    expect((await health()).status).toBe(503);
+    await restore(postgres);
+    await waitFor(async () => (await copies())[0]!.state === 'cancelled', 'the end of the print recorded');
+    const [attempt] = (
+      await direct.query<{ state: string; ended_at: Date | null }>(
+        `SELECT state, ended_at FROM print_attempts WHERE started_at IS NOT NULL`,
+      )
+    ).rows;
+    expect(attempt!.state).toBe('cancelled');
+    expect(attempt!.ended_at).not.toBeNull();
+    expect(printStarts[0]).toBe(1);
   });
 });

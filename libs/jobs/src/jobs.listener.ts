@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { LOGGER, type DomainEventMap } from '@farmhand/core';
+import { JobQueue, LOGGER, type DomainEventMap } from '@farmhand/core';
 import type { Logger } from 'pino';
 import { CopiesService } from './copies.service';
 import { SchedulerService } from './scheduler/scheduler.service';
+
+/** About 2.3 hours of retries (2 s doubling, last wait about an hour): outlives a database failover or restart. */
+export const PRINT_EVENT_RETRY = { attempts: 12, backoff: { type: 'exponential', delay: 2_000 } } as const;
 
 /**
  * The queue reacting to the rest of Farmhand: agents' print events move copies; a printer coming online or
@@ -16,12 +19,24 @@ export class JobsListener {
   constructor(
     private readonly copies: CopiesService,
     private readonly scheduler: SchedulerService,
+    private readonly jobs: JobQueue,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /**
+   * The agent's event is acknowledged (and deduplicated) before this runs, so a failure here would lose the copy's
+   * transition: on failure the event goes to the worker, which retries it with backoff until the database is back.
+   */
   @OnEvent('printer.printEvent')
   async onPrintEvent(event: DomainEventMap['printer.printEvent']): Promise<void> {
-    await this.safely('printer.printEvent', () => this.copies.onPrintEvent(event));
+    try {
+      await this.copies.onPrintEvent(event);
+    } catch (error) {
+      this.logger.warn({ err: error, printerId: event.printerId, eventId: event.eventId }, 'print event deferred');
+      await this.safely('printer.printEvent', () =>
+        this.jobs.enqueue('copy.printEvent', { ...event }, PRINT_EVENT_RETRY),
+      );
+    }
   }
 
   @OnEvent('printer.offline')

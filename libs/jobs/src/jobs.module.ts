@@ -10,6 +10,7 @@ import { CopiesService } from './copies.service';
 import { CopyActionsService } from './copy-actions.service';
 import { CopyTransitions } from './copy-transitions';
 import { DispatchJobs } from './jobs/dispatch.jobs';
+import { PrintEventJobs } from './jobs/print-event.jobs';
 import { SchedulerJobs } from './jobs/scheduler.jobs';
 import { JobsController, PrintQueueController } from './jobs.controller';
 import { JobsListener } from './jobs.listener';
@@ -46,6 +47,7 @@ import { StatsService } from './stats/stats.service';
     QueueLiveListener,
     SchedulerJobs,
     DispatchJobs,
+    PrintEventJobs,
     { provide: PRINTER_LINK, useClass: AgentsPrinterLink },
   ],
   exports: [SchedulerService, CopiesService, CopyActionsService, JobsService],

@@ -26,6 +26,19 @@ export interface JobPayloads {
   'scheduler.pass': JobEnvelope & { reason: string };
   /** Sends one assigned print copy to its printer; `attempt` is the copy's assignment number, not BullMQ's. */
   'copy.dispatch': JobEnvelope & { orgId: string; copyId: string; printerId: string; attempt: number };
+  /**
+   * An agent's print event whose effect on the queue could not be written when it arrived (database down): handled
+   * again by the worker until it lands, so a print that ended during an outage does not stay `printing` for ever.
+   */
+  'copy.printEvent': JobEnvelope & {
+    orgId: string;
+    printerId: string;
+    eventId: string;
+    type: 'started' | 'done' | 'failed' | 'cancelled' | 'paused' | 'resumed';
+    job?: { fileName?: string; sha256?: string; copyId?: string };
+    at: number;
+    reason?: string | null;
+  };
   /** POSTs one webhook delivery row (reloaded: the payload only names it) to its webhook. */
   'webhook.deliver': JobEnvelope & { orgId: string; deliveryId: string };
   /** Periodic: re-enqueues deliveries whose enqueue was lost, prunes the delivery log past retention. */
@@ -44,6 +57,7 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   'sessions.prune': QueueName.Maintenance,
   'scheduler.pass': QueueName.Scheduling,
   'copy.dispatch': QueueName.Dispatch,
+  'copy.printEvent': QueueName.Dispatch,
   'webhook.deliver': QueueName.Notifications,
   'webhook.maintain': QueueName.Notifications,
   'frame.infer': QueueName.Inference,
