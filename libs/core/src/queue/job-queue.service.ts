@@ -34,8 +34,9 @@ export class JobQueue {
       ...QUEUE_OPTIONS[queueName].defaults,
       ...options,
     });
-    // The first link from a request to the job it caused.
-    this.logger.info({ queue: queueName, job: name, jobId: job.id, correlationId }, 'job enqueued');
+    // The first link from a request to the job it caused. Frames arrive every few seconds per printer: debug only.
+    const level = name === 'frame.infer' ? 'debug' : 'info';
+    this.logger[level]({ queue: queueName, job: name, jobId: job.id, correlationId }, 'job enqueued');
     return job.id;
   }
 }
