@@ -131,6 +131,33 @@ export async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<Ch
   throw new Error(`api did not become healthy: ${stderr}`);
 }
 
+/** Signs up the bench's owner and creates its fleet; the session cookie works on every api instance. */
+export async function signUpBenchFarm(apiUrl: string, id: string) {
+  const signUp = await fetch(`${apiUrl}/api/auth/sign-up`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: `bench-${id}@example.test`,
+      password: 'correct horse battery staple',
+      displayName: 'Bench',
+      organizationName: 'Bench farm',
+    }),
+  });
+  const orgId = ((await signUp.json()) as { orgId: string }).orgId;
+  const cookie = signUp.headers
+    .getSetCookie()
+    .map((value) => value.split(';')[0])
+    .join('; ');
+  const headers = { cookie, 'content-type': 'application/json' };
+  const fleet = await fetch(`${apiUrl}/api/orgs/${orgId}/fleets`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: 'Bench fleet' }),
+  });
+  const fleetId = ((await fleet.json()) as { id: string }).id;
+  return { orgId, fleetId, headers };
+}
+
 export async function seed(url: string, orgId: string, fleetId: string, count: number) {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -310,28 +337,7 @@ async function main(): Promise<void> {
       process.exit(130);
     });
     const pid = api.pid!;
-    const signUp = await fetch(`${apiUrl}/api/auth/sign-up`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: `bench-${id}@example.test`,
-        password: 'correct horse battery staple',
-        displayName: 'Bench',
-        organizationName: 'Bench farm',
-      }),
-    });
-    const orgId = ((await signUp.json()) as { orgId: string }).orgId;
-    const cookie = signUp.headers
-      .getSetCookie()
-      .map((value) => value.split(';')[0])
-      .join('; ');
-    const headers = { cookie, 'content-type': 'application/json' };
-    const fleet = await fetch(`${apiUrl}/api/orgs/${orgId}/fleets`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ name: 'Bench fleet' }),
-    });
-    const fleetId = ((await fleet.json()) as { id: string }).id;
+    const { orgId, fleetId, headers } = await signUpBenchFarm(apiUrl, id);
     const issued = await seed(url, orgId, fleetId, options.agents);
     console.log(`seeded ${issued.length} printers and credentials in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 

@@ -43,6 +43,7 @@ import {
   memoryOf,
   percentile,
   seed,
+  signUpBenchFarm,
   sleep,
   startApi,
   stopApi,
@@ -149,29 +150,8 @@ async function main(): Promise<void> {
     });
     const pid = { A: apis.A!.pid!, B: apis.B!.pid! };
 
-    const signUp = await fetch(`${apiUrl.A}/api/auth/sign-up`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: `bench-${id}@example.test`,
-        password: 'correct horse battery staple',
-        displayName: 'Bench',
-        organizationName: 'Bench farm',
-      }),
-    });
-    const orgId = ((await signUp.json()) as { orgId: string }).orgId;
     // The session lives in PostgreSQL: the same cookie works on either instance.
-    const cookie = signUp.headers
-      .getSetCookie()
-      .map((value) => value.split(';')[0])
-      .join('; ');
-    const headers = { cookie, 'content-type': 'application/json' };
-    const fleet = await fetch(`${apiUrl.A}/api/orgs/${orgId}/fleets`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ name: 'Bench fleet' }),
-    });
-    const fleetId = ((await fleet.json()) as { id: string }).id;
+    const { orgId, fleetId, headers } = await signUpBenchFarm(apiUrl.A, id);
     const issued = await seed(url, orgId, fleetId, options.agents);
     console.log(`seeded ${issued.length} printers and credentials in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
