@@ -26,6 +26,6 @@ status=$?
 set -e
 node -e "
 const r = require('./test/artifacts/jest-results.json');
-console.log('tests: ' + r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed' + (r.numPendingTests ? ', ' + r.numPendingTests + ' skipped' : ''));
+console.log('tests: ' + r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed' + (r.numPendingTests ? ', ' + r.numPendingTests + ' skipped' : '') + (r.numRuntimeErrorTestSuites ? ', ' + r.numRuntimeErrorTestSuites + ' suites failed to run' : ''));
 "
 exit $status
