@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, LOGGER, createRedis, type AppConfig } from '@farmhand/core';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { APP_CONFIG, LOGGER, createRedis, redisSocketAdapter, type AppConfig } from '@farmhand/core';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server, type Namespace } from 'socket.io';
@@ -80,7 +79,11 @@ export class DashboardFanout implements OnApplicationShutdown {
       const pub = createRedis(this.config.REDIS_URL, 'farmhand-dashboard-pub', { messaging: true });
       const sub = pub.duplicate({ connectionName: 'farmhand-dashboard-sub' });
       const server = new Server();
-      server.adapter(createAdapter(pub, sub, { key: `${this.config.REDIS_PREFIX}:io` }));
+      server.adapter(
+        redisSocketAdapter(pub, sub, this.config.REDIS_PREFIX, (error) =>
+          this.logger.warn({ err: error }, 'dashboard fan-out lost a publish'),
+        ),
+      );
       this.standalone = { server, pub, sub };
     }
     return this.standalone.server.of(DASHBOARD_NAMESPACE);

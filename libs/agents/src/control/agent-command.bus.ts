@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, LOGGER, createRedis, type AppConfig } from '@farmhand/core';
+import { APP_CONFIG, LOGGER, createRedis, redisSocketAdapter, type AppConfig } from '@farmhand/core';
 import { AGENT_EVENTS, AGENT_NAMESPACE, SERVER_EVENTS, parseAgentMessage } from '@farmhand/protocol';
 import type { Command, CommandResult, ProtocolError } from '@farmhand/protocol';
-import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server, type Namespace } from 'socket.io';
@@ -116,7 +115,11 @@ export class AgentCommandBus implements OnApplicationShutdown {
       const pub = createRedis(this.config.REDIS_URL, 'farmhand-agents-bus-pub', { messaging: true });
       const sub = pub.duplicate({ connectionName: 'farmhand-agents-bus-sub' });
       const server = new Server();
-      server.adapter(createAdapter(pub, sub, { key: `${this.config.REDIS_PREFIX}:io` }));
+      server.adapter(
+        redisSocketAdapter(pub, sub, this.config.REDIS_PREFIX, (error) =>
+          this.logger.warn({ err: error }, 'command bus lost a publish'),
+        ),
+      );
       const namespace = server.of(AGENT_NAMESPACE);
       // Until its subscriptions are active, this server is not counted among the adapter's servers and the api's
       // answers would not reach it: an emit then would wrongly find nobody. The adapter subscribed on this

@@ -5,6 +5,26 @@ import type { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import { createRedis } from '../redis/redis.module';
 
+/**
+ * The socket.io Redis adapter over a pub/sub pair. The adapter drops the promise of every PUBLISH it makes; when Redis
+ * goes away, commands in flight reject ("Connection is closed") with nobody listening, an unhandled rejection per
+ * broadcast. Here each publish gets a handler (a missed broadcast is logged once per outage; live state resyncs).
+ */
+export function redisSocketAdapter(pub: Redis, sub: Redis, prefix: string, onLost?: (error: unknown) => void) {
+  const publish = pub.publish.bind(pub) as (channel: string | Buffer, message: string | Buffer) => Promise<number>;
+  let reported = false;
+  pub.on('ready', () => (reported = false));
+  (pub as { publish: unknown }).publish = (channel: string | Buffer, message: string | Buffer) => {
+    const sent = publish(channel, message);
+    sent.catch((error: unknown) => {
+      if (!reported) onLost?.(error);
+      reported = true;
+    });
+    return sent;
+  };
+  return createAdapter(pub, sub, { key: `${prefix}:io` });
+}
+
 /** Limits every socket.io server of the api shares: payload size and ping timing. */
 export const SOCKET_MAX_PAYLOAD_BYTES = 256 * 1024;
 
@@ -35,7 +55,7 @@ export class RedisIoAdapter extends IoAdapter {
       pingTimeout: 20_000,
       cors: { origin: false },
     } as ServerOptions);
-    server.adapter(createAdapter(this.pub, this.sub, { key: `${this.prefix}:io` }));
+    server.adapter(redisSocketAdapter(this.pub, this.sub, this.prefix));
     return server;
   }
 
