@@ -10,6 +10,7 @@ const SHARED = {
   '@farmhand/authz-ability': here('../../libs/authz/src/define-ability.ts'),
   '@farmhand/dashboard-messages': here('../../libs/dashboard/src/dashboard.messages.ts'),
   '@farmhand/enrollment-csv-cell': here('../../libs/enrollment/src/export/csv-cell.ts'),
+  '@farmhand/enrollment-qr-sheet': here('../../libs/enrollment/src/export/qr-sheet-page.ts'),
 };
 
 /** Fails the build if server code (Nest, TypeORM, drivers) is ever pulled into the browser bundle. */

@@ -1,8 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { toString as qrToString } from 'qrcode';
 import { agentEnrollCommand } from './agent-command';
 import type { AgentCommandOptions } from './agent-command';
 import type { PrinterCredentialExport } from './credentials-csv';
+import { qrSheetCard, qrSheetPage } from './qr-sheet-page';
+
+export { escapeHtml } from './qr-sheet-page';
 
 export interface QrSheetOptions extends AgentCommandOptions {
   /** Shown in the page title and heading. */
@@ -13,8 +15,7 @@ const CARDS_PER_TURN = 50;
 
 /**
  * A self-contained printable HTML page, one card per printer: name, fleet, serial, expiry, a QR code of the
- * enrollment token (inline SVG) and the agent command. Every value is HTML-escaped, and a CSP meta tag forbids
- * scripts and remote loads, so a hostile printer name stays text even if the page is opened from disk.
+ * enrollment token (inline SVG) and the agent command (page and escaping in `qr-sheet-page.ts`).
  */
 export async function renderEnrollmentQrSheet(
   entries: readonly PrinterCredentialExport[],
@@ -22,81 +23,19 @@ export async function renderEnrollmentQrSheet(
 ): Promise<string> {
   const cards: string[] = [];
   for (let index = 0; index < entries.length; index++) {
-    cards.push(await card(entries[index], options));
+    const entry = entries[index]!;
+    cards.push(
+      await qrSheetCard({
+        name: entry.name,
+        fleet: entry.fleet,
+        serial: entry.serial,
+        token: entry.token,
+        expiresAt: entry.expiresAt.toISOString(),
+        agentCommand: agentEnrollCommand(entry.token, options, entry.octoprintUrl),
+      }),
+    );
     // Hundreds of QR codes take a while; let the event loop breathe.
     if ((index + 1) % CARDS_PER_TURN === 0) await nextTurn();
   }
-  const title = `Farmhand enrollment${options.organizationName ? ` - ${options.organizationName}` : ''}`;
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    '<meta name="referrer" content="no-referrer">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    '<header>',
-    `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="warning">Each QR code is a secret, single-use enrollment token for one printer. Keep this page like a key and destroy it once the printers are online. ${entries.length} printer${entries.length === 1 ? '' : 's'}.</p>`,
-    '</header>',
-    '<main class="cards">',
-    ...cards,
-    '</main>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return qrSheetPage(options.organizationName, cards);
 }
-
-async function card(entry: PrinterCredentialExport, options: QrSheetOptions): Promise<string> {
-  const svg = await qrToString(entry.token, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  const labelled = svg.replace(
-    /^<svg /,
-    `<svg role="img" aria-label="${escapeHtml(`Enrollment token QR code for ${entry.name}`)}" `,
-  );
-  const command = agentEnrollCommand(entry.token, options, entry.octoprintUrl);
-  const expires = `${entry.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return [
-    '<article class="card">',
-    `<div class="qr">${labelled}</div>`,
-    '<div class="meta">',
-    `<h2>${escapeHtml(entry.name)}</h2>`,
-    '<dl>',
-    `<dt>Fleet</dt><dd>${escapeHtml(entry.fleet)}</dd>`,
-    `<dt>Serial</dt><dd>${entry.serial ? escapeHtml(entry.serial) : '&mdash;'}</dd>`,
-    `<dt>Expires</dt><dd>${escapeHtml(expires)}</dd>`,
-    '</dl>',
-    `<code>${escapeHtml(command)}</code>`,
-    '</div>',
-    '</article>',
-  ].join('');
-}
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (character) => HTML_ENTITIES[character]);
-}
-
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-const STYLE = `
-*{box-sizing:border-box}
-body{margin:0;padding:12mm;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#000;background:#fff}
-h1{font-size:16pt;margin:0 0 3mm}
-.warning{font-size:9pt;border:1px solid #000;padding:2mm 3mm;margin:0 0 5mm}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(88mm,1fr));gap:5mm}
-.card{display:flex;gap:4mm;padding:4mm;border:1px dashed #666;break-inside:avoid;page-break-inside:avoid}
-.qr{flex:none}
-.qr svg{display:block;width:34mm;height:34mm}
-.meta{flex:1;min-width:0}
-h2{font-size:12pt;margin:0 0 2mm;overflow-wrap:anywhere}
-dl{display:grid;grid-template-columns:auto 1fr;gap:0 3mm;margin:0 0 2mm;font-size:9pt}
-dt{font-weight:600}
-dd{margin:0;overflow-wrap:anywhere}
-code{display:block;font:7pt/1.35 ui-monospace,Menlo,Consolas,monospace;word-break:break-all}
-@page{size:A4;margin:10mm}
-@media print{body{padding:0}.cards{grid-template-columns:repeat(2,1fr)}}
-`.trim();
