@@ -6,23 +6,27 @@ import type { Server, ServerOptions } from 'socket.io';
 import { createRedis } from '../redis/redis.module';
 
 /**
- * The socket.io Redis adapter over a pub/sub pair. The adapter drops the promise of every PUBLISH it makes; when Redis
- * goes away, commands in flight reject ("Connection is closed") with nobody listening, an unhandled rejection per
- * broadcast. Here each publish gets a handler (a missed broadcast is logged once per outage; live state resyncs).
+ * The socket.io Redis adapter over a pub/sub pair. The adapter drops the promises of the commands it sends (PUBLISH
+ * per broadcast, SUBSCRIBE per namespace, UNSUBSCRIBE at close); when Redis goes away, commands in flight reject
+ * ("Connection is closed") with nobody listening. Every command of these two clients therefore gets a handler (a
+ * lost command is logged once per outage; live state resyncs) while callers that await still see the rejection.
  */
 export function redisSocketAdapter(pub: Redis, sub: Redis, prefix: string, onLost?: (error: unknown) => void) {
-  const publish = pub.publish.bind(pub) as (channel: string | Buffer, message: string | Buffer) => Promise<number>;
+  for (const client of [pub, sub]) handleEveryCommand(client, onLost);
+  return createAdapter(pub, sub, { key: `${prefix}:io` });
+}
+
+function handleEveryCommand(client: Redis, onLost?: (error: unknown) => void): void {
   let reported = false;
-  pub.on('ready', () => (reported = false));
-  (pub as { publish: unknown }).publish = (channel: string | Buffer, message: string | Buffer) => {
-    const sent = publish(channel, message);
-    sent.catch((error: unknown) => {
+  client.on('ready', () => (reported = false));
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = ((command: Parameters<Redis['sendCommand']>[0], ...rest: unknown[]) => {
+    command.promise.catch((error: unknown) => {
       if (!reported) onLost?.(error);
       reported = true;
     });
-    return sent;
-  };
-  return createAdapter(pub, sub, { key: `${prefix}:io` });
+    return (send as (...args: unknown[]) => unknown)(command, ...rest);
+  }) as Redis['sendCommand'];
 }
 
 /** Limits every socket.io server of the api shares: payload size and ping timing. */
