@@ -1,12 +1,31 @@
-import { ApiKey, Fleet, Invitation, Membership, Organization, Session, User } from '@farmhand/accounts';
+import {
+  AccountToken,
+  ApiKey,
+  Fleet,
+  Invitation,
+  Membership,
+  Organization,
+  RecoveryCode,
+  SecurityEvent,
+  Session,
+  SignInChallenge,
+  TotpCredential,
+  SsoIdentity,
+  SsoProvider,
+  User,
+} from '@farmhand/accounts';
 import { AuditEntry } from '@farmhand/audit';
 import { DetectionAlert, DetectionFrame } from '@farmhand/detection';
+import { SavedView } from '@farmhand/dashboard';
 import { createDataSource, type DataSourceInput } from '@farmhand/core';
 import { EnrollmentPairing, EnrollmentToken, PrinterCredential } from '@farmhand/enrollment';
 import { GcodeFile } from '@farmhand/files';
-import { Webhook, WebhookDelivery } from '@farmhand/notifications';
+import { NotificationChannel, Webhook, WebhookDelivery } from '@farmhand/notifications';
+import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
+import { MaintenanceCompletion, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
 import { Printer } from '@farmhand/printers';
+import { Spool, SpoolUsage } from '@farmhand/spools';
 import { Initial1795715017710 } from './1795715017710-initial';
 import { PrinterCredentials1795716481027 } from './1795716481027-printer-credentials';
 import { Enrollment1795717030089 } from './1795717030089-enrollment';
@@ -14,6 +33,15 @@ import { PrintQueue1795717163688 } from './1795717163688-print-queue';
 import { Webhooks1795724026578 } from './1795724026578-webhooks';
 import { Detection1795723902944 } from './1795723902944-detection';
 import { PrintQueueLooseEnds1795724648481 } from './1795724648481-print-queue-loose-ends';
+import { AlertBoxes1795740000000 } from './1795740000000-alert-boxes';
+import { NotificationChannels1795800004817 } from './1795800004817-notification-channels';
+import { PrintFormats1795841207355 } from './1795841207355-print-formats';
+import { ChatOps1795864716392 } from './1795864716392-chat-ops';
+import { AccountSecurity1795861234873 } from './1795861234873-account-security';
+import { Spools1795807316402 } from './1795807316402-spools';
+import { Maintenance1795809152736 } from './1795809152736-maintenance';
+import { SavedViews1795862734918 } from './1795862734918-saved-views';
+import { SingleSignOn1795842522048 } from './1795842522048-single-sign-on';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -24,6 +52,11 @@ export const ENTITIES = [
   Invitation,
   Fleet,
   ApiKey,
+  TotpCredential,
+  RecoveryCode,
+  SignInChallenge,
+  AccountToken,
+  SecurityEvent,
   AuditEntry,
   Printer,
   PrinterCredential,
@@ -36,8 +69,20 @@ export const ENTITIES = [
   PrinterBed,
   Webhook,
   WebhookDelivery,
+  NotificationChannel,
   DetectionFrame,
   DetectionAlert,
+  ChatIntegration,
+  ChatAccount,
+  ChatLinkCode,
+  Spool,
+  SpoolUsage,
+  MaintenanceTask,
+  MaintenanceCompletion,
+  PrinterUsageTotal,
+  SavedView,
+  SsoProvider,
+  SsoIdentity,
 ];
 export const MIGRATIONS = [
   Initial1795715017710,
@@ -47,6 +92,15 @@ export const MIGRATIONS = [
   Detection1795723902944,
   Webhooks1795724026578,
   PrintQueueLooseEnds1795724648481,
+  AlertBoxes1795740000000,
+  NotificationChannels1795800004817,
+  PrintFormats1795841207355,
+  ChatOps1795864716392,
+  AccountSecurity1795861234873,
+  Spools1795807316402,
+  Maintenance1795809152736,
+  SavedViews1795862734918,
+  SingleSignOn1795842522048,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

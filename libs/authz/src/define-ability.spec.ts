@@ -36,6 +36,30 @@ describe('roles as CASL rules', () => {
     expect(ability.can('delete', subject('Organization', { id: ORG, orgId: ORG }))).toBe(deleteOrg);
   });
 
+  it.each([
+    ['owner', null, true, true, true],
+    ['admin', null, true, true, true],
+    ['admin', [FLEET_A], true, true, false],
+    ['operator', null, true, true, false],
+    ['operator', [FLEET_A], true, true, false],
+    ['viewer', null, true, false, false],
+  ] as const)(
+    'spools and maintenance: %s (fleets %j) reads %s, loads and completes %s, edits costs and tasks %s',
+    (role, fleets, read, work, edit) => {
+      const ability = defineAbilityFor(user(role, fleets ? [...fleets] : null));
+      const spool = subject('Spool', { orgId: ORG });
+      const task = subject('MaintenanceTask', { orgId: ORG });
+      expect([ability.can('read', spool), ability.can('read', task)]).toEqual([read, read]);
+      expect([ability.can('load', spool), ability.can('complete', task)]).toEqual([work, work]);
+      expect([ability.can('update', spool), ability.can('create', task), ability.can('delete', spool)]).toEqual([
+        edit,
+        edit,
+        edit,
+      ]);
+      expect(ability.can('read', subject('Spool', { orgId: OTHER_ORG }))).toBe(false);
+    },
+  );
+
   it('no role reaches another organization', () => {
     for (const role of ['owner', 'admin', 'operator', 'viewer'] as const) {
       const ability = defineAbilityFor(user(role));
@@ -96,5 +120,101 @@ describe('roles as CASL rules', () => {
     expect(ability.can('start', printer(OTHER_ORG))).toBe(false);
     expect(ability.can('gcode', printer())).toBe(false);
     expect(ability.can('delete', printer())).toBe(false);
+  });
+
+  describe('jobs and copies within fleet limits', () => {
+    const job = (fleetIds: string[], orgId = ORG) => subject('Job', { id: 'j', orgId, fleetIds });
+    const copy = (printerFleetId: string | null, jobFleetIds: string[]) =>
+      subject('Copy', { orgId: ORG, printerFleetId, jobFleetIds });
+    const limited: Principal[] = [
+      user('operator', [FLEET_A]),
+      user('admin', [FLEET_A]),
+      { kind: 'apiKey', keyId: 'k', orgId: ORG, scopes: ['read:Job', 'create:Job', 'update:Job'], fleetIds: [FLEET_A] },
+    ];
+
+    it.each(limited.map((principal) => [principal.kind === 'user' ? principal.role : 'api key', principal] as const))(
+      'a fleet-limited %s reaches a job only when every fleet of it is theirs (no list = every fleet)',
+      (_name, principal) => {
+        const ability = defineAbilityFor(principal);
+        for (const action of ['read', 'create', 'update'] as const) {
+          expect(ability.can(action, job([FLEET_A]))).toBe(true);
+          expect(ability.can(action, job([FLEET_B]))).toBe(false);
+          expect(ability.can(action, job([FLEET_A, FLEET_B]))).toBe(false);
+          expect(ability.can(action, job([]))).toBe(false);
+          expect(ability.can(action, job([FLEET_A], OTHER_ORG))).toBe(false);
+        }
+        // A copy on a printer is that printer's fleet's; a copy on none is its job's.
+        expect(ability.can('update', copy(FLEET_A, []))).toBe(true);
+        expect(ability.can('update', copy(FLEET_B, [FLEET_A]))).toBe(false);
+        expect(ability.can('update', copy(null, [FLEET_A]))).toBe(true);
+        expect(ability.can('update', copy(null, [FLEET_A, FLEET_B]))).toBe(false);
+        expect(ability.can('update', copy(null, []))).toBe(false);
+      },
+    );
+
+    it('whole-organization members reach every job and copy of their organization, and no other', () => {
+      for (const role of ['owner', 'admin', 'operator'] as const) {
+        const ability = defineAbilityFor(user(role));
+        expect(ability.can('update', job([]))).toBe(true);
+        expect(ability.can('update', job([FLEET_B]))).toBe(true);
+        expect(ability.can('update', copy(FLEET_B, []))).toBe(true);
+        expect(ability.can('update', job([], OTHER_ORG))).toBe(false);
+      }
+    });
+
+    it('viewers and keys without update:Job cannot act on copies', () => {
+      expect(defineAbilityFor(user('viewer')).can('update', copy(FLEET_A, []))).toBe(false);
+      const reader: Principal = { kind: 'apiKey', keyId: 'k', orgId: ORG, scopes: ['read:Job'], fleetIds: null };
+      expect(defineAbilityFor(reader).can('update', copy(FLEET_A, []))).toBe(false);
+      expect(defineAbilityFor(reader).can('read', job([]))).toBe(true);
+    });
+
+    it('an agent reaches no job and no copy', () => {
+      const agent = defineAbilityFor({ kind: 'agent', printerId: 'p1', orgId: ORG, credentialId: 'c' });
+      expect(agent.can('read', job([FLEET_A]))).toBe(false);
+      expect(agent.can('update', copy(FLEET_A, [FLEET_A]))).toBe(false);
+    });
+  });
+
+  it('a fleet-limited admin reaches alerts and enrollment tokens of its fleets only, never the audit log', () => {
+    const ability = defineAbilityFor(user('admin', [FLEET_A]));
+    for (const type of ['Alert', 'EnrollmentToken'] as const) {
+      expect(ability.can('delete', subject(type, { orgId: ORG, fleetId: FLEET_A }))).toBe(true);
+      expect(ability.can('delete', subject(type, { orgId: ORG, fleetId: FLEET_B }))).toBe(false);
+    }
+    expect(ability.can('read', 'AuditLog')).toBe(false);
+    const key: Principal = { kind: 'apiKey', keyId: 'k', orgId: ORG, scopes: ['read:AuditLog'], fleetIds: [FLEET_A] };
+    expect(defineAbilityFor(key).can('read', 'AuditLog')).toBe(false);
+  });
+
+  it("an upload-only key (a slicer's) uploads files and queues them in its own fleets, and reads or controls nothing", () => {
+    const job = (fleetIds: string[]) => subject('Job', { id: 'j', orgId: ORG, fleetIds });
+    const limited = defineAbilityFor({
+      kind: 'apiKey',
+      keyId: 'k',
+      orgId: ORG,
+      scopes: ['upload:File'],
+      fleetIds: [FLEET_A],
+    });
+    expect(limited.can('upload', subject('File', { orgId: ORG }))).toBe(true);
+    expect(limited.can('upload', subject('File', { orgId: OTHER_ORG }))).toBe(false);
+    expect(limited.can('upload', job([FLEET_A]))).toBe(true);
+    expect(limited.can('upload', job([FLEET_A, FLEET_B]))).toBe(false);
+    expect(limited.can('upload', job([]))).toBe(false);
+    for (const [action, type] of [
+      ['read', 'File'],
+      ['create', 'File'],
+      ['delete', 'File'],
+      ['read', 'Job'],
+      ['create', 'Job'],
+      ['update', 'Job'],
+      ['read', 'Printer'],
+      ['start', 'Printer'],
+    ] as const)
+      expect({ action, type, allowed: limited.can(action, type) }).toEqual({ action, type, allowed: false });
+
+    const whole = defineAbilityFor({ kind: 'apiKey', keyId: 'k', orgId: ORG, scopes: ['upload:File'], fleetIds: null });
+    expect(whole.can('upload', job([]))).toBe(true);
+    expect(whole.can('upload', subject('Job', { orgId: OTHER_ORG, fleetIds: [] }))).toBe(false);
   });
 });

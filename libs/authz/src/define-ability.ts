@@ -11,67 +11,175 @@ import { PRINTER_CONTROL_ACTIONS, parseScope, type Action, type SubjectType } fr
 export type AppSubject = SubjectType | 'all' | (ForcedSubject<SubjectType> & object);
 export type AppAbility = MongoAbility<[Action, AppSubject], MongoQuery>;
 
-const READABLE_BY_MEMBERS: SubjectType[] = ['Organization', 'Member', 'Fleet', 'Printer', 'File', 'Job', 'Alert'];
+const READABLE_BY_MEMBERS: SubjectType[] = [
+  'Organization',
+  'Member',
+  'Fleet',
+  'Printer',
+  'File',
+  'Job',
+  'Alert',
+  'Spool',
+  'MaintenanceTask',
+];
+
+type Builder = AbilityBuilder<MongoAbility>;
 
 /**
- * Roles as CASL rules. Every rule is conditioned on the organization, and fleet-limited memberships or keys add a
- * fleet condition on printers and fleets, so the same role applies only inside its fleets. Anything not granted
- * here is denied.
+ * What spans every fleet and cannot be cut to some: the audit log, webhooks and notification channels (their events
+ * cover every fleet, and a channel's fleet filter is set by whole-organization admins).
+ * A fleet-limited principal never holds them, whatever its role or scopes say.
+ */
+export const WHOLE_ORGANIZATION_SUBJECTS: readonly SubjectType[] = [
+  'AuditLog',
+  'Webhook',
+  'NotificationChannel',
+  'ChatIntegration',
+];
+
+/**
+ * The one place where organization, fleet and ownership conditions are written. Every grant goes through here, so
+ * a subject is confined the same way whichever role or API key scope grants it. The fields each subject is checked
+ * on (services build the subjects, repositories filter lists by the same conditions through ability-sql.ts):
+ *
+ * - `Printer { id, orgId, fleetId }`, `Fleet { id, orgId }`, `Alert { orgId, fleetId }` (its printer's fleet),
+ *   `EnrollmentToken { orgId, fleetId }` (the fleet it enrolls into): inside the caller's fleets.
+ * - `Job { orgId, fleetIds }`: a job's `fleetIds` are where it may print, and an empty list means every fleet. A
+ *   fleet-limited caller reaches a job only when the list is not empty and every fleet in it is one of theirs, so
+ *   they can neither create nor touch a job that may print outside their fleets.
+ * - `Copy { orgId, printerFleetId, jobFleetIds }` (libs/jobs `copySubject`): a copy on a printer belongs to that printer's
+ *   fleet, whatever its job says (the plate of your own printer is yours to clear); a copy on no printer belongs to
+ *   its job's fleets, as above.
+ * - the audit log and webhooks: whole-organization principals only (WHOLE_ORGANIZATION_SUBJECTS).
+ * - `SavedView { orgId, userId }`: a person's own, in the organization.
+ * - everything else: the organization.
+ */
+function grant(
+  { can, cannot }: Builder,
+  actions: Action | Action[],
+  subjects: SubjectType | SubjectType[],
+  orgId: string,
+  fleets: string[] | null,
+): void {
+  for (const subject of ([] as SubjectType[]).concat(subjects)) {
+    if (!fleets) {
+      can(actions, subject, { orgId });
+      continue;
+    }
+    if (WHOLE_ORGANIZATION_SUBJECTS.includes(subject)) continue;
+    switch (subject) {
+      case 'Printer':
+        can(actions, subject, { orgId, fleetId: { $in: fleets } });
+        break;
+      case 'Fleet':
+        can(actions, subject, { orgId, id: { $in: fleets } });
+        break;
+      case 'Alert':
+      case 'EnrollmentToken':
+        // An alert is about a printer, a token enrolls into a fleet: that fleet must be the caller's.
+        can(actions, subject, { orgId, fleetId: { $in: fleets } });
+        break;
+      case 'Job':
+        // Some fleet of the job is the caller's, and none is another's (an empty list matches neither).
+        can(actions, subject, { orgId, fleetIds: { $elemMatch: { $in: fleets } } });
+        cannot(actions, subject, { fleetIds: { $elemMatch: { $nin: fleets } } });
+        break;
+      case 'Copy':
+        can(actions, subject, { orgId, printerFleetId: { $in: fleets } });
+        can(actions, subject, { orgId, printerFleetId: null, jobFleetIds: { $elemMatch: { $in: fleets } } });
+        cannot(actions, subject, { printerFleetId: null, jobFleetIds: { $elemMatch: { $nin: fleets } } });
+        break;
+      default:
+        can(actions, subject, { orgId });
+    }
+  }
+}
+
+/** Acting on a job's copies (requeue, cancel, a cleared plate) comes with updating jobs. */
+function grantJobs(builder: Builder, actions: Action[], orgId: string, fleets: string[] | null): void {
+  grant(builder, actions, 'Job', orgId, fleets);
+  if (actions.includes('update')) grant(builder, 'update', 'Copy', orgId, fleets);
+}
+
+/**
+ * Roles as CASL rules. Every rule is conditioned on the organization, and fleet-limited memberships or keys add
+ * fleet conditions (see `grant`), so the same role applies only inside its fleets. Anything not granted here is
+ * denied.
  */
 export function defineAbilityFor(principal: Principal): AppAbility {
   // Built untyped (CASL's condition typing does not follow string subjects), exposed as the typed AppAbility.
-  const { can, cannot, build } = new AbilityBuilder<MongoAbility>(createMongoAbility);
+  const builder = new AbilityBuilder<MongoAbility>(createMongoAbility);
+  const { can, cannot, build } = builder;
 
   switch (principal.kind) {
     case 'user': {
       if (!principal.orgId || !principal.role) break;
-      const org = { orgId: principal.orgId };
+      const orgId = principal.orgId;
       const fleets = principal.fleetIds;
-      const printerScope = fleets ? { orgId: principal.orgId, fleetId: { $in: fleets } } : org;
-      const fleetScope = fleets ? { orgId: principal.orgId, id: { $in: fleets } } : org;
+      // Every member keeps their own saved grid views, whatever the role or fleet limits.
+      can(['read', 'create', 'update', 'delete'], 'SavedView', { orgId, userId: principal.userId });
+      const readAll = () => {
+        grant(
+          builder,
+          'read',
+          READABLE_BY_MEMBERS.filter((subject) => subject !== 'Job'),
+          orgId,
+          fleets,
+        );
+        grantJobs(builder, ['read'], orgId, fleets);
+      };
       switch (principal.role) {
         case 'owner':
         case 'admin':
           if (fleets) {
-            // A fleet-limited admin administers printers inside its fleets only.
-            for (const subject of READABLE_BY_MEMBERS)
-              can('read', subject, subject === 'Printer' ? printerScope : subject === 'Fleet' ? fleetScope : org);
-            can(
+            // A fleet-limited admin administers printers and the queue inside its fleets only.
+            readAll();
+            grant(
+              builder,
               ['update', 'delete', 'enroll', 'revoke', 'rotate', ...PRINTER_CONTROL_ACTIONS],
               'Printer',
-              printerScope,
+              orgId,
+              fleets,
             );
-            can(['create', 'update', 'delete'], ['File', 'Job', 'Alert'], org);
-            can(['read', 'create', 'delete'], 'EnrollmentToken', org);
+            grant(builder, ['create', 'update', 'delete'], ['File', 'Alert'], orgId, fleets);
+            grantJobs(builder, ['create', 'update', 'delete'], orgId, fleets);
+            grant(builder, ['read', 'create', 'delete'], 'EnrollmentToken', orgId, fleets);
+            // The spool inventory (and its costs) is the organization's: a fleet-limited admin loads spools only.
+            grant(builder, 'load', 'Spool', orgId, fleets);
+            grant(builder, 'complete', 'MaintenanceTask', orgId, fleets);
             break;
           }
-          can('manage', 'all', org);
-          if (principal.role === 'admin') cannot('delete', 'Organization');
+          can('manage', 'all', { orgId });
+          if (principal.role === 'admin') {
+            cannot('delete', 'Organization');
+            // Who may sign in, and as what, is the owners' decision: an admin could otherwise mint owners through it.
+            cannot('manage', 'SsoProvider');
+          }
           break;
         case 'operator':
-          for (const subject of READABLE_BY_MEMBERS)
-            can('read', subject, subject === 'Printer' ? printerScope : subject === 'Fleet' ? fleetScope : org);
-          can([...PRINTER_CONTROL_ACTIONS, 'update'], 'Printer', printerScope);
-          can(['create', 'update', 'delete'], ['File', 'Job'], org);
-          can('update', 'Alert', org);
+          readAll();
+          grant(builder, [...PRINTER_CONTROL_ACTIONS, 'update'], 'Printer', orgId, fleets);
+          grant(builder, ['create', 'update', 'delete'], 'File', orgId, fleets);
+          grantJobs(builder, ['create', 'update', 'delete'], orgId, fleets);
+          grant(builder, 'update', 'Alert', orgId, fleets);
+          grant(builder, 'load', 'Spool', orgId, fleets);
+          grant(builder, 'complete', 'MaintenanceTask', orgId, fleets);
           break;
         case 'viewer':
-          for (const subject of READABLE_BY_MEMBERS)
-            can('read', subject, subject === 'Printer' ? printerScope : subject === 'Fleet' ? fleetScope : org);
+          readAll();
           break;
       }
       break;
     }
-    case 'apiKey': {
-      const fleets = principal.fleetIds;
+    case 'apiKey':
       for (const scope of principal.scopes) {
         const [action, subject] = parseScope(scope);
-        if (fleets && subject === 'Printer') can(action, subject, { orgId: principal.orgId, fleetId: { $in: fleets } });
-        else if (fleets && subject === 'Fleet') can(action, subject, { orgId: principal.orgId, id: { $in: fleets } });
-        else can(action, subject, { orgId: principal.orgId });
+        // A slicer's key: its uploads go to the library and, when the slicer asks, to the queue of its own fleets.
+        if (scope === 'upload:File') grant(builder, 'upload', ['File', 'Job'], principal.orgId, principal.fleetIds);
+        else if (subject === 'Job') grantJobs(builder, [action], principal.orgId, principal.fleetIds);
+        else grant(builder, action, subject, principal.orgId, principal.fleetIds);
       }
       break;
-    }
     case 'agent':
       // An agent's credential acts as its own printer and nothing else.
       can(['read', 'report'], 'Printer', { id: principal.printerId, orgId: principal.orgId });

@@ -1,6 +1,7 @@
 export * from './vocabulary';
 export * from './principal';
 export * from './define-ability';
+export * from './ability-sql';
 export * from './policy.decorators';
 export * from './authenticator';
 export * from './policies.guard';

@@ -20,7 +20,7 @@ export interface AccessDeniedEvent {
   route: string;
 }
 
-function readCookies(header: string | undefined): Record<string, string> {
+export function readCookies(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = {};
   for (const part of (header ?? '').split(';')) {
     const index = part.indexOf('=');
@@ -35,8 +35,18 @@ function readCookies(header: string | undefined): Record<string, string> {
   return cookies;
 }
 
+/**
+ * The request's credentials. `X-Api-Key: fh_key_…` (what slicers' OctoPrint and Moonraker host types send) counts as
+ * `Authorization: Bearer fh_key_…` when there is no Authorization header; any other X-Api-Key value is ignored.
+ */
 export function credentialsFrom(headers: Record<string, string | string[] | undefined>, auth?: unknown): Credentials {
-  const authorization = typeof headers.authorization === 'string' ? headers.authorization : undefined;
+  const apiKey = headers['x-api-key'];
+  const authorization =
+    typeof headers.authorization === 'string'
+      ? headers.authorization
+      : typeof apiKey === 'string' && apiKey.trim().startsWith('fh_key_')
+        ? `Bearer ${apiKey.trim()}`
+        : undefined;
   const token =
     typeof auth === 'object' && auth !== null && typeof (auth as { token?: unknown }).token === 'string'
       ? `Bearer ${(auth as { token: string }).token}`
@@ -85,6 +95,17 @@ export class PoliciesGuard implements CanActivate {
 
     const orgId = (request.params as Record<string, string | undefined>)?.orgId;
     if (orgId !== undefined) {
+      // An agent's credential is its printer and nothing else: its routes are /api/agent/* and the /agent socket,
+      // never the organization's API (which would show it the other printers, the queue, the members).
+      if (principal.kind === 'agent') {
+        this.events.emit('access.denied', {
+          principal,
+          orgId: principal.orgId,
+          rules: rules ?? [],
+          route: `${request.method} ${request.route?.path ?? request.path}`,
+        } satisfies AccessDeniedEvent);
+        throw DomainException.forbidden('agent_not_allowed', "A printer's agent credential cannot use this endpoint");
+      }
       const scoped = await found.authenticator.scopeToOrganization(principal, orgId);
       // Not a member, or a key/agent of another organization: the organization does not exist for this caller.
       if (!scoped) throw DomainException.notFound('organization_not_found', 'Organization not found');

@@ -56,11 +56,3 @@ export function actorOf(principal: Principal): Actor {
       return { type: 'system', id: null, label: `system: ${principal.reason}` };
   }
 }
-
-/**
- * The fleets a principal is limited to, for filtering lists in SQL: null means every fleet of the organization
- * (agents and the system act on single printers and are checked per record).
- */
-export function fleetScopeOf(principal: Principal): string[] | null {
-  return principal.kind === 'user' || principal.kind === 'apiKey' ? principal.fleetIds : null;
-}

@@ -16,6 +16,8 @@ export const PRINTER_CONTROL_ACTIONS = [
   'gcode',
   'connect',
   'disconnect',
+  /** Firmware emergency stop: separate from `cancel` so that a role or API key can be given one without the other. */
+  'emergency_stop',
 ] as const;
 export type PrinterControlAction = (typeof PRINTER_CONTROL_ACTIONS)[number];
 
@@ -30,6 +32,12 @@ export const ACTIONS = [
   'revoke',
   'rotate',
   'report',
+  /** A slicer sending a file: into the library (`File`), and one copy of it into the queue (`Job`) when asked. */
+  'upload',
+  /** Putting a spool on a printer or an AMS/MMU slot, or taking it off: operators' work, unlike editing its cost. */
+  'load',
+  /** Recording a maintenance task as done on a printer (checklist, notes): operators' work, unlike planning tasks. */
+  'complete',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -43,9 +51,23 @@ export const SUBJECTS = [
   'EnrollmentToken',
   'File',
   'Job',
+  /** One copy of a job, checked on the very record only (routes declare `update Job`): see define-ability.ts. */
+  'Copy',
   'Alert',
   'AuditLog',
   'Webhook',
+  /** An organization's Slack / Discord / Telegram / ntfy / mail destination (libs/notifications). */
+  'NotificationChannel',
+  /** An organization's inbound chat-ops integration (Slack, Discord, Telegram): owners and admins only. */
+  'ChatIntegration',
+  /** A filament spool of the organization's inventory (libs/spools): org-wide, loaded onto printers of a fleet. */
+  'Spool',
+  /** A recurring maintenance task (libs/maintenance): org-wide, completed on printers of a fleet. */
+  'MaintenanceTask',
+  /** A person's saved grid view (libs/dashboard): each member's own, never an API key's. */
+  'SavedView',
+  /** The organization's single sign-on (OpenID Connect) provider: owners only (define-ability.ts). */
+  'SsoProvider',
 ] as const;
 export type SubjectType = (typeof SUBJECTS)[number];
 
@@ -68,6 +90,14 @@ export const API_KEY_SCOPES = [
   'read:Alert',
   'update:Alert',
   'read:AuditLog',
+  'read:Spool',
+  'load:Spool',
+  'read:MaintenanceTask',
+  /**
+   * Upload only, for slicers (`/api/slicer/octoprint`, `/api/slicer/moonraker`): send files into the library and
+   * queue one copy of each when the slicer asks, within the key's fleets; read nothing, control nothing.
+   */
+  'upload:File',
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 

@@ -2,15 +2,39 @@ import { z } from 'zod';
 
 import { epochMillisSchema, jobRefSchema, shortTextSchema } from './common.schema';
 import { COMMAND_TYPES } from './command.schema';
-import { MAX_CAPABILITIES, MAX_ERROR_MESSAGE_LENGTH } from './protocol.constants';
+import { MAX_CAPABILITIES, MAX_ERROR_MESSAGE_LENGTH, MAX_LIVE_FRAME_BYTES } from './protocol.constants';
 
-/** What an agent can do; the server hides actions an agent does not announce. */
-export const AGENT_CAPABILITIES = [...COMMAND_TYPES, 'frames'] as const;
+/** The printer software an agent (or one printer of a gateway) drives. */
+export const BACKEND_KINDS = ['octoprint', 'moonraker', 'prusalink', 'bambu'] as const;
+export const backendKindSchema = z.enum(BACKEND_KINDS);
+export type BackendKind = z.infer<typeof backendKindSchema>;
+
+/** File formats a backend prints: plain G-code, Prusa's binary G-code, Bambu's project 3MF with plate G-code. */
+export const UPLOAD_FORMATS = ['gcode', 'bgcode', '3mf'] as const;
+export type UploadFormat = (typeof UPLOAD_FORMATS)[number];
+
+/**
+ * What an agent can do, announced per printer in `hello`; the server hides actions an agent does not announce.
+ * Command types, `frames` (webcam frames for detection), `camera.live` (a live stream the gateway can relay) and
+ * `upload.<format>` (which files a dispatch may carry).
+ */
+export const AGENT_CAPABILITIES = [
+  ...COMMAND_TYPES,
+  'frames',
+  'camera.live',
+  ...UPLOAD_FORMATS.map((format) => `upload.${format}` as const),
+] as const;
+export type AgentCapability = (typeof AGENT_CAPABILITIES)[number];
 
 export const helloSchema = z.object({
   protocolVersion: z.number().int().positive(),
   agentVersion: z.string().min(1).max(64),
-  backend: z.enum(['octoprint', 'moonraker']),
+  backend: backendKindSchema,
+  /**
+   * Where the printer is on the agent's LAN, as a label for people (`http://10.0.0.21:7125`, `10.0.0.23`): never
+   * a secret (agents strip user info and query). Absent from agents before gateways.
+   */
+  backendAddress: z.string().max(200).optional(),
   /** null while the backend has not answered yet. */
   backendVersion: z.string().max(64).nullable(),
   capabilities: z.array(z.string().min(1).max(32)).max(MAX_CAPABILITIES),
@@ -86,6 +110,11 @@ export const printEventSchema = z.object({
   job: jobRefSchema.nullable(),
   printTime: seconds.optional(),
   reason: shortTextSchema.nullable().optional(),
+  /**
+   * Who ended it, as far as the agent knows: `farmhand` (a cancel Farmhand sent), `link_lost` (the printer's host
+   * stayed unreachable past the agent's limit; `at` is when the link was lost). Absent: the printer itself.
+   */
+  origin: z.enum(['farmhand', 'link_lost']).optional(),
 });
 
 export const connectionEventSchema = z.object({
@@ -137,3 +166,19 @@ export const commandResultSchema = z.discriminatedUnion('ok', [
   }),
 ]);
 export type CommandResult = z.infer<typeof commandResultSchema>;
+
+/** A JPEG as socket.io delivers binary (a Buffer in Node, a Uint8Array elsewhere), within the live frame limit. */
+const liveJpegSchema = z
+  .custom<Uint8Array>((value) => value instanceof Uint8Array, { message: 'expected binary JPEG data' })
+  .refine((value) => value.byteLength >= 4 && value.byteLength <= MAX_LIVE_FRAME_BYTES, {
+    message: `JPEG must be 4..${MAX_LIVE_FRAME_BYTES} bytes`,
+  })
+  .refine((value) => value[0] === 0xff && value[1] === 0xd8, { message: 'not a JPEG (no SOI marker)' });
+
+export const cameraFrameSchema = z.object({
+  /** Counts up per stream; lets a watcher notice dropped frames. */
+  seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  capturedAt: epochMillisSchema,
+  jpeg: liveJpegSchema,
+});
+export type CameraFrame = z.infer<typeof cameraFrameSchema>;

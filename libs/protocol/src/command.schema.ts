@@ -24,6 +24,8 @@ export const COMMAND_TYPES = [
   'disconnect',
   'snapshot',
   'dispatch',
+  /** M112 / Moonraker `printer.emergency_stop`: halts the firmware at once. Its own permission, never `cancel`'s. */
+  'emergency_stop',
 ] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
 
@@ -93,6 +95,14 @@ export const dispatchArgsSchema = z.object({
   copyId: copyIdSchema.optional(),
   /** Select and start the print once uploaded (default), or only upload and select. */
   print: z.boolean().default(true),
+  /** Bambu Lab project 3MF: the plate to print, whether to feed from the AMS, the AMS slot per filament. */
+  bambu: z
+    .object({
+      plate: z.number().int().min(1).max(64),
+      useAms: z.boolean(),
+      amsMapping: z.array(z.number().int().min(-1).max(15)).max(32),
+    })
+    .optional(),
 });
 
 export const commandSchema = z.discriminatedUnion('type', [
@@ -108,6 +118,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('disconnect'), args: noArgs }),
   z.object({ ...base, type: z.literal('snapshot'), args: noArgs }),
   z.object({ ...base, type: z.literal('dispatch'), args: dispatchArgsSchema }),
+  z.object({ ...base, type: z.literal('emergency_stop'), args: noArgs }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 /** What a server builds before zod applies defaults (e.g. `args` may be omitted for argument-less commands). */

@@ -7,14 +7,17 @@ export const epochMillisSchema = z.number().int().nonnegative().max(Number.MAX_S
 
 export const sha256Schema = z.string().regex(/^[a-f0-9]{64}$/, 'expected a lowercase hex SHA-256 digest');
 
-/** A plain file name (no folders): what the agent may create on OctoPrint's storage. */
+/** A plain file name (no folders): what the agent may create on the printer's storage, in a format some backend prints. */
 export const safeFileNameSchema = z
   .string()
   .min(1)
   .max(MAX_FILE_NAME_LENGTH)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._ ()+-]*$/, 'file name may use letters, digits, space and ._()+-')
   .refine((name) => !name.includes('..'), 'file name must not contain ".."')
-  .refine((name) => /\.(gcode|gco|g)$/i.test(name), 'file name must end in .gcode, .gco or .g');
+  .refine(
+    (name) => /\.(gcode|gco|g|bgcode|3mf)$/i.test(name),
+    'file name must end in .gcode, .gco, .g, .bgcode or .3mf',
+  );
 
 /** A path as OctoPrint reports it (may contain folders); informational only. */
 export const reportedPathSchema = z.string().min(1).max(MAX_PATH_LENGTH);

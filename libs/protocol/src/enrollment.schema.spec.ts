@@ -11,7 +11,7 @@ describe('enrollment contract', () => {
   it('rejects a pairing answer that points the user at a javascript: URL', () => {
     const answer = {
       deviceCode: 'd'.repeat(43),
-      userCode: 'ABCD-EFGH',
+      userCode: 'ABCDE-FGHJK',
       verificationUri: 'javascript:alert(1)',
       expiresIn: 600,
       interval: 5,

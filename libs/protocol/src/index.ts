@@ -6,3 +6,4 @@ export * from './server-messages.schema';
 export * from './protocol-error.schema';
 export * from './enrollment.schema';
 export * from './parse-message';
+export * from './agent-version';

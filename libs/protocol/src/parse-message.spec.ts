@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import {
   AGENT_EVENTS,
+  MAX_LIVE_FPS,
+  MAX_LIVE_FRAME_BYTES,
   MAX_MESSAGE_BYTES,
   PROTOCOL_VERSION,
   SERVER_EVENTS,
@@ -211,5 +213,56 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage(SERVER_EVENTS.protocolError, { code: 'rate_limited', message: 'slow down' }).ok).toBe(
       true,
     );
+  });
+
+  it('accepts settings with an interval in range, and nothing else', () => {
+    expect(parseServerMessage(SERVER_EVENTS.settings, { frameIntervalSeconds: 10 })).toEqual({
+      ok: true,
+      value: { event: 'settings', data: { frameIntervalSeconds: 10 } },
+    });
+    for (const bad of [
+      {},
+      { frameIntervalSeconds: 0 },
+      { frameIntervalSeconds: 1.5 },
+      { frameIntervalSeconds: '10' },
+    ]) {
+      expect(parseServerMessage(SERVER_EVENTS.settings, bad)).toMatchObject({
+        ok: false,
+        error: { code: 'malformed' },
+      });
+    }
+  });
+});
+
+describe('live camera messages', () => {
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
+
+  it('accepts a binary JPEG frame and counts its bytes, not a JSON rendering of them', () => {
+    const big = Buffer.concat([jpeg, Buffer.alloc(100 * 1024)]);
+    const parsed = parseAgentMessage(AGENT_EVENTS.cameraFrame, { seq: 1, capturedAt: Date.now(), jpeg: big });
+    expect(parsed.ok).toBe(true);
+  });
+
+  it('refuses frames over the live limit, without the SOI marker, or not binary', () => {
+    const codes = [
+      { seq: 1, capturedAt: Date.now(), jpeg: Buffer.concat([jpeg, Buffer.alloc(MAX_LIVE_FRAME_BYTES + 4_096)]) },
+      { seq: 1, capturedAt: Date.now(), jpeg: Buffer.concat([jpeg, Buffer.alloc(MAX_LIVE_FRAME_BYTES)]) },
+      { seq: 1, capturedAt: Date.now(), jpeg: Buffer.from('GIF89a') },
+      { seq: 1, capturedAt: Date.now(), jpeg: 'ffd8ffd9' },
+      { seq: 1, capturedAt: Date.now(), jpeg: [0xff, 0xd8, 0xff, 0xd9] },
+      { seq: 1.5, capturedAt: Date.now(), jpeg },
+    ].map((payload) => {
+      const parsed = parseAgentMessage(AGENT_EVENTS.cameraFrame, payload);
+      return parsed.ok ? 'ok' : parsed.error.code;
+    });
+    expect(codes).toEqual(['too_large', 'malformed', 'malformed', 'malformed', 'malformed', 'malformed']);
+  });
+
+  it('a camera_stream request is bounded in rate and lease', () => {
+    expect(parseServerMessage(SERVER_EVENTS.cameraStream, { fps: 10, leaseMs: 6_000 }).ok).toBe(true);
+    expect(parseServerMessage(SERVER_EVENTS.cameraStream, { fps: 0, leaseMs: 6_000 }).ok).toBe(true);
+    expect(parseServerMessage(SERVER_EVENTS.cameraStream, { fps: MAX_LIVE_FPS + 1, leaseMs: 6_000 }).ok).toBe(false);
+    expect(parseServerMessage(SERVER_EVENTS.cameraStream, { fps: 5, leaseMs: 10 * 60_000 }).ok).toBe(false);
+    expect(parseServerMessage(SERVER_EVENTS.cameraStream, { fps: 5 }).ok).toBe(false);
   });
 });

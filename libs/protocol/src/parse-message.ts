@@ -1,7 +1,13 @@
 import { type z } from 'zod';
 
-import { agentEventSchema, commandResultSchema, helloSchema, statusSchema } from './agent-messages.schema';
-import type { AgentEvent, CommandResult, Hello, Status } from './agent-messages.schema';
+import {
+  agentEventSchema,
+  cameraFrameSchema,
+  commandResultSchema,
+  helloSchema,
+  statusSchema,
+} from './agent-messages.schema';
+import type { AgentEvent, CameraFrame, CommandResult, Hello, Status } from './agent-messages.schema';
 import { commandSchema } from './command.schema';
 import type { Command } from './command.schema';
 import { protocolErrorSchema } from './protocol-error.schema';
@@ -9,25 +15,29 @@ import type { ProtocolError, ProtocolErrorCode } from './protocol-error.schema';
 import {
   AGENT_EVENTS,
   MAX_ERROR_MESSAGE_LENGTH,
+  MAX_LIVE_FRAME_BYTES,
   MAX_MESSAGE_BYTES,
   SERVER_EVENTS,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from './protocol.constants';
-import { serverClosingSchema, welcomeSchema } from './server-messages.schema';
-import type { ServerClosing, Welcome } from './server-messages.schema';
+import { agentSettingsSchema, cameraStreamSchema, serverClosingSchema, welcomeSchema } from './server-messages.schema';
+import type { AgentSettings, CameraStream, ServerClosing, Welcome } from './server-messages.schema';
 
 export type AgentMessage =
   | { event: typeof AGENT_EVENTS.hello; data: Hello }
   | { event: typeof AGENT_EVENTS.status; data: Status }
   | { event: typeof AGENT_EVENTS.event; data: AgentEvent }
   | { event: typeof AGENT_EVENTS.commandResult; data: CommandResult }
-  | { event: typeof AGENT_EVENTS.protocolError; data: ProtocolError };
+  | { event: typeof AGENT_EVENTS.protocolError; data: ProtocolError }
+  | { event: typeof AGENT_EVENTS.cameraFrame; data: CameraFrame };
 
 export type ServerMessage =
   | { event: typeof SERVER_EVENTS.welcome; data: Welcome }
   | { event: typeof SERVER_EVENTS.command; data: Command }
   | { event: typeof SERVER_EVENTS.protocolError; data: ProtocolError }
-  | { event: typeof SERVER_EVENTS.closing; data: ServerClosing };
+  | { event: typeof SERVER_EVENTS.closing; data: ServerClosing }
+  | { event: typeof SERVER_EVENTS.settings; data: AgentSettings }
+  | { event: typeof SERVER_EVENTS.cameraStream; data: CameraStream };
 
 /** `error` is ready to be sent back to the peer as a `protocol_error` message. */
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
@@ -38,6 +48,7 @@ const agentSchemas: Record<string, z.ZodType> = {
   [AGENT_EVENTS.event]: agentEventSchema,
   [AGENT_EVENTS.commandResult]: commandResultSchema,
   [AGENT_EVENTS.protocolError]: protocolErrorSchema,
+  [AGENT_EVENTS.cameraFrame]: cameraFrameSchema,
 };
 
 const serverSchemas: Record<string, z.ZodType> = {
@@ -45,6 +56,8 @@ const serverSchemas: Record<string, z.ZodType> = {
   [SERVER_EVENTS.command]: commandSchema,
   [SERVER_EVENTS.protocolError]: protocolErrorSchema,
   [SERVER_EVENTS.closing]: serverClosingSchema,
+  [SERVER_EVENTS.settings]: agentSettingsSchema,
+  [SERVER_EVENTS.cameraStream]: cameraStreamSchema,
 };
 
 /** Validates a message an agent sent. Never throws, whatever `event` and `payload` are. */
@@ -64,14 +77,30 @@ export function parseServerMessage(event: unknown, payload: unknown): ParseResul
   return parseWith(serverSchemas, event, payload) as ParseResult<ServerMessage>;
 }
 
-/** Serialized size in bytes, or null when the value cannot be serialized (cycles, BigInt, too deep). */
+/**
+ * Serialized size in bytes, or null when the value cannot be serialized (cycles, BigInt, too deep). Binary values
+ * (socket.io sends them as attachments) count as their byte length.
+ */
 export function messageSize(payload: unknown): number | null {
   try {
-    const json = JSON.stringify(payload);
-    return json === undefined ? 0 : Buffer.byteLength(json, 'utf8');
+    let binary = 0;
+    const json = JSON.stringify(payload, function (this: Record<string, unknown>, key: string, value: unknown) {
+      const original = this[key];
+      if (original instanceof Uint8Array || original instanceof ArrayBuffer) {
+        binary += original.byteLength;
+        return null;
+      }
+      return value;
+    });
+    return (json === undefined ? 0 : Buffer.byteLength(json, 'utf8')) + binary;
   } catch {
     return null;
   }
+}
+
+/** Largest message per event: a live frame carries its JPEG, everything else stays small. */
+function maxBytesOf(event: string): number {
+  return event === AGENT_EVENTS.cameraFrame ? MAX_LIVE_FRAME_BYTES + 1_024 : MAX_MESSAGE_BYTES;
 }
 
 function parseWith(
@@ -85,9 +114,8 @@ function parseWith(
     }
     const size = messageSize(payload);
     if (size === null) return failure('malformed', 'payload is not serializable JSON', event, payload);
-    if (size > MAX_MESSAGE_BYTES) {
-      return failure('too_large', `payload of ${size} bytes exceeds ${MAX_MESSAGE_BYTES}`, event, payload);
-    }
+    const max = maxBytesOf(event);
+    if (size > max) return failure('too_large', `payload of ${size} bytes exceeds ${max}`, event, payload);
     const parsed = schemas[event].safeParse(payload);
     if (!parsed.success) return failure('malformed', summarizeIssues(parsed.error), event, payload);
     return { ok: true, value: { event, data: parsed.data } };

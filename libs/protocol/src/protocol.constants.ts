@@ -12,6 +12,8 @@ export const AGENT_EVENTS = {
   event: 'event',
   commandResult: 'command_result',
   protocolError: 'protocol_error',
+  /** One live camera JPEG (binary), sent only while the server holds a `camera_stream` lease open. */
+  cameraFrame: 'camera_frame',
 } as const;
 export type AgentEventName = (typeof AGENT_EVENTS)[keyof typeof AGENT_EVENTS];
 
@@ -22,6 +24,10 @@ export const SERVER_EVENTS = {
   protocolError: 'protocol_error',
   /** The instance is shutting down: reconnect (to another instance) soon, spread over the given window. */
   closing: 'server_closing',
+  /** The printer's detection settings changed: applies at once, without a reconnect. */
+  settings: 'settings',
+  /** Stream the camera at `fps` until `leaseMs` passes without a renewal (fps 0: stop now). */
+  cameraStream: 'camera_stream',
 } as const;
 export type ServerEventName = (typeof SERVER_EVENTS)[keyof typeof SERVER_EVENTS];
 
@@ -53,3 +59,9 @@ export const AGENT_HTTP_PATHS = {
 export const MAX_FRAME_BYTES = 2 * 1024 * 1024;
 /** Request header carrying the capture time (Unix epoch ms) of an uploaded frame. */
 export const FRAME_CAPTURED_AT_HEADER = 'x-farmhand-captured-at';
+
+/** Live camera: the most frames per second a server may ask for, and the largest live frame an agent sends. */
+export const MAX_LIVE_FPS = 15;
+export const MAX_LIVE_FRAME_BYTES = 192 * 1024;
+/** A `camera_stream` lease lasts at most this long; the server renews it while someone watches. */
+export const MAX_CAMERA_LEASE_MS = 30_000;

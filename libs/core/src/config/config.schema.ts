@@ -14,7 +14,8 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  /** Unset: derived from HOST and PORT (`publicUrlFrom`), so `PORT=3200 npm start` links to port 3200. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
@@ -29,8 +30,10 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
     .default('farmhand'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** `/metrics` port of the roles without an HTTP server; unset: worker 9464, inference 9465; 0: off. */
+  /** `/metrics` listener's port, apart from the public one; unset: api 9463, worker 9464, inference 9465; 0: off. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Where the `/metrics` listener binds: loopback unless a cluster's scraper must reach it (`0.0.0.0`). */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   SECRET_KEY: z
     .string()
     .min(32, 'must be at least 32 characters')
@@ -43,6 +46,9 @@ export const configSchema = z.object({
   LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: positiveInt.default(10),
   LOGIN_MAX_ATTEMPTS_PER_CLIENT: positiveInt.default(50),
   LOGIN_WINDOW_SECONDS: positiveInt.default(15 * 60),
+  SIGNUP_MAX_PER_CLIENT: positiveInt.default(10),
+  SIGNUP_MAX_TOTAL: positiveInt.default(300),
+  SIGNUP_WINDOW_SECONDS: positiveInt.default(3600),
   DATA_DIR: z.string().min(1).default('.data'),
   AUDIT_RETENTION_DAYS: positiveInt.default(365),
   GCODE_MAX_UPLOAD_BYTES: positiveInt.max(4 * 1024 * 1024 * 1024).default(500 * 1024 * 1024),
@@ -53,6 +59,15 @@ export const configSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   WEBHOOK_MAX_PER_ORG: positiveInt.max(1000).default(20),
   WEBHOOK_DELIVERY_RETENTION_DAYS: positiveInt.max(3650).default(30),
+  /** Notification channels (Slack, Discord, Telegram, ntfy, email) an organization may configure. */
+  NOTIFICATION_CHANNELS_MAX_PER_ORG: positiveInt.max(1000).default(20),
+  /** The platforms' API roots; changed only to point tests (or a proxy) elsewhere. */
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api'),
+  TELEGRAM_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
+  /** OpenID Connect issuers (single sign-on): plain http:// refused unless true. */
+  OIDC_ALLOW_HTTP: bool.default(false),
+  /** OpenID Connect issuers on loopback and private addresses (an identity provider on the LAN); metadata: never. */
+  OIDC_ALLOW_PRIVATE: bool.default(false),
   FRAME_MAX_BYTES: positiveInt.max(50 * 1024 * 1024).default(5 * 1024 * 1024),
   FRAME_MAX_PIXELS: positiveInt.max(500_000_000).default(40_000_000),
   FRAME_RETENTION_DAYS: positiveInt.max(3650).default(7),
@@ -61,8 +76,32 @@ export const configSchema = z.object({
   INFERENCE_BATCH_SIZE: positiveInt.max(64).default(4),
   INFERENCE_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
-  DETECTION_WARMUP_FRAMES: z.coerce.number().int().min(0).max(1_000).default(30),
+  DETECTION_WARMUP_FRAMES: z.coerce.number().int().min(0).max(1_000).default(0),
   WEB_DIST_DIR: z.string().min(1).default('apps/web/dist'),
+  /** The single-file agent (`node apps/agent/build.mjs`) the api serves at `/agent/farmhand-agent.cjs`. */
+  AGENT_BUNDLE_PATH: z.string().min(1).default('dist/agent/farmhand-agent.cjs'),
+  /**
+   * Outgoing mail (invitations, password resets, email verification, email notifications): `smtp://user:pass@host:587`
+   * (STARTTLS when the server offers it) or `smtps://…:465` (TLS). Unset: no mail is sent and the dashboard offers
+   * copy-a-link paths instead.
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /**
+   * New accounts must verify their email before they create or join an organization. Unset: required when SMTP_URL
+   * is set (a verification mail can reach them), off otherwise (docs/security.md, "Email verification").
+   */
+  EMAIL_VERIFICATION_REQUIRED: bool.optional(),
+  /** How long a password-reset link works. */
+  PASSWORD_RESET_TTL_MINUTES: positiveInt.max(24 * 60).default(30),
+  /** How long an email-verification link works. */
+  EMAIL_VERIFICATION_TTL_HOURS: positiveInt.max(24 * 14).default(48),
+  /** The From of every mail Farmhand sends. */
+  MAIL_FROM: z.string().min(3).default('Farmhand <farmhand@localhost>'),
+  /** Readable API documentation (Swagger UI) at `/api/docs`; unset: on except in production. */
+  API_DOCS_ENABLED: bool.optional(),
   SHUTDOWN_GRACE_MS: positiveInt.max(10 * 60 * 1000).default(20_000),
   QUEUE_LOCK_DURATION_MS: z.coerce
     .number()
@@ -72,4 +111,4 @@ export const configSchema = z.object({
     .default(15_000),
 });
 
-export type AppConfig = z.infer<typeof configSchema>;
+export type AppConfig = Omit<z.infer<typeof configSchema>, 'PUBLIC_URL'> & { PUBLIC_URL: string };

@@ -28,7 +28,8 @@ export function createDataSourceOptions(input: DataSourceInput): DataSourceOptio
     applicationName: input.applicationName ?? 'farmhand',
     extra: {
       max: input.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
+      // A busy database host can take seconds to fork a backend; 5 s failed a request under CI's load.
+      connectionTimeoutMillis: 15_000,
       statement_timeout: 30_000,
     },
   };

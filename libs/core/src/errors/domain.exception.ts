@@ -6,6 +6,7 @@ export type ErrorKind =
   | 'conflict'
   | 'gone'
   | 'too_large'
+  | 'unsupported_media_type'
   | 'precondition'
   | 'rate_limited'
   | 'unavailable'
@@ -19,6 +20,7 @@ export const ERROR_KIND_STATUS: Record<ErrorKind, number> = {
   conflict: 409,
   gone: 410,
   too_large: 413,
+  unsupported_media_type: 415,
   precondition: 428,
   rate_limited: 429,
   unavailable: 503,

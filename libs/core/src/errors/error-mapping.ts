@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { JSON_TOO_DEEP, MAX_JSON_DEPTH } from '../http/safe-input';
 import { DomainException, type ErrorBody } from './domain.exception';
 
 export interface MappedError {
@@ -85,6 +86,19 @@ export function mapError(error: unknown, correlationId: string): MappedError {
     return {
       status: 400,
       body: { error: { code: 'invalid_json', message: 'Request body is not valid JSON' } },
+      unexpected: false,
+    };
+  }
+  if (candidate?.type === JSON_TOO_DEEP) {
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'json_too_deep',
+          message: `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`,
+          details: { maxDepth: MAX_JSON_DEPTH },
+        },
+      },
       unexpected: false,
     };
   }

@@ -32,7 +32,11 @@ export class ExceptionsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     if (mapped.unexpected)
       this.logger.error({ err: exception, method: request.method, path: request.path }, 'request failed');
-    if (!response.headersSent) response.status(mapped.status).json(mapped.body);
+    if (response.headersSent) return;
+    const retryAfter = mapped.body.error.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number' && (mapped.status === 429 || mapped.status === 503))
+      response.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+    response.status(mapped.status).json(mapped.body);
   }
 }
 

@@ -19,7 +19,8 @@ export function requestContextMiddleware(proxies: ProxyRange[], logger: Logger) 
       request.headers.forwarded,
       proxies,
     );
-    RequestContext.run({ correlationId, clientIp: address.ip }, () => {
+    const userAgent = typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined;
+    RequestContext.run({ correlationId, clientIp: address.ip, userAgent }, () => {
       const context = RequestContext.current()!;
       response.setHeader('X-Request-Id', context.correlationId);
       if (address.spoofedForwarding) {

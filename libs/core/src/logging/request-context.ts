@@ -6,6 +6,8 @@ export interface RequestContextData {
   orgId?: string;
   /** For rate limiting and the audit log only; never for identity or authorization. */
   clientIp?: string;
+  /** The account security log's "device" column (issue 18); never for identity. */
+  userAgent?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContextData>();
@@ -14,7 +16,12 @@ const storage = new AsyncLocalStorage<RequestContextData>();
 export const RequestContext = {
   run<T>(data: Partial<RequestContextData>, fn: () => T): T {
     return storage.run(
-      { correlationId: data.correlationId ?? randomUUID(), orgId: data.orgId, clientIp: data.clientIp },
+      {
+        correlationId: data.correlationId ?? randomUUID(),
+        orgId: data.orgId,
+        clientIp: data.clientIp,
+        userAgent: data.userAgent,
+      },
       fn,
     );
   },

@@ -6,12 +6,13 @@ import type { AppConfig } from '../config/config.schema';
 import { LOGGER } from '../logging/logging.module';
 import { MetricsService } from './metrics.service';
 
-/** Where roles without an HTTP server expose `/metrics` when METRICS_PORT is not set (0 turns it off). */
-export const DEFAULT_METRICS_PORTS = { worker: 9464, inference: 9465 } as const;
+/** Where each role exposes `/metrics` when METRICS_PORT is not set (0 turns it off). */
+export const DEFAULT_METRICS_PORTS = { api: 9463, worker: 9464, inference: 9465 } as const;
 
 /**
- * `/metrics` for roles that have no HTTP server of their own (worker, inference): a bare node:http listener that
- * answers `GET /metrics` and nothing else. The api serves the same registry on its own port instead.
+ * `/metrics` of every role on a listener of its own: a bare node:http server that answers `GET /metrics` and nothing
+ * else, bound to METRICS_HOST (loopback by default). Never on the api's public port: the numbers need no credential,
+ * so only what can reach this port (the host, or a cluster's scraper) reads them.
  */
 @Injectable()
 export class MetricsServer implements OnApplicationShutdown {
@@ -25,17 +26,17 @@ export class MetricsServer implements OnApplicationShutdown {
   /** The role's listener as configured: METRICS_PORT, else the role's default port; METRICS_PORT=0 serves nothing. */
   listenFor(
     role: keyof typeof DEFAULT_METRICS_PORTS,
-    config: Pick<AppConfig, 'METRICS_PORT' | 'HOST'>,
+    config: Pick<AppConfig, 'METRICS_PORT' | 'METRICS_HOST'>,
   ): Promise<number | null> {
     const port = config.METRICS_PORT ?? DEFAULT_METRICS_PORTS[role];
-    return port === 0 ? Promise.resolve(null) : this.listen(port, config.HOST);
+    return port === 0 ? Promise.resolve(null) : this.listen(port, config.METRICS_HOST);
   }
 
   /**
    * Listens on `port` (0: any free port) and resolves with the port in use, or null. A port already taken is logged,
    * not fatal: a worker that cannot be scraped still has jobs to run.
    */
-  async listen(port: number, host = '0.0.0.0'): Promise<number | null> {
+  async listen(port: number, host = '127.0.0.1'): Promise<number | null> {
     if (this.server) return this.port();
     const server = createServer((request, response) => {
       const path = (request.url ?? '/').split('?')[0];

@@ -18,10 +18,13 @@ export class RedisKeys {
  * A Redis client that reconnects forever. `messaging` clients (pub/sub for socket.io and the command bus) keep their
  * commands queued through an outage instead of failing them: libraries issue those commands without handling a
  * rejection, and a failed one would surface as an unhandled rejection. Request-path clients fail fast instead.
+ * No `CLIENT SETINFO` at connect: Redis before 7.2 answers it with an error, which the socket.io adapters' command
+ * handler (`redis-io.adapter.ts`) reported as a lost command on every connect; the connection name says who we are.
  */
 export function createRedis(url: string, name: string, options: { messaging?: boolean } = {}): Redis {
   const redis = new Redis(url, {
     connectionName: name,
+    disableClientInfo: true,
     maxRetriesPerRequest: options.messaging ? null : 2,
     enableOfflineQueue: true,
     retryStrategy: (attempt) => Math.min(200 * attempt, 5_000),
