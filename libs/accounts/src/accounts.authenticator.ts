@@ -1,9 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuthenticatorRegistry, type Authenticator, type Credentials, type Principal } from '@farmhand/authz';
-import { digestsEqual, sha256Hex, splitToken } from '@farmhand/core';
+import { DomainException, digestsEqual, sha256Hex, splitToken } from '@farmhand/core';
 import { ApiKeysRepository } from './api-keys.repository';
 import { AuthService, SESSION_COOKIE } from './auth.service';
 import { OrganizationsRepository } from './organizations.repository';
+import { OrganizationSecurityService } from './two-factor/organization-security.service';
 
 export const API_KEY_PREFIX = 'fh_key';
 
@@ -18,6 +19,7 @@ export class AccountsAuthenticator implements Authenticator, OnModuleInit {
     private readonly auth: AuthService,
     private readonly apiKeys: ApiKeysRepository,
     private readonly organizations: OrganizationsRepository,
+    private readonly organizationSecurity: OrganizationSecurityService,
   ) {}
 
   onModuleInit(): void {
@@ -40,6 +42,13 @@ export class AccountsAuthenticator implements Authenticator, OnModuleInit {
     if (principal.kind !== 'user') return null;
     const membership = await this.organizations.findMembership(orgId, principal.userId);
     if (!membership) return null;
+    // The organization requires a second factor of its owners and admins: nothing of it works until they enrol
+    // (their own account routes, enrolment included, are not organization routes and keep working).
+    if (await this.organizationSecurity.mustEnrol(orgId, principal.userId, membership.role))
+      throw DomainException.forbidden(
+        'two_factor_required',
+        'This organization requires two-factor sign-in for owners and admins: turn it on in your account first',
+      );
     return { ...principal, orgId, membershipId: membership.id, role: membership.role, fleetIds: membership.fleetIds };
   }
 

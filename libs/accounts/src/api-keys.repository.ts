@@ -37,6 +37,20 @@ export class ApiKeysRepository {
     return (result.affected ?? 0) === 1;
   }
 
+  /** Revokes every live key a user created in an organization (they left it); returns the keys revoked. */
+  async revokeCreatedBy(
+    manager: EntityManager,
+    orgId: string,
+    userId: string,
+  ): Promise<Array<{ id: string; name: string }>> {
+    const [rows]: [Array<{ id: string; name: string }>, number] = await manager.query(
+      `UPDATE api_keys SET revoked_at = now()
+        WHERE org_id = $1 AND created_by = $2 AND revoked_at IS NULL RETURNING id, name`,
+      [orgId, userId],
+    );
+    return rows;
+  }
+
   async touch(id: string): Promise<void> {
     await this.dataSource.getRepository(ApiKey).update({ id }, { lastUsedAt: new Date() });
   }

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@farmhand/audit';
-import { type ApiKeyScope, type Principal, type UserPrincipal } from '@farmhand/authz';
-import { DomainException, composeToken, randomSecret, sha256Hex } from '@farmhand/core';
+import {
+  parseScope,
+  WHOLE_ORGANIZATION_SUBJECTS,
+  type ApiKeyScope,
+  type Principal,
+  type UserPrincipal,
+} from '@farmhand/authz';
+import { DomainEvents, DomainException, composeToken, randomSecret, sha256Hex } from '@farmhand/core';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { API_KEY_PREFIX } from './accounts.authenticator';
@@ -15,6 +21,7 @@ export class ApiKeysService {
     private readonly keys: ApiKeysRepository,
     private readonly members: MembersService,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
   ) {}
 
   /** The key is shown once, in this answer; only its SHA-256 is stored. */
@@ -27,6 +34,13 @@ export class ApiKeysService {
       throw DomainException.invalid('invalid_expiry', 'expiresAt must be in the future', 'expiresAt');
     }
     await this.members.assertFleetsBelong(orgId, input.fleetIds);
+    const wholeOrganization = input.scopes.find((scope) => WHOLE_ORGANIZATION_SUBJECTS.includes(parseScope(scope)[1]));
+    if (input.fleetIds && wholeOrganization)
+      throw DomainException.invalid(
+        'scope_needs_every_fleet',
+        `${wholeOrganization} covers every fleet: a key limited to fleets cannot hold it`,
+        'scopes',
+      );
     const id = randomUUID();
     const secret = randomSecret(32);
     const key = await this.dataSource.transaction(async (manager) => {
@@ -67,5 +81,7 @@ export class ApiKeysService {
         subject: { type: 'ApiKey', id: keyId },
       });
     });
+    // Requests check the key each time; open dashboard sockets are closed by this event, on every instance.
+    this.events.emit('apiKey.revoked', { orgId, keyId });
   }
 }

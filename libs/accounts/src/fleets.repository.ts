@@ -1,20 +1,27 @@
 import { Injectable } from '@nestjs/common';
+import type { ConditionColumns, SqlCondition } from '@farmhand/authz';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { Fleet } from './entities/fleet.entity';
+
+/** The `Fleet` subject's condition fields as columns of `list` (alias `fleet`). */
+export const FLEET_CONDITION_COLUMNS: ConditionColumns = {
+  id: { column: 'fleet.id', type: 'uuid' },
+  orgId: { column: 'fleet.org_id', type: 'uuid' },
+};
 
 @Injectable()
 export class FleetsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Lists fleets of an organization, limited in SQL to `fleetIds` when the caller is fleet-limited. */
-  list(orgId: string, fleetIds: string[] | null): Promise<Fleet[]> {
-    const builder = this.dataSource
+  /** Lists fleets of an organization, only those `readable` (from the caller's ability) in SQL. */
+  list(orgId: string, readable: SqlCondition): Promise<Fleet[]> {
+    return this.dataSource
       .getRepository(Fleet)
       .createQueryBuilder('fleet')
       .where('fleet.orgId = :orgId', { orgId })
-      .orderBy('fleet.name', 'ASC');
-    if (fleetIds) builder.andWhere('fleet.id = ANY(:fleetIds)', { fleetIds });
-    return builder.getMany();
+      .andWhere(readable.sql, readable.parameters)
+      .orderBy('fleet.name', 'ASC')
+      .getMany();
   }
 
   findInOrg(orgId: string, id: string): Promise<Fleet | null> {

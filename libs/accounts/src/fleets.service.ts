@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@farmhand/audit';
-import { ForbiddenError, subject, type AppAbility, type Principal, fleetScopeOf } from '@farmhand/authz';
+import { accessibleWhere, ForbiddenError, subject, type AppAbility, type Principal } from '@farmhand/authz';
 import { DomainException, isUniqueViolation } from '@farmhand/core';
 import { DataSource } from 'typeorm';
-import { FleetsRepository } from './fleets.repository';
+import { FLEET_CONDITION_COLUMNS, FleetsRepository } from './fleets.repository';
 
 @Injectable()
 export class FleetsService {
@@ -13,8 +13,8 @@ export class FleetsService {
     private readonly audit: AuditService,
   ) {}
 
-  list(principal: Principal, orgId: string) {
-    return this.fleets.list(orgId, fleetScopeOf(principal));
+  list(ability: AppAbility, orgId: string) {
+    return this.fleets.list(orgId, accessibleWhere(ability, 'read', 'Fleet', FLEET_CONDITION_COLUMNS));
   }
 
   async get(ability: AppAbility, orgId: string, fleetId: string) {

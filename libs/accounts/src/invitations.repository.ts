@@ -40,6 +40,21 @@ export class InvitationsRepository {
     return (result.affected ?? 0) === 1;
   }
 
+  /** Revokes every pending invitation a user sent in an organization (they left it); returns those revoked. */
+  async revokeSentBy(
+    manager: EntityManager,
+    orgId: string,
+    userId: string,
+  ): Promise<Array<{ id: string; email: string; role: string }>> {
+    const [rows]: [Array<{ id: string; email: string; role: string }>, number] = await manager.query(
+      `UPDATE invitations SET revoked_at = now()
+        WHERE org_id = $1 AND invited_by = $2 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+        RETURNING id, email, role`,
+      [orgId, userId],
+    );
+    return rows;
+  }
+
   async revoke(manager: EntityManager, orgId: string, id: string): Promise<boolean> {
     const result = await manager
       .getRepository(Invitation)

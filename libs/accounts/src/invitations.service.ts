@@ -3,6 +3,7 @@ import { AuditService } from '@farmhand/audit';
 import { grantableRoles, type Principal, type Role, type UserPrincipal } from '@farmhand/authz';
 import {
   APP_CONFIG,
+  DomainEvents,
   DomainException,
   composeToken,
   digestsEqual,
@@ -18,6 +19,7 @@ import type { Invitation } from './entities/invitation.entity';
 import { InvitationsRepository } from './invitations.repository';
 import { MembersService } from './members.service';
 import { OrganizationsRepository } from './organizations.repository';
+import { EmailVerificationService } from './recovery/email-verification.service';
 
 export const INVITATION_TOKEN_PREFIX = 'fh_inv';
 
@@ -34,6 +36,8 @@ export class InvitationsService {
     private readonly organizations: OrganizationsRepository,
     private readonly members: MembersService,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+    private readonly verification: EmailVerificationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -67,7 +71,26 @@ export class InvitationsService {
       return created;
     });
     const token = composeToken(INVITATION_TOKEN_PREFIX, id, secret);
-    return { invitation: view(invitation), token, url: `${this.config.PUBLIC_URL}/invitations/${token}` };
+    const url = `${this.config.PUBLIC_URL}/invitations/${token}`;
+    // With SMTP configured the link is also mailed (libs/notifications sends `account.email`); the copy path stays.
+    const emailed = Boolean(this.config.SMTP_URL);
+    if (emailed) await this.mailInvitation(principal, orgId, invitation.email, url);
+    return { invitation: view(invitation), token, url, emailed };
+  }
+
+  private async mailInvitation(principal: Principal, orgId: string, to: string, url: string): Promise<void> {
+    const organization = (await this.organizations.findById(orgId))?.name ?? 'an organization';
+    const inviter = principal.kind === 'user' ? principal.email : 'An administrator';
+    const escape = (value: string) =>
+      value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    this.events.emit('account.email', {
+      purpose: 'invitation',
+      to,
+      orgId,
+      subject: `You are invited to ${organization} on Farmhand`,
+      text: `${inviter} invited you to join ${organization} on Farmhand.\n\nAccept the invitation: ${url}\n\nThe link expires in ${this.config.INVITATION_TTL_HOURS} hours. If you did not expect it, ignore this mail.`,
+      html: `<p>${escape(inviter)} invited you to join <b>${escape(organization)}</b> on Farmhand.</p><p><a href="${escape(url)}">Accept the invitation</a></p><p>The link expires in ${this.config.INVITATION_TTL_HOURS} hours. If you did not expect it, ignore this mail.</p>`,
+    });
   }
 
   async listPending(orgId: string) {
@@ -105,6 +128,7 @@ export class InvitationsService {
     if (invitation.email !== principal.email.toLowerCase()) {
       throw DomainException.forbidden('invitation_email_mismatch', 'This invitation was sent to another email address');
     }
+    await this.verification.assertVerified(principal.userId);
     try {
       return await this.dataSource.transaction(async (manager) => {
         if (!(await this.invitations.claim(manager, invitation.id, principal.userId))) {

@@ -11,7 +11,9 @@ import {
 } from '@farmhand/authz';
 import { DomainEvents, DomainException } from '@farmhand/core';
 import { DataSource, type EntityManager } from 'typeorm';
+import { ApiKeysRepository } from './api-keys.repository';
 import { FleetsRepository } from './fleets.repository';
+import { InvitationsRepository } from './invitations.repository';
 import { OrganizationsRepository } from './organizations.repository';
 
 @Injectable()
@@ -20,6 +22,8 @@ export class MembersService {
     private readonly dataSource: DataSource,
     private readonly organizations: OrganizationsRepository,
     private readonly fleets: FleetsRepository,
+    private readonly apiKeys: ApiKeysRepository,
+    private readonly invitations: InvitationsRepository,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
   ) {}
@@ -93,7 +97,7 @@ export class MembersService {
   }
 
   async remove(principal: Principal, ability: AppAbility, orgId: string, membershipId: string): Promise<void> {
-    const removed = await this.dataSource.transaction(async (manager) => {
+    const { removed, revokedKeys } = await this.dataSource.transaction(async (manager) => {
       const members = await this.organizations.lockMemberships(manager, orgId);
       const target = members.find((member) => member.id === membershipId);
       if (!target) throw DomainException.notFound('member_not_found', 'Member not found');
@@ -101,23 +105,34 @@ export class MembersService {
       if (target.role === 'owner' && (principal.kind !== 'user' || principal.role !== 'owner')) {
         throw DomainException.forbidden('owner_only', 'Only an owner can remove an owner');
       }
-      await this.removeLocked(manager, members, target.id, principal, orgId, 'member.removed');
-      return target;
+      const keys = await this.removeLocked(manager, members, target.id, principal, orgId, 'member.removed');
+      return { removed: target, revokedKeys: keys };
     });
-    this.events.emit('member.removed', { orgId, userId: removed.userId, membershipId: removed.id });
+    this.emitRemoved(orgId, removed.userId, removed.id, revokedKeys);
   }
 
   /** A member leaves on their own; the last owner cannot. */
   async leave(principal: UserPrincipal, orgId: string): Promise<void> {
     const membershipId = principal.membershipId;
     if (!membershipId) throw DomainException.notFound('member_not_found', 'Member not found');
-    await this.dataSource.transaction(async (manager) => {
+    const revokedKeys = await this.dataSource.transaction(async (manager) => {
       const members = await this.organizations.lockMemberships(manager, orgId);
-      await this.removeLocked(manager, members, membershipId, principal, orgId, 'member.left');
+      return this.removeLocked(manager, members, membershipId, principal, orgId, 'member.left');
     });
-    this.events.emit('member.removed', { orgId, userId: principal.userId, membershipId });
+    this.emitRemoved(orgId, principal.userId, membershipId, revokedKeys);
   }
 
+  private emitRemoved(orgId: string, userId: string, membershipId: string, revokedKeys: string[]): void {
+    this.events.emit('member.removed', { orgId, userId, membershipId });
+    for (const keyId of revokedKeys) this.events.emit('apiKey.revoked', { orgId, keyId });
+  }
+
+  /**
+   * Removes the membership, and with it everything of theirs that would still work without them: the API keys
+   * they created and the invitations they sent but nobody accepted yet are revoked (each audited, `reason:
+   * creator_left`), so a removed admin leaves no key that answers and no link that makes someone a member.
+   * Returns the revoked keys' ids.
+   */
   private async removeLocked(
     manager: EntityManager,
     members: Array<{ id: string; role: Role; userId: string }>,
@@ -125,7 +140,7 @@ export class MembersService {
     principal: Principal,
     orgId: string,
     action: string,
-  ): Promise<void> {
+  ): Promise<string[]> {
     const target = members.find((member) => member.id === membershipId);
     if (!target) throw DomainException.notFound('member_not_found', 'Member not found');
     this.assertOwnersRemain(members, membershipId, undefined, true);
@@ -137,6 +152,25 @@ export class MembersService {
       subject: { type: 'Member', id: membershipId },
       details: { userId: target.userId, role: target.role },
     });
+    const keys = await this.apiKeys.revokeCreatedBy(manager, orgId, target.userId);
+    for (const key of keys)
+      await this.audit.record(manager, {
+        orgId,
+        principal,
+        action: 'apiKey.revoked',
+        subject: { type: 'ApiKey', id: key.id },
+        details: { name: key.name, reason: 'creator_left', userId: target.userId },
+      });
+    const invitations = await this.invitations.revokeSentBy(manager, orgId, target.userId);
+    for (const invitation of invitations)
+      await this.audit.record(manager, {
+        orgId,
+        principal,
+        action: 'invitation.revoked',
+        subject: { type: 'Invitation', id: invitation.id },
+        details: { email: invitation.email, role: invitation.role, reason: 'inviter_left', userId: target.userId },
+      });
+    return keys.map((key) => key.id);
   }
 
   private assertOwnersRemain(

@@ -4,6 +4,7 @@ import { ForbiddenError, subject, type AppAbility, type Principal, type UserPrin
 import { DomainEvents, DomainException } from '@farmhand/core';
 import { DataSource } from 'typeorm';
 import { OrganizationsRepository } from './organizations.repository';
+import { EmailVerificationService } from './recovery/email-verification.service';
 
 @Injectable()
 export class OrganizationsService {
@@ -12,6 +13,7 @@ export class OrganizationsService {
     private readonly organizations: OrganizationsRepository,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly verification: EmailVerificationService,
   ) {}
 
   listMine(principal: UserPrincipal) {
@@ -20,6 +22,7 @@ export class OrganizationsService {
 
   /** Creating an organization makes its creator the owner. */
   async create(principal: UserPrincipal, name: string) {
+    await this.verification.assertVerified(principal.userId);
     return this.dataSource.transaction(async (manager) => {
       const org = await this.organizations.create(manager, name.trim());
       await this.organizations.addMember(manager, {
@@ -35,7 +38,13 @@ export class OrganizationsService {
         subject: { type: 'Organization', id: org.id },
         details: { name: org.name },
       });
-      return { id: org.id, name: org.name, role: 'owner' as const, createdAt: org.createdAt };
+      return {
+        id: org.id,
+        name: org.name,
+        role: 'owner' as const,
+        requireTwoFactor: org.requireTwoFactor,
+        createdAt: org.createdAt,
+      };
     });
   }
 

@@ -20,7 +20,39 @@ export class UsersRepository {
     return this.dataSource.getRepository(User).findOneBy({ id });
   }
 
-  async create(manager: EntityManager, user: Pick<User, 'email' | 'displayName' | 'passwordHash'>): Promise<User> {
+  findByIdWithPassword(id: string): Promise<User | null> {
+    return this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where('user.id = :id', { id })
+      .getOne();
+  }
+
+  async updateDisplayName(id: string, displayName: string): Promise<void> {
+    await this.dataSource.getRepository(User).update({ id }, { displayName });
+  }
+
+  async updatePasswordHash(manager: EntityManager, id: string, passwordHash: string): Promise<void> {
+    await manager.getRepository(User).update({ id }, { passwordHash });
+  }
+
+  /** Revokes every live session of the user but `keep`; the ids revoked. */
+  async revokeOtherSessions(manager: EntityManager, userId: string, keep: string): Promise<string[]> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Session)
+      .set({ revokedAt: () => 'now()' })
+      .where('user_id = :userId AND id <> :keep AND revoked_at IS NULL', { userId, keep })
+      .returning(['id'])
+      .execute();
+    return (result.raw as Array<{ id: string }>).map((row) => row.id);
+  }
+
+  async create(
+    manager: EntityManager,
+    user: Pick<User, 'email' | 'displayName' | 'passwordHash'> & Partial<Pick<User, 'emailVerifiedAt'>>,
+  ): Promise<User> {
     return manager.getRepository(User).save(manager.getRepository(User).create(user));
   }
 

@@ -1,7 +1,9 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies } from '@farmhand/authz';
+import { ApiErrors } from '@farmhand/core';
 import { AuditService } from './audit.service';
+import { AuditPageDto } from './dto/audit-responses.dto';
 import { ListAuditDto } from './dto/list-audit.dto';
 
 @ApiTags('audit')
@@ -11,6 +13,8 @@ export class AuditController {
 
   @Get()
   @CheckPolicies(['read', 'AuditLog'])
+  @ApiOkResponse({ type: AuditPageDto })
+  @ApiErrors()
   async list(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() query: ListAuditDto) {
     const limit = query.limit ?? 50;
     const entries = await this.audit.list({ ...query, orgId, limit });

@@ -17,7 +17,7 @@ import { Type } from 'class-transformer';
 import { API_KEY_SCOPES, ROLES, type ApiKeyScope, type Role } from '@farmhand/authz';
 
 export class CreateOrganizationDto {
-  @ApiProperty()
+  @ApiProperty({ minLength: 1, maxLength: 100 })
   @IsString()
   @MinLength(1, { message: 'name must not be empty' })
   @MaxLength(100)
@@ -27,12 +27,12 @@ export class CreateOrganizationDto {
 export class UpdateOrganizationDto extends CreateOrganizationDto {}
 
 export class UpdateMemberDto {
-  @ApiPropertyOptional({ enum: ROLES })
+  @ApiPropertyOptional({ enum: ROLES, enumName: 'Role' })
   @IsOptional()
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role?: Role;
 
-  @ApiPropertyOptional({ type: [String], nullable: true, description: 'null: all fleets' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', nullable: true, description: 'null: all fleets' })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsArray()
@@ -42,16 +42,16 @@ export class UpdateMemberDto {
 }
 
 export class CreateInvitationDto {
-  @ApiProperty()
+  @ApiProperty({ format: 'email', maxLength: 254 })
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty({ enum: ROLES })
+  @ApiProperty({ enum: ROLES, enumName: 'Role' })
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role!: Role;
 
-  @ApiPropertyOptional({ type: [String], nullable: true })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', nullable: true, description: 'null: all fleets' })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsArray()
@@ -61,20 +61,20 @@ export class CreateInvitationDto {
 }
 
 export class AcceptInvitationDto {
-  @ApiProperty()
+  @ApiProperty({ maxLength: 200, description: 'The token from the invitation link' })
   @IsString()
   @MaxLength(200)
   token!: string;
 }
 
 export class CreateFleetDto {
-  @ApiProperty()
+  @ApiProperty({ minLength: 1, maxLength: 100 })
   @IsString()
   @MinLength(1, { message: 'name must not be empty' })
   @MaxLength(100)
   name!: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -82,14 +82,14 @@ export class CreateFleetDto {
 }
 
 export class UpdateFleetDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @IsOptional()
   @IsString()
   @MinLength(1, { message: 'name must not be empty' })
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -97,20 +97,20 @@ export class UpdateFleetDto {
 }
 
 export class CreateApiKeyDto {
-  @ApiProperty()
+  @ApiProperty({ minLength: 1, maxLength: 100 })
   @IsString()
   @MinLength(1, { message: 'name must not be empty' })
   @MaxLength(100)
   name!: string;
 
-  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true })
+  @ApiProperty({ enum: API_KEY_SCOPES, enumName: 'ApiKeyScope', isArray: true })
   @IsArray()
   @ArrayMinSize(1, { message: 'scopes must name at least one scope' })
   @ArrayMaxSize(API_KEY_SCOPES.length)
   @IsIn(API_KEY_SCOPES, { each: true, message: 'scopes must only contain known scopes' })
   scopes!: ApiKeyScope[];
 
-  @ApiPropertyOptional({ type: [String], nullable: true })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', nullable: true, description: 'null: all fleets' })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsArray()

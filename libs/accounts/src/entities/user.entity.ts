@@ -16,6 +16,10 @@ export class User {
   @Column({ type: 'varchar', length: 255, select: false })
   passwordHash!: string;
 
+  /** When the person proved they read this address (a verification or emailed reset link); null: not yet. */
+  @Column({ type: 'timestamptz', nullable: true })
+  emailVerifiedAt!: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 }

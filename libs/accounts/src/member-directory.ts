@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import type { Role } from '@farmhand/authz';
+import { DataSource } from 'typeorm';
+import { Membership } from './entities/membership.entity';
+
+export interface MemberIdentity {
+  membershipId: string;
+  orgId: string;
+  userId: string;
+  email: string;
+  role: Role;
+  fleetIds: string[] | null;
+}
+
+/**
+ * The read provider other libraries use for one membership as it is right now (role and fleet limit): chat-ops builds
+ * the member's ability from it on every command, so a role change or a removal applies to the very next one.
+ */
+@Injectable()
+export class MemberDirectory {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async find(orgId: string, membershipId: string): Promise<MemberIdentity | null> {
+    const membership = await this.dataSource
+      .getRepository(Membership)
+      .createQueryBuilder('membership')
+      .innerJoinAndSelect('membership.user', 'user')
+      .where('membership.id = :membershipId AND membership.orgId = :orgId', { membershipId, orgId })
+      .getOne();
+    if (!membership?.user) return null;
+    return {
+      membershipId: membership.id,
+      orgId: membership.orgId,
+      userId: membership.userId,
+      email: membership.user.email,
+      role: membership.role,
+      fleetIds: membership.fleetIds,
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export const SSO_SECRET_CIPHER = Symbol('SSO_SECRET_CIPHER');
