@@ -22,9 +22,13 @@ export interface AgentsEventMap {
     /** Epoch milliseconds, as the agent observed it. */
     at: number;
     reason?: string | null;
+    /** `farmhand`: a cancel Farmhand sent; `link_lost`: the agent lost the printer's host (at = when). */
+    origin?: 'farmhand' | 'link_lost';
   };
   /** Every accepted status message (for live views); not persisted. */
   'printer.status': { orgId: string; printerId: string; status: Status };
+  /** A validated live camera frame, on the instance holding the agent's socket; relayed to watchers, not stored. */
+  'printer.cameraFrame': { orgId: string; printerId: string; seq: number; capturedAt: number; jpeg: Uint8Array };
 }
 
 declare module '@farmhand/core' {

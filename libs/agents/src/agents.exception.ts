@@ -1,4 +1,4 @@
-import { DomainException, type ErrorKind } from '@farmhand/core';
+import { DomainException, ERROR_KIND_STATUS, mergeErrors, type DeclaredErrors, type ErrorKind } from '@farmhand/core';
 import type { CommandErrorCode } from '@farmhand/protocol';
 
 /**
@@ -51,3 +51,18 @@ export const AgentsException = {
     );
   },
 };
+
+/**
+ * Every error a printer command answers over HTTP, by status (the OpenAPI document of each action): the control
+ * path's own and every refusal an agent may send.
+ */
+export const COMMAND_ERRORS: DeclaredErrors = mergeErrors(
+  {
+    [ERROR_KIND_STATUS.invalid]: ['invalid_command'],
+    [ERROR_KIND_STATUS.not_found]: ['printer_not_found'],
+    [ERROR_KIND_STATUS.conflict]: ['printer_offline'],
+    [ERROR_KIND_STATUS.unavailable]: ['agent_protocol_error'],
+    [ERROR_KIND_STATUS.timeout]: ['command_timeout'],
+  },
+  ...Object.entries(AGENT_ERROR_KINDS).map(([code, kind]) => ({ [ERROR_KIND_STATUS[kind]]: [code] })),
+);

@@ -6,11 +6,11 @@ import { PrinterControlService } from './control/printer-control.service';
 import { AgentConnectionsService } from './gateway/agent-connections.service';
 import { AgentExceptionsFilter } from './gateway/agent-exceptions.filter';
 import { AgentRevocationListener } from './gateway/agent-revocation.listener';
+import { AgentSettingsListener } from './gateway/agent-settings.listener';
 import { AgentStats } from './gateway/agent-stats.service';
 import { AgentGateway } from './gateway/agent.gateway';
 import { PresenceRepository } from './presence/presence.repository';
 import { PrinterPresenceService } from './presence/printer-presence.service';
-import { PrinterStateRepository } from './presence/printer-state.repository';
 
 /**
  * Printer agents: the `/agent` gateway (api only: an application context without HTTP connects no gateway), the
@@ -26,12 +26,12 @@ import { PrinterStateRepository } from './presence/printer-state.repository';
     AgentConnectionsService,
     AgentCommandBus,
     AgentRevocationListener,
+    AgentSettingsListener,
     AgentStats,
     PrinterControlService,
     PrinterPresenceService,
     PresenceRepository,
-    PrinterStateRepository,
   ],
-  exports: [PrinterControlService, PrinterPresenceService],
+  exports: [PrinterControlService, PrinterPresenceService, AgentCommandBus],
 })
 export class AgentsModule {}

@@ -6,7 +6,7 @@ export { AgentConnectionsService } from './gateway/agent-connections.service';
 export type { Delivery } from './control/agent-command.bus';
 export { PrinterPresenceService } from './presence/printer-presence.service';
 export type { LivePrinterState } from './presence/printer-presence.service';
-export { AgentsException } from './agents.exception';
+export { AgentsException, COMMAND_ERRORS } from './agents.exception';
 export { AGENT_LIMITS, COMMAND_TIMEOUTS, agentRoom } from './agents.limits';
 export { PRINT_EVENT_KINDS } from './agents.events';
 export type { AgentsEventMap, PrintEventKind } from './agents.events';

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { PrinterDirectoryModule } from '@farmhand/printers';
 import { DashboardFanout } from './dashboard-fanout';
 import { DashboardPublisher } from './dashboard-publisher.service';
-import { DashboardRepository } from './dashboard.repository';
 import { LiveStateStore } from './live-state.store';
+import { PrinterFacts } from './printer-facts';
 import { PrinterPlacements } from './printer-placements';
 
 /**
@@ -10,7 +11,15 @@ import { PrinterPlacements } from './printer-placements';
  * dashboard gateway attaches its namespace to the same `DashboardFanout`.
  */
 @Module({
-  providers: [DashboardRepository, LiveStateStore, PrinterPlacements, DashboardFanout, DashboardPublisher],
-  exports: [DashboardRepository, LiveStateStore, PrinterPlacements, DashboardFanout, DashboardPublisher],
+  imports: [PrinterDirectoryModule],
+  providers: [LiveStateStore, PrinterPlacements, DashboardFanout, DashboardPublisher, PrinterFacts],
+  exports: [
+    PrinterDirectoryModule,
+    LiveStateStore,
+    PrinterPlacements,
+    DashboardFanout,
+    DashboardPublisher,
+    PrinterFacts,
+  ],
 })
 export class DashboardPublisherModule {}

@@ -2,14 +2,21 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { LOGGER } from '@farmhand/core';
 import type { Logger } from 'pino';
 import { DashboardFanout, type PrinterBatch } from './dashboard-fanout';
-import { OFFLINE_LIVE, type DashboardOrgEvent, type PrinterLive } from './dashboard.messages';
+import { COMPUTED_LIVE_FIELDS, OFFLINE_LIVE, type DashboardOrgEvent, type PrinterLive } from './dashboard.messages';
 import { LiveStateStore, type LivePatch } from './live-state.store';
 import { orgEventKey, stageOrgEvent, type OrgEventsBatch } from './org-events';
 import { PrinterPlacements } from './printer-placements';
 
+interface StagedOrgEvent {
+  event: DashboardOrgEvent;
+  jobFleetIds?: string[];
+}
+
 /** Changes are gathered this long in the publishing process before one batch per organization goes out. */
 export const COLLECT_WINDOW_MS = 100;
-const LIVE_FIELDS = new Set(Object.keys(OFFLINE_LIVE));
+const LIVE_FIELDS = new Set(
+  Object.keys(OFFLINE_LIVE).filter((key) => !(COMPUTED_LIVE_FIELDS as readonly string[]).includes(key)),
+);
 
 /**
  * How any role tells browsers that something changed: a printer's live fields (merged into the live view in Redis,
@@ -20,7 +27,7 @@ const LIVE_FIELDS = new Set(Object.keys(OFFLINE_LIVE));
 @Injectable()
 export class DashboardPublisher implements OnModuleDestroy {
   private patches = new Map<string, { orgId: string; patch: Partial<PrinterLive>; fromAgent: boolean }>();
-  private events = new Map<string, Map<string, DashboardOrgEvent>>();
+  private events = new Map<string, Map<string, StagedOrgEvent>>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -31,7 +38,10 @@ export class DashboardPublisher implements OnModuleDestroy {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Sets live fields of a printer (the detector: `failureScore`, `snapshotAt`); unknown fields are ignored. */
+  /**
+   * Sets live fields of a printer (the detector: `failureScore`, `snapshotAt`, `openAlert`; the queue: `bedToClear`,
+   * `copyInProgress`); unknown and computed fields are ignored.
+   */
   publishPrinterPatch(orgId: string, printerId: string, patch: Partial<PrinterLive>): void {
     this.stagePatch(orgId, printerId, patch, false);
   }
@@ -41,11 +51,15 @@ export class DashboardPublisher implements OnModuleDestroy {
     this.stagePatch(orgId, printerId, patch, true);
   }
 
-  publishOrgEvent(orgId: string, event: DashboardOrgEvent): void {
+  /**
+   * `jobFleetIds`: for a queue event about no printer, the fleets its job may print on, so that only sockets that may
+   * read the job hear of it (without them, a fleet-limited socket does not).
+   */
+  publishOrgEvent(orgId: string, event: DashboardOrgEvent, scope: { jobFleetIds?: string[] } = {}): void {
     if (typeof orgId !== 'string') return;
     let pending = this.events.get(orgId);
     if (!pending) this.events.set(orgId, (pending = new Map()));
-    stageOrgEvent(pending, orgEventKey(event), event);
+    stageOrgEvent(pending, orgEventKey(event), { event, jobFleetIds: scope.jobFleetIds });
     this.schedule();
   }
 
@@ -92,7 +106,7 @@ export class DashboardPublisher implements OnModuleDestroy {
     try {
       const printerIds = new Set(patches.keys());
       for (const pending of events.values())
-        for (const event of pending.values()) if (event.printerId) printerIds.add(event.printerId);
+        for (const { event } of pending.values()) if (event.printerId) printerIds.add(event.printerId);
       const placements = await this.placements.resolve([...printerIds]);
       const fleetOf = (orgId: string, printerId: string) => {
         const placement = placements.get(printerId);
@@ -115,10 +129,10 @@ export class DashboardPublisher implements OnModuleDestroy {
 
       for (const [orgId, pending] of events) {
         const batch: OrgEventsBatch = { orgId, events: [] };
-        for (const event of pending.values()) {
+        for (const { event, jobFleetIds } of pending.values()) {
           const fleetId = event.printerId ? fleetOf(orgId, event.printerId) : null;
           if (event.printerId && !fleetId) continue;
-          batch.events.push({ event, fleetId });
+          batch.events.push(jobFleetIds ? { event, fleetId, jobFleetIds } : { event, fleetId });
         }
         if (batch.events.length) this.fanout.publishOrgEvents(batch);
       }

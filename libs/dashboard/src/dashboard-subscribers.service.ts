@@ -1,5 +1,6 @@
 import { Injectable, Inject, type OnModuleDestroy } from '@nestjs/common';
 import {
+  accessibleWhere,
   defineAbilityFor,
   subject,
   type AppAbility,
@@ -7,16 +8,20 @@ import {
   type AuthenticatorRegistry,
   type Credentials,
   type Principal,
-  fleetScopeOf,
 } from '@farmhand/authz';
+import { PRINTER_CONDITION_COLUMNS, PrinterDirectory } from '@farmhand/printers';
 import { LOGGER } from '@farmhand/core';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import {
   DASHBOARD_EVENTS,
   DASHBOARD_MAX_UPDATES_PER_SECOND,
+  DASHBOARD_MAX_WINDOW,
+  DASHBOARD_MAX_WINDOWED_PRINTERS,
+  SUMMARY_LIVE_FIELDS,
   OFFLINE_LIVE,
   diffLive,
+  withAttention,
   type ChangedMessage,
   type ClosingMessage,
   type DashboardOrgEvent,
@@ -26,15 +31,34 @@ import {
   type ResyncMessage,
 } from './dashboard.messages';
 import { DashboardFanout, type FanoutReceiver, type PrinterBatch } from './dashboard-fanout';
-import { DashboardRepository } from './dashboard.repository';
 import { LiveStateStore } from './live-state.store';
+import { PrinterFacts } from './printer-facts';
 import { orgEventKey, stageOrgEvent, type OrgEventsBatch } from './org-events';
 
 /** What one api instance tells the others about access changes (a socket.io server-side event). */
 const CONTROL_EVENT = 'dashboard:control';
 
-/** The most printers one resync carries; a farm larger than this needs paging (not built yet). */
+/**
+ * The most printers one full resync carries, for sockets that do not window (scripts, API keys). The dashboard
+ * windows (`auth.windowed`): its compact resync goes to DASHBOARD_MAX_WINDOWED_PRINTERS.
+ */
 export const DASHBOARD_MAX_PRINTERS = 5_000;
+
+const SUMMARY_FIELDS: ReadonlySet<string> = new Set(SUMMARY_LIVE_FIELDS);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The fields of `fields` a browser gets about a printer it does not show (null when none). */
+function summaryOf(fields: Partial<PrinterLive>): Partial<PrinterLive> | null {
+  let summary: Partial<PrinterLive> | null = null;
+  for (const key of Object.keys(fields) as Array<keyof PrinterLive>)
+    if (SUMMARY_FIELDS.has(key)) (summary ??= {} as Record<string, unknown>)[key] = fields[key] as never;
+  return summary;
+}
+
+/** The fields a printer entering the window brings with it (those the summary left out). */
+function detailOf(live: PrinterLive): Partial<PrinterLive> {
+  return Object.fromEntries(Object.entries(live).filter(([key]) => !SUMMARY_FIELDS.has(key)));
+}
 /** Sessions and keys are re-checked this often on long-lived sockets (expiry, revoked keys). */
 const REVALIDATE_AFTER_MS = 5 * 60_000;
 /** How often a browser may ask for a full resync. */
@@ -44,10 +68,16 @@ const MAX_WRITE_BUFFER = 16;
 
 export type { PrinterBatch } from './dashboard-fanout';
 
+export interface ClosingError {
+  code: string;
+  message: string;
+}
+
 export type ControlMessage =
   | { type: 'membershipChanged'; orgId: string; userId: string }
   | { type: 'memberRemoved'; orgId: string; userId: string }
   | { type: 'sessionRevoked'; sessionId: string }
+  | { type: 'apiKeyRevoked'; orgId: string; keyId: string }
   | { type: 'organizationDeleted'; orgId: string };
 
 interface Watcher {
@@ -59,10 +89,17 @@ interface Watcher {
   ability: AppAbility;
   /** fleetId -> may read printers of it (the ability is conditioned on org and fleet only). */
   readable: Map<string, boolean>;
-  /** `${subject}:${fleetId}` -> may read jobs or alerts (about a printer of that fleet). */
+  /** `${subject}:${fleetId}` or `Job:fleets:${jobFleetIds}` -> may read jobs or alerts (about a printer, a job). */
   readableEvents: Map<string, boolean>;
-  /** What this browser was last told per printer; changes are diffed against it. */
+  /**
+   * The latest live state per printer as this socket may know it; changes are diffed against it. A windowed socket
+   * was told only its summary fields for printers outside `window`.
+   */
   sent: Map<string, PrinterLive>;
+  /** The browser asked for compact resyncs and shows only `window` in full (`auth.windowed`). */
+  windowed: boolean;
+  /** The printers a windowed browser shows now (`printers.window`). */
+  window: Set<string>;
   /** Changed fields not sent yet, per printer: the latest value wins. */
   pending: Map<string, PrinterChange>;
   /** Organization events not sent yet, by what they are about: the latest wins. */
@@ -93,8 +130,9 @@ export class DashboardSubscribers implements OnModuleDestroy, FanoutReceiver {
   private revalidateTimer?: NodeJS.Timeout;
 
   constructor(
-    private readonly repository: DashboardRepository,
+    private readonly printers: PrinterDirectory,
     private readonly liveState: LiveStateStore,
+    private readonly facts: PrinterFacts,
     private readonly fanout: DashboardFanout,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -127,7 +165,13 @@ export class DashboardSubscribers implements OnModuleDestroy, FanoutReceiver {
     return this.watchers.size;
   }
 
-  async add(socket: Socket, principal: Principal, authenticator: Authenticator, credentials: Credentials) {
+  async add(
+    socket: Socket,
+    principal: Principal,
+    authenticator: Authenticator,
+    credentials: Credentials,
+    windowed = false,
+  ) {
     const orgId = (principal as { orgId: string }).orgId;
     const watcher: Watcher = {
       socket,
@@ -139,6 +183,8 @@ export class DashboardSubscribers implements OnModuleDestroy, FanoutReceiver {
       readable: new Map(),
       readableEvents: new Map(),
       sent: new Map(),
+      windowed,
+      window: new Set(),
       pending: new Map(),
       pendingEvents: new Map(),
       duringResync: null,
@@ -165,6 +211,41 @@ export class DashboardSubscribers implements OnModuleDestroy, FanoutReceiver {
     if (watchers?.size === 0) this.byOrg.delete(watcher.orgId);
   }
 
+  /**
+   * Whether this socket may read a printer of `orgId`/`fleetId` now, with its current (revalidated, rescoped)
+   * access; false for a socket that is not (or no longer) watching.
+   */
+  mayReadPrinter(socketId: string, orgId: string, fleetId: string): boolean {
+    const watcher = this.watchers.get(socketId);
+    return !!watcher && watcher.orgId === orgId && this.mayRead(watcher, fleetId);
+  }
+
+  /**
+   * The printers a windowed browser shows now: each one entering the window gets its fields the summary left out
+   * (with the next tick); ids this socket may not read, or that are not printers of its picture, are ignored.
+   */
+  setWindow(socketId: string, request: unknown): { ok: true; shown: number } | { ok: false; error: ClosingError } {
+    const watcher = this.watchers.get(socketId);
+    const ids = (request as { printerIds?: unknown } | null)?.printerIds;
+    if (!watcher || !watcher.windowed)
+      return { ok: false, error: { code: 'not_windowed', message: 'Connect with auth.windowed first' } };
+    if (!Array.isArray(ids) || ids.length > DASHBOARD_MAX_WINDOW || !ids.every((id) => typeof id === 'string'))
+      return {
+        ok: false,
+        error: { code: 'invalid_window', message: `printerIds must list at most ${DASHBOARD_MAX_WINDOW} printer ids` },
+      };
+    const next = new Set((ids as string[]).filter((id) => UUID.test(id)));
+    for (const id of next) {
+      if (watcher.window.has(id)) continue;
+      const live = watcher.sent.get(id);
+      if (!live) continue;
+      const pending = watcher.pending.get(id);
+      watcher.pending.set(id, { ...pending, id, ...detailOf(live) });
+    }
+    watcher.window = next;
+    return { ok: true, shown: next.size };
+  }
+
   /** Sends the whole current picture: every readable printer with its live state. */
   resync(socketId: string): Promise<void> {
     const watcher = this.watchers.get(socketId);
@@ -189,25 +270,28 @@ export class DashboardSubscribers implements OnModuleDestroy, FanoutReceiver {
     watcher.lastResyncAt = Date.now();
     watcher.duringResync = new Map();
     try {
-      const rows = await this.repository.list(
+      const limit = watcher.windowed ? DASHBOARD_MAX_WINDOWED_PRINTERS : DASHBOARD_MAX_PRINTERS;
+      const rows = await this.printers.summaries(
         watcher.orgId,
-        fleetScopeOf(watcher.principal),
-        DASHBOARD_MAX_PRINTERS + 1,
+        accessibleWhere(watcher.ability, 'read', 'Printer', PRINTER_CONDITION_COLUMNS),
+        limit + 1,
       );
-      const truncated = rows.length > DASHBOARD_MAX_PRINTERS;
-      if (truncated) rows.length = DASHBOARD_MAX_PRINTERS;
-      const live = await this.liveState.getMany(
-        watcher.orgId,
-        rows.map((row) => row.id),
-      );
+      const truncated = rows.length > limit;
+      if (truncated) rows.length = limit;
+      const ids = rows.map((row) => row.id);
+      // The queue's and the detector's facts come from their tables, so a lost or expired live entry never hides them.
+      const [live, facts] = await Promise.all([
+        this.liveState.getMany(watcher.orgId, ids),
+        this.facts.factsOf(watcher.orgId, ids),
+      ]);
       const printers: DashboardPrinter[] = [];
       const sent = new Map<string, PrinterLive>();
       for (const row of rows) {
         // The SQL scope and the ability agree; checking the ability too keeps one rule in charge.
         if (!this.mayRead(watcher, row.fleetId)) continue;
-        const current = live.get(row.id) ?? OFFLINE_LIVE;
+        const current = withAttention({ ...(live.get(row.id) ?? OFFLINE_LIVE), ...facts.get(row.id) });
         sent.set(row.id, current);
-        printers.push({
+        const printer = {
           id: row.id,
           orgId: row.orgId,
           fleetId: row.fleetId,
@@ -217,7 +301,12 @@ export class DashboardSubscribers implements OnModuleDestroy, FanoutReceiver {
           storedState: row.state,
           lastSeenAt: row.lastSeenAt ? row.lastSeenAt.toISOString() : null,
           live: current,
-        });
+        };
+        if (watcher.windowed) {
+          // The compact picture: the browser fills the organization and the fields it shows only for its window.
+          const { orgId: _orgId, ...rest } = printer;
+          printers.push({ ...rest, live: summaryOf(current) } as unknown as DashboardPrinter);
+        } else printers.push(printer);
       }
       if (!this.watchers.has(socketId)) return;
       watcher.sent = sent;
@@ -229,6 +318,11 @@ export class DashboardSubscribers implements OnModuleDestroy, FanoutReceiver {
         truncated,
         at: Date.now(),
       } satisfies ResyncMessage);
+      // The shown printers' other fields follow with the next tick.
+      for (const id of watcher.window) {
+        const live = sent.get(id);
+        if (live) watcher.pending.set(id, { id, ...detailOf(live) });
+      }
     } finally {
       const replay = watcher.duringResync;
       watcher.duringResync = null;
@@ -257,24 +351,40 @@ export class DashboardSubscribers implements OnModuleDestroy, FanoutReceiver {
     const watchers = this.byOrg.get(batch.orgId);
     if (!watchers) return;
     for (const watcher of watchers) {
-      for (const { event, fleetId } of batch.events) {
-        if (this.mayReadEvent(watcher, event, fleetId)) stageOrgEvent(watcher.pendingEvents, orgEventKey(event), event);
+      for (const { event, fleetId, jobFleetIds } of batch.events) {
+        if (this.mayReadEvent(watcher, event, fleetId, jobFleetIds))
+          stageOrgEvent(watcher.pendingEvents, orgEventKey(event), event);
       }
     }
   }
 
   /**
-   * Queue events: the socket may read jobs, and the printer named (if any). Alert events: alerts, and the printer.
-   * An event naming a printer whose fleet is unknown goes nowhere.
+   * Alert events: the socket may read alerts, and the printer. Queue events about a printer (a copy on it, its
+   * plate): the socket may read jobs and that printer, as a copy on a printer belongs to its fleet. Queue events
+   * about no printer: the socket may read that very job (its fleets). An event naming a printer whose fleet is
+   * unknown goes nowhere.
    */
-  private mayReadEvent(watcher: Watcher, event: DashboardOrgEvent, fleetId: string | null): boolean {
+  private mayReadEvent(
+    watcher: Watcher,
+    event: DashboardOrgEvent,
+    fleetId: string | null,
+    jobFleetIds: string[] | undefined,
+  ): boolean {
     if (event.printerId && (!fleetId || !this.mayRead(watcher, fleetId))) return false;
     const type = event.kind === 'alert' ? 'Alert' : 'Job';
-    const key = `${type}:${fleetId ?? ''}`;
+    const jobOnly = event.kind === 'queue' && !event.printerId;
+    const key = jobOnly
+      ? `Job:fleets:${jobFleetIds ? [...jobFleetIds].sort().join(',') : '?'}`
+      : `${type}:${fleetId ?? ''}`;
     let allowed = watcher.readableEvents.get(key);
     if (allowed === undefined) {
-      const conditions = fleetId ? { orgId: watcher.orgId, fleetId } : { orgId: watcher.orgId };
-      allowed = watcher.ability.can('read', subject(type, conditions));
+      if (jobOnly)
+        allowed = watcher.ability.can('read', subject('Job', { orgId: watcher.orgId, fleetIds: jobFleetIds }));
+      else if (type === 'Job') allowed = watcher.ability.can('read', 'Job');
+      else {
+        const conditions = fleetId ? { orgId: watcher.orgId, fleetId } : { orgId: watcher.orgId };
+        allowed = watcher.ability.can('read', subject(type, conditions));
+      }
       watcher.readableEvents.set(key, allowed);
     }
     return allowed;
@@ -293,10 +403,13 @@ export class DashboardSubscribers implements OnModuleDestroy, FanoutReceiver {
       if (!watcher.truncated) this.scheduleResync(watcher);
       return;
     }
-    const live: PrinterLive = { ...previous, ...patch };
-    const changed = diffLive(previous, live);
+    const live: PrinterLive = withAttention({ ...previous, ...patch });
+    let changed = diffLive(previous, live);
     if (!changed) return;
     watcher.sent.set(id, live);
+    // A printer the browser does not show: only what it counts, filters and sorts by.
+    if (watcher.windowed && !watcher.window.has(id)) changed = summaryOf(changed);
+    if (!changed) return;
     const pending = watcher.pending.get(id);
     watcher.pending.set(id, pending ? { ...pending, ...changed } : { id, ...changed });
   }
@@ -354,6 +467,10 @@ export class DashboardSubscribers implements OnModuleDestroy, FanoutReceiver {
         case 'sessionRevoked':
           if (principal.kind === 'user' && principal.sessionId === message.sessionId)
             this.close(watcher, { code: 'session_ended', message: 'You were signed out' });
+          break;
+        case 'apiKeyRevoked':
+          if (principal.kind === 'apiKey' && principal.keyId === message.keyId)
+            this.close(watcher, { code: 'api_key_revoked', message: 'This API key was revoked' });
           break;
         case 'memberRemoved':
           if (watcher.orgId === message.orgId && userId === message.userId)

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import {
   ConnectedSocket,
+  MessageBody,
   SubscribeMessage,
   WebSocketGateway,
   type OnGatewayConnection,
@@ -19,8 +20,14 @@ import {
 import { APP_CONFIG, DomainException, LOGGER, mapError, type AppConfig } from '@farmhand/core';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
+import { CameraRelay } from './camera-relay.service';
 import { DashboardSubscribers } from './dashboard-subscribers.service';
-import { DASHBOARD_EVENTS, DASHBOARD_NAMESPACE } from './dashboard.messages';
+import {
+  DASHBOARD_EVENTS,
+  DASHBOARD_NAMESPACE,
+  type CameraWallAnswer,
+  type CameraWatchAnswer,
+} from './dashboard.messages';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -50,6 +57,7 @@ export class DashboardGateway implements OnGatewayInit, OnGatewayConnection, OnG
   constructor(
     private readonly registry: AuthenticatorRegistry,
     private readonly subscribers: DashboardSubscribers,
+    private readonly camera: CameraRelay,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -66,20 +74,22 @@ export class DashboardGateway implements OnGatewayInit, OnGatewayConnection, OnG
       );
     });
     this.subscribers.attach(namespace, this.registry);
+    this.camera.attach(namespace);
   }
 
   async handleConnection(socket: Socket): Promise<void> {
-    const { principal, authenticator, credentials } = socket.data as {
+    const { principal, authenticator, credentials, windowed } = socket.data as {
       principal?: Principal;
       authenticator?: Authenticator;
       credentials?: Credentials;
+      windowed?: boolean;
     };
     if (!principal || !authenticator || !credentials) {
       socket.disconnect(true);
       return;
     }
     try {
-      await this.subscribers.add(socket, principal, authenticator, credentials);
+      await this.subscribers.add(socket, principal, authenticator, credentials, windowed === true);
     } catch (error) {
       this.logger.error({ err: error }, 'dashboard resync failed');
       socket.disconnect(true);
@@ -87,7 +97,37 @@ export class DashboardGateway implements OnGatewayInit, OnGatewayConnection, OnG
   }
 
   handleDisconnect(socket: Socket): void {
+    void this.camera.unwatch(socket).catch((error: unknown) => this.logger.warn({ err: error }, 'unwatch failed'));
     this.subscribers.remove(socket);
+  }
+
+  /** Live camera of one printer: `read` on that very printer (organization and fleet limits) is checked inside. */
+  @SubscribeMessage(DASHBOARD_EVENTS.cameraWatch)
+  @CheckPolicies(['read', 'Printer'])
+  cameraWatch(@ConnectedSocket() socket: Socket, @MessageBody() request: unknown): Promise<CameraWatchAnswer> {
+    return this.camera.watch(socket, request);
+  }
+
+  /** The camera wall: tiles of the printers among `printerIds` this socket may read (each checked inside). */
+  @SubscribeMessage(DASHBOARD_EVENTS.cameraWall)
+  @CheckPolicies(['read', 'Printer'])
+  cameraWall(@ConnectedSocket() socket: Socket, @MessageBody() request: unknown): Promise<CameraWallAnswer> {
+    return this.camera.wall(socket, request);
+  }
+
+  @SubscribeMessage(DASHBOARD_EVENTS.cameraUnwatch)
+  @CheckPolicies(['read', 'Printer'])
+  async cameraUnwatch(@ConnectedSocket() socket: Socket, @MessageBody() request: unknown): Promise<{ ok: true }> {
+    const printerId = (request as { printerId?: unknown } | null)?.printerId;
+    if (typeof printerId === 'string') await this.camera.unwatch(socket, printerId);
+    return { ok: true };
+  }
+
+  /** The printers a windowed browser shows now; they get every live field, the others a summary. */
+  @SubscribeMessage(DASHBOARD_EVENTS.window)
+  @CheckPolicies(['read', 'Printer'])
+  window(@ConnectedSocket() socket: Socket, @MessageBody() request: unknown) {
+    return this.subscribers.setWindow(socket.id, request);
   }
 
   /** A full picture again (the client asks after being hidden or on doubt); rate-limited per socket. */
@@ -114,6 +154,8 @@ export class DashboardGateway implements OnGatewayInit, OnGatewayConnection, OnG
     if (!principal) throw DomainException.notFound('organization_not_found', 'Organization not found');
     if (!defineAbilityFor(principal).can('read', 'Printer'))
       throw DomainException.forbidden('forbidden', 'You are not allowed to watch printers here');
-    socket.data = { principal, authenticator: found.authenticator, credentials };
+    // `auth.windowed`: the browser shows a window of the printers and says which (`printers.window`).
+    const windowed = (auth as { windowed?: unknown }).windowed === true;
+    socket.data = { principal, authenticator: found.authenticator, credentials, windowed };
   }
 }

@@ -1,4 +1,12 @@
-import { OFFLINE_LIVE, diffLive, liveFromStatus, type PrinterLive, type StatusLike } from './dashboard.messages';
+import {
+  OFFLINE_LIVE,
+  attentionOf,
+  diffLive,
+  liveFromStatus,
+  withAttention,
+  type PrinterLive,
+  type StatusLike,
+} from './dashboard.messages';
 import { isAllowedOrigin } from './dashboard.gateway';
 
 const status: StatusLike = {
@@ -52,5 +60,33 @@ describe('dashboard socket origin check', () => {
     expect(isAllowedOrigin('https://evil.example', 'farm.example.com', publicUrl)).toBe(false);
     expect(isAllowedOrigin('https://farm.example.com.evil.example', 'farm.example.com', publicUrl)).toBe(false);
     expect(isAllowedOrigin('null', 'farm.example.com', publicUrl)).toBe(false);
+  });
+});
+
+describe('attentionOf', () => {
+  const base = { ...OFFLINE_LIVE, online: true, state: 'operational' };
+
+  it('a ready printer with a clear bed needs no one', () => {
+    expect(attentionOf(base)).toBeNull();
+  });
+
+  it('the most urgent reason wins: an open alert over a paused print over a plate to clear', () => {
+    expect(attentionOf({ ...base, state: 'paused', openAlert: true, bedToClear: 'leftover' })).toBe('failure_alert');
+    expect(attentionOf({ ...base, state: 'paused', bedToClear: 'leftover' })).toBe('paused');
+    expect(attentionOf({ ...base, state: 'error' })).toBe('error');
+    expect(attentionOf({ ...base, bedToClear: 'finished' })).toBe('awaiting_bed_clear');
+  });
+
+  it('offline counts only with a copy in progress', () => {
+    expect(attentionOf(OFFLINE_LIVE)).toBeNull();
+    expect(attentionOf({ ...OFFLINE_LIVE, copyInProgress: true })).toBe('offline_printing');
+    // Printing while connected is what a printer should be doing.
+    expect(attentionOf({ ...base, state: 'printing', copyInProgress: true })).toBeNull();
+  });
+
+  it('withAttention keeps the object when nothing changes', () => {
+    const live = { ...base, attention: null };
+    expect(withAttention(live)).toBe(live);
+    expect(withAttention({ ...live, bedToClear: 'finished' }).attention).toBe('awaiting_bed_clear');
   });
 });

@@ -8,3 +8,8 @@ export * from './dashboard-subscribers.service';
 export * from './printer-updates.collector';
 export * from './live-state.store';
 export type { OrgEventsBatch } from './org-events';
+export * from './printer-facts';
+export * from './temperature-history.store';
+export { CameraRelay, cameraRoom } from './camera-relay.service';
+export { SavedView } from './entities/saved-view.entity';
+export { normalizeViewQuery } from './saved-views.service';

@@ -4,8 +4,8 @@ import type { AccountsEventMap } from '@farmhand/accounts';
 import { DashboardSubscribers } from './dashboard-subscribers.service';
 
 /**
- * Live sockets outlast the request that changed someone's access: a removed member, a revoked session, a
- * narrowed fleet limit or a deleted organization takes effect on their open dashboards at once, on every instance.
+ * Live sockets outlast the request that changed someone's access: a removed member, a revoked session or API key,
+ * a narrowed fleet limit or a deleted organization takes effect on their open dashboards at once, on every instance.
  */
 @Injectable()
 export class MembershipChangesListener {
@@ -24,6 +24,11 @@ export class MembershipChangesListener {
   @OnEvent('session.revoked')
   onSessionRevoked(event: AccountsEventMap['session.revoked']): void {
     this.subscribers.publishControl({ type: 'sessionRevoked', sessionId: event.sessionId });
+  }
+
+  @OnEvent('apiKey.revoked')
+  onApiKeyRevoked(event: AccountsEventMap['apiKey.revoked']): void {
+    this.subscribers.publishControl({ type: 'apiKeyRevoked', orgId: event.orgId, keyId: event.keyId });
   }
 
   @OnEvent('organization.deleted')

@@ -37,10 +37,13 @@ describe('organization events', () => {
     expect(pending.has(`copy:copy-${MAX_PENDING_ORG_EVENTS + 4}`)).toBe(true);
   });
 
-  it("an agent going offline resets the agent's fields and leaves the detector's", () => {
+  it("an agent going offline resets the agent's fields and leaves the detector's and the queue's", () => {
     expect(Object.keys(AGENT_OFFLINE_PATCH).sort()).toEqual(
       Object.keys(OFFLINE_LIVE)
-        .filter((key) => key !== 'failureScore' && key !== 'snapshotAt')
+        .filter(
+          (key) =>
+            !['failureScore', 'snapshotAt', 'bedToClear', 'openAlert', 'copyInProgress', 'attention'].includes(key),
+        )
         .sort(),
     );
     expect(AGENT_OFFLINE_PATCH).toMatchObject({ online: false, state: 'offline', progress: null });

@@ -1,9 +1,12 @@
 import type { DashboardOrgEvent } from './dashboard.messages';
 
-/** What the api instances tell each other: an organization's events, each with its printer's fleet (for filtering). */
+/**
+ * What the api instances tell each other: an organization's events, each with its printer's fleet and, for a queue
+ * event about no printer, the fleets its job may print on (for filtering; never sent to browsers).
+ */
 export interface OrgEventsBatch {
   orgId: string;
-  events: Array<{ event: DashboardOrgEvent; fleetId: string | null }>;
+  events: Array<{ event: DashboardOrgEvent; fleetId: string | null; jobFleetIds?: string[] }>;
 }
 
 /**

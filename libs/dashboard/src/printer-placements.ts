@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DashboardRepository, type PrinterPlacement } from './dashboard.repository';
+import { PrinterDirectory, type PrinterPlacement } from '@farmhand/printers';
 
 /**
  * How long a printer -> (organization, fleet) mapping is trusted. A printer moved to another fleet is filtered
@@ -13,7 +13,7 @@ const MAX_ENTRIES = 100_000;
 export class PrinterPlacements {
   private readonly cache = new Map<string, { placement: PrinterPlacement; expiresAt: number }>();
 
-  constructor(private readonly repository: DashboardRepository) {}
+  constructor(private readonly directory: PrinterDirectory) {}
 
   async resolve(printerIds: string[], now = Date.now()): Promise<Map<string, PrinterPlacement>> {
     const resolved = new Map<string, PrinterPlacement>();
@@ -25,7 +25,7 @@ export class PrinterPlacements {
     }
     if (missing.length) {
       if (this.cache.size + missing.length > MAX_ENTRIES) this.cache.clear();
-      for (const placement of await this.repository.placements(missing)) {
+      for (const placement of await this.directory.placements(missing)) {
         this.cache.set(placement.id, { placement, expiresAt: now + PLACEMENT_TTL_MS });
         resolved.set(placement.id, placement);
       }

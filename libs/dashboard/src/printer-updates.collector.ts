@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { AgentsEventMap } from '@farmhand/agents';
 import { DashboardPublisher } from './dashboard-publisher.service';
+import { LOGGER } from '@farmhand/core';
+import type { Logger } from 'pino';
 import { AGENT_OFFLINE_PATCH, liveFromStatus } from './dashboard.messages';
+import { TemperatureHistoryStore } from './temperature-history.store';
 
 /** The printer events the dashboard forwards (emitted by libs/agents on the instance holding the agent's socket). */
 export type PrinterSourceEvents = Pick<
@@ -19,11 +22,24 @@ export { COLLECT_WINDOW_MS } from './dashboard-publisher.service';
  */
 @Injectable()
 export class PrinterUpdatesCollector {
-  constructor(private readonly publisher: DashboardPublisher) {}
+  constructor(
+    private readonly publisher: DashboardPublisher,
+    private readonly temperatures: TemperatureHistoryStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   @OnEvent('printer.status')
   onStatus(event: PrinterSourceEvents['printer.status']): void {
-    this.publisher.publishAgentPatch(event.orgId, event.printerId, liveFromStatus(event.status));
+    const live = liveFromStatus(event.status);
+    this.publisher.publishAgentPatch(event.orgId, event.printerId, live);
+    this.temperatures
+      .record(event.printerId, {
+        toolActual: live.toolActual ?? null,
+        toolTarget: live.toolTarget ?? null,
+        bedActual: live.bedActual ?? null,
+        bedTarget: live.bedTarget ?? null,
+      })
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'temperature sample not stored'));
   }
 
   @OnEvent('printer.stateChanged')
@@ -38,6 +54,7 @@ export class PrinterUpdatesCollector {
 
   @OnEvent('printer.offline')
   onOffline(event: PrinterSourceEvents['printer.offline']): void {
+    this.temperatures.forget(event.printerId);
     this.publisher.publishAgentPatch(event.orgId, event.printerId, { ...AGENT_OFFLINE_PATCH });
   }
 

@@ -1,3 +1,4 @@
+import type { AlertBox } from './alerts/alert-boxes';
 import type { AlertLevel } from './entities/detection-alert.entity';
 
 /**
@@ -13,10 +14,21 @@ export interface DetectionEventMap {
     score: number;
     copyId: string | null;
     frameId: string | null;
+    /** Where the model saw it, in fractions of the frame (hottest first). */
+    boxes: AlertBox[];
     /** ISO time. */
     at: string;
   };
-  'detection.printPaused': { orgId: string; printerId: string; alertId: string; copyId: string | null; at: string };
+  'detection.printPaused': {
+    orgId: string;
+    printerId: string;
+    alertId: string;
+    copyId: string | null;
+    /** The frame that escalated the alert to a pause, and where the model saw it there. */
+    frameId: string | null;
+    boxes: AlertBox[];
+    at: string;
+  };
 }
 
 declare module '@farmhand/core' {

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '@farmhand/agents';
 import { DashboardPublisherModule } from '@farmhand/dashboard';
+import { CopyDirectoryModule } from '@farmhand/jobs';
 import { PrintersModule } from '@farmhand/printers';
+import { AlertFactsListener } from './alerts/alert-facts.listener';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsRepository } from './alerts/alerts.repository';
 import { AlertsService } from './alerts/alerts.service';
 import { DetectionChainService } from './chain/detection-chain.service';
+import { ScoreSettlementListener } from './chain/score-settlement.listener';
 import { ScoreStateStore } from './chain/score-state.store';
 import { DatasetController } from './dataset/dataset.controller';
 import { DatasetRepository } from './dataset/dataset.repository';
@@ -25,7 +28,7 @@ import { PrintIdentityStore } from './frames/print-identity.store';
  * here: the api reads JPEG headers only.
  */
 @Module({
-  imports: [PrintersModule, AgentsModule, DashboardPublisherModule],
+  imports: [PrintersModule, AgentsModule, DashboardPublisherModule, CopyDirectoryModule],
   controllers: [AgentFramesController, FramesController, AlertsController, DatasetController],
   providers: [
     FramesRepository,
@@ -36,11 +39,13 @@ import { PrintIdentityStore } from './frames/print-identity.store';
     PrintIdentityStore,
     AlertsRepository,
     AlertsService,
+    AlertFactsListener,
     ScoreStateStore,
+    ScoreSettlementListener,
     DetectionChainService,
     DatasetRepository,
     DatasetService,
   ],
-  exports: [FramesRepository, FrameStorage, DetectionChainService, ScoreStateStore],
+  exports: [FramesRepository, FrameStorage, DetectionChainService, ScoreStateStore, AlertsService],
 })
 export class DetectionModule {}

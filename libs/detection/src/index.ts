@@ -12,3 +12,7 @@ export { FrameStorage } from './frames/frame-storage';
 export { checkJpegStructure, inspectJpeg } from './frames/jpeg-inspection';
 export { ALERT_RULES } from './alerts/alert-rules';
 export type { AlertView } from './alerts/alert-view';
+export { AlertsService } from './alerts/alerts.service';
+export type { AlertResolution } from './alerts/alerts.service';
+export { ALERT_BOXES, alertBoxesFromTiles } from './alerts/alert-boxes';
+export type { AlertBox, ScoredTile } from './alerts/alert-boxes';

@@ -15,7 +15,6 @@ import { PairingClaimLimiter } from './pairing/pairing-claim.limiter';
 import { PairingClaimsController } from './pairing/pairing-claims.controller';
 import { PairingsRepository } from './pairing/pairings.repository';
 import { PairingsService } from './pairing/pairings.service';
-import { EnrolledPrintersRepository } from './printers/enrolled-printers.repository';
 import { EnrollmentRedeemController } from './tokens/enrollment-redeem.controller';
 import { EnrollmentTokensController } from './tokens/enrollment-tokens.controller';
 import { EnrollmentTokensRepository } from './tokens/enrollment-tokens.repository';
@@ -37,7 +36,6 @@ import { EnrollmentTokensService } from './tokens/enrollment-tokens.service';
     PrinterCredentialsService,
     AgentAuthenticator,
     ClientAddressLimiter,
-    EnrolledPrintersRepository,
     PairingsRepository,
     PairingClaimLimiter,
     PairingsService,

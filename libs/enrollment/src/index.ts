@@ -68,16 +68,13 @@ export { renderEnrollmentQrSheet, escapeHtml } from './export/qr-sheet';
 export type { QrSheetOptions } from './export/qr-sheet';
 export { agentEnrollCommand, normalizeServerUrl } from './export/agent-command';
 export type { AgentCommandOptions } from './export/agent-command';
+export { AGENT_DOWNLOAD_PATHS, agentChecksumLine, agentInstallScript } from './export/install-script';
+export type { InstallScriptOptions } from './export/install-script';
 export { csvRecord, escapeCsvCell } from './export/csv-cell';
 
 // Nest module: pairing, enrollment tokens, bulk CSV import and agent credentials
 export { EnrollmentModule } from './enrollment.module';
-export {
-  ENROLLMENT_TOKEN_LIMITS,
-  IMPORT_LIMITS,
-  PAIRING_LIMITS,
-  REDEEM_FAILURES_PER_ADDRESS,
-} from './enrollment.constants';
+export { ENROLLMENT_TOKEN_LIMITS, IMPORT_LIMITS, PAIRING_LIMITS, REDEEM_FAILURE_LIMITS } from './enrollment.constants';
 export { planImport } from './imports/import-plan';
 export type { ImportPlan, PlannedRow } from './imports/import-plan';
 export type { ImportPhase, ImportProgress } from './imports/import-progress.store';

@@ -12,12 +12,23 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CheckPolicies, Public, type AuthorizedRequest } from '@farmhand/authz';
+import { AcceptsRawBody, ApiErrors } from '@farmhand/core';
 import type { Response } from 'express';
+import { FileListDto, GcodeFileDto, UploadedFileDto } from './dto/file-responses.dto';
 import { AgentDownloadQueryDto, ListFilesDto, UploadFileQueryDto } from './dto/file.dto';
 import { FilesService, type UploadResult } from './files.service';
 import { receiveUpload } from './upload/upload-receiver';
+
+const BINARY = { schema: { type: 'string', format: 'binary' } } as const;
 
 const THUMBNAIL_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', qoi: 'image/qoi' };
 
@@ -37,7 +48,37 @@ export class FilesController {
    * 201 with the new file, or 200 with the existing one and `duplicate: true` when the bytes are already here.
    */
   @Post()
+  @AcceptsRawBody()
   @CheckPolicies(['create', 'File'])
+  @ApiOperation({
+    requestBody: {
+      required: true,
+      content: {
+        'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+        'multipart/form-data': {
+          schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+        },
+      },
+    },
+  })
+  @ApiCreatedResponse({ type: UploadedFileDto, description: 'A new file' })
+  @ApiOkResponse({
+    type: UploadedFileDto,
+    description: 'These bytes were already here: the existing file, `duplicate: true`',
+  })
+  @ApiErrors({
+    400: [
+      'content_hash_mismatch',
+      'file_required',
+      'invalid_file_name',
+      'invalid_multipart',
+      'not_gcode',
+      'unexpected_file',
+      'unsupported_upload_type',
+    ],
+    409: ['upload_conflict'],
+    413: ['file_too_large'],
+  })
   async upload(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Query() query: UploadFileQueryDto,
@@ -56,12 +97,16 @@ export class FilesController {
 
   @Get()
   @CheckPolicies(['read', 'File'])
+  @ApiOkResponse({ type: FileListDto, description: 'Newest first' })
+  @ApiErrors()
   list(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() query: ListFilesDto) {
     return this.files.list(orgId, query);
   }
 
   @Get(':fileId')
   @CheckPolicies(['read', 'File'])
+  @ApiOkResponse({ type: GcodeFileDto })
+  @ApiErrors({ 404: ['file_not_found'] })
   get(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('fileId', ParseUUIDPipe) fileId: string,
@@ -72,6 +117,9 @@ export class FilesController {
 
   @Get(':fileId/content')
   @CheckPolicies(['read', 'File'])
+  @ApiProduces('text/x.gcode')
+  @ApiOkResponse({ description: 'The G-code, as an attachment', content: { 'text/x.gcode': BINARY } })
+  @ApiErrors({ 404: ['file_not_found', 'stored_file_not_found'] })
   async content(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('fileId', ParseUUIDPipe) fileId: string,
@@ -87,6 +135,11 @@ export class FilesController {
 
   @Get(':fileId/thumbnails/:index')
   @CheckPolicies(['read', 'File'])
+  @ApiOkResponse({
+    description: "One of the slicer's preview images, in its format",
+    content: { 'image/png': BINARY, 'image/jpeg': BINARY, 'image/qoi': BINARY },
+  })
+  @ApiErrors({ 404: ['file_not_found', 'stored_file_not_found', 'thumbnail_not_found'] })
   async thumbnail(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('fileId', ParseUUIDPipe) fileId: string,
@@ -103,6 +156,8 @@ export class FilesController {
   @Delete(':fileId')
   @CheckPolicies(['delete', 'File'])
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Gone from the library; print history still names it' })
+  @ApiErrors({ 404: ['file_not_found'], 409: ['file_in_use'] })
   async delete(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('fileId', ParseUUIDPipe) fileId: string,
@@ -123,6 +178,12 @@ export class FileDownloadsController {
 
   @Get(':sha256')
   @Public()
+  @ApiOkResponse({ description: 'The G-code', content: { 'text/x.gcode': BINARY } })
+  @ApiErrors({
+    400: ['invalid_content_hash'],
+    403: ['invalid_download_url'],
+    404: ['file_not_found', 'stored_file_not_found'],
+  })
   async download(
     @Param('sha256') sha256: string,
     @Query() query: AgentDownloadQueryDto,

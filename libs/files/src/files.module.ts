@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@farmhand/core';
+import { PrinterDirectoryModule } from '@farmhand/printers';
+import { FileDirectory } from './file-directory';
 import { FileDownloadsController, FilesController } from './files.controller';
 import { FileUsageRegistry } from './file-usage.registry';
 import { FilesRepository } from './files.repository';
@@ -9,10 +11,12 @@ import { FILE_STORAGE } from './storage/file-storage';
 import { LocalDiskFileStorage } from './storage/local-disk-file-storage';
 
 @Module({
+  imports: [PrinterDirectoryModule],
   controllers: [FilesController, FileDownloadsController],
   providers: [
     FilesRepository,
     FilesService,
+    FileDirectory,
     FileUsageRegistry,
     FilesStagingJobs,
     {
@@ -23,6 +27,6 @@ import { LocalDiskFileStorage } from './storage/local-disk-file-storage';
         new LocalDiskFileStorage({ dataDir: config.DATA_DIR, durable: config.NODE_ENV !== 'test' }),
     },
   ],
-  exports: [FilesService, FileUsageRegistry],
+  exports: [FilesService, FileUsageRegistry, FileDirectory],
 })
 export class FilesModule {}

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Printer } from '@farmhand/printers';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { GcodeFile } from './entities/gcode-file.entity';
 
@@ -78,12 +77,5 @@ export class FilesRepository {
       [sha256],
     );
     return rows.length > 0;
-  }
-
-  /** The printer a download grant names, whatever its organization (the grant itself is the authorization). */
-  findPrinter(printerId: string): Promise<Pick<Printer, 'id' | 'orgId'> | null> {
-    return this.dataSource
-      .getRepository(Printer)
-      .findOne({ where: { id: printerId }, select: { id: true, orgId: true } });
   }
 }

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '@farmhand/audit';
 import { actorOf, ForbiddenError, subject, type AppAbility, type Principal } from '@farmhand/authz';
 import { APP_CONFIG, DomainEvents, DomainException, isUniqueViolation, type AppConfig } from '@farmhand/core';
+import { PrinterDirectory } from '@farmhand/printers';
 import { DataSource } from 'typeorm';
 import { signDownloadUrl, verifyDownloadSignature } from './downloads/download-signature';
 import type { GcodeFile, StoredThumbnail } from './entities/gcode-file.entity';
@@ -11,6 +12,7 @@ import { FilesRepository } from './files.repository';
 import { sanitizeGcodeFileName } from './gcode/file-name';
 import { GcodeRejectedError } from './gcode/gcode.exception';
 import { storeGcodeUpload } from './gcode/store-gcode-upload';
+import { printFileFormatOf, storePrintFileUpload } from './formats/print-file';
 import { FILE_STORAGE, type FileStorage } from './storage/file-storage';
 import { StorageError } from './storage/storage.exception';
 import type { IncomingUpload } from './upload/upload-receiver';
@@ -70,6 +72,7 @@ export class FilesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly files: FilesRepository,
+    private readonly printers: PrinterDirectory,
     private readonly usage: FileUsageRegistry,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
@@ -95,10 +98,17 @@ export class FilesService {
     }
     let stored;
     try {
-      stored = await storeGcodeUpload(upload.source, this.storage, {
-        maxBytes: this.config.GCODE_MAX_UPLOAD_BYTES,
-        signal: upload.signal,
-      });
+      const format = printFileFormatOf(name);
+      stored =
+        format === 'gcode'
+          ? await storeGcodeUpload(upload.source, this.storage, {
+              maxBytes: this.config.GCODE_MAX_UPLOAD_BYTES,
+              signal: upload.signal,
+            })
+          : await storePrintFileUpload(upload.source, this.storage, format, {
+              maxBytes: this.config.GCODE_MAX_UPLOAD_BYTES,
+              signal: upload.signal,
+            });
     } catch (error) {
       throw asDomainException(error);
     }
@@ -256,7 +266,8 @@ export class FilesService {
     );
     if (!verdict.ok)
       throw DomainException.forbidden('invalid_download_url', 'This download link is invalid or has expired');
-    const printer = await this.files.findPrinter(query.printer);
+    // The grant itself is the authorization: the printer it names, whatever its organization.
+    const printer = await this.printers.placement(query.printer);
     const file = printer ? await this.files.findLiveBySha(printer.orgId, sha256) : null;
     if (!file) throw DomainException.notFound('file_not_found', 'File not found');
     return { stream: await this.open(sha256), sizeBytes: file.sizeBytes, name: file.name } satisfies DownloadStream;

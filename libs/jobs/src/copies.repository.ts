@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { FileDirectory, type FileFacts } from '@farmhand/files';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ACTIVE_COPY_STATES, RUNNING_COPY_STATES, type CopyState } from './copy-state';
 import { PrintAttempt } from './entities/print-attempt.entity';
 import { PrintCopy } from './entities/print-copy.entity';
+import { PrintJob } from './entities/print-job.entity';
 import { PrinterBed } from './entities/printer-bed.entity';
 
 export type CopyChanges = Partial<
@@ -24,9 +26,20 @@ export type AttemptChanges = Partial<
   Pick<PrintAttempt, 'state' | 'startedAt' | 'endedAt' | 'outcome' | 'failureReason' | 'filamentMm' | 'filamentGrams'>
 >;
 
+/** A job's file as a print's end needs it: its filament and how long a whole print takes. */
+export interface FilamentFacts {
+  mm: number | null;
+  grams: number | null;
+  estimatedSeconds: number | null;
+  material: string | null;
+}
+
 @Injectable()
 export class CopiesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly files: FileDirectory,
+  ) {}
 
   find(orgId: string, copyId: string, manager: EntityManager = this.dataSource.manager): Promise<PrintCopy | null> {
     return manager.getRepository(PrintCopy).findOneBy({ orgId, id: copyId });
@@ -71,7 +84,8 @@ export class CopiesRepository {
 
   /** Marks every uploading or printing copy of the printer as lost; returns their ids. */
   async markLostOnPrinter(manager: EntityManager, printerId: string): Promise<string[]> {
-    const rows: { id: string }[] = await manager.query(
+    // An UPDATE answers [rows, count] through TypeORM's query().
+    const [rows]: [{ id: string }[], number] = await manager.query(
       `UPDATE print_copies SET lost = true, updated_at = now()
         WHERE printer_id = $1 AND state IN ('uploading', 'printing') AND NOT lost RETURNING id`,
       [printerId],
@@ -96,7 +110,7 @@ export class CopiesRepository {
 
   /** Cancels every queued copy of a job at once; returns their ids. */
   async cancelQueuedOfJob(manager: EntityManager, jobId: string, reason = 'job_cancelled'): Promise<string[]> {
-    const rows: { id: string }[] = await manager.query(
+    const [rows]: [{ id: string }[], number] = await manager.query(
       `UPDATE print_copies SET state = 'cancelled', failure_reason = $2, updated_at = now()
         WHERE job_id = $1 AND state = 'queued' RETURNING id`,
       [jobId, reason],
@@ -170,21 +184,26 @@ export class CopiesRepository {
   }
 
   /** What the job's file says the print uses (for the history of finished prints). */
-  async filamentOf(manager: EntityManager, jobId: string): Promise<{ mm: number | null; grams: number | null }> {
-    const rows: { mm: string | null; grams: string | null }[] = await manager.query(
-      `SELECT f.metadata->>'filamentLengthMm' AS mm, f.metadata->>'filamentWeightGrams' AS grams
-         FROM print_jobs j JOIN gcode_files f ON f.id = j.file_id WHERE j.id = $1`,
-      [jobId],
-    );
-    const number = (value: string | null | undefined) => (value == null ? null : Number(value));
-    return { mm: number(rows[0]?.mm), grams: number(rows[0]?.grams) };
+  async filamentOf(manager: EntityManager, jobId: string): Promise<FilamentFacts> {
+    const metadata = (await this.fileOfJobFacts(manager, jobId))?.metadata;
+    const number = (value: unknown) => (value == null ? null : Number(value));
+    return {
+      mm: number(metadata?.filamentLengthMm),
+      grams: number(metadata?.filamentWeightGrams),
+      estimatedSeconds: number(metadata?.estimatedTimeSeconds),
+      material: metadata?.material ?? null,
+    };
   }
 
   async fileOfJob(manager: EntityManager, jobId: string): Promise<{ sha256: string; name: string } | null> {
-    const rows: { sha256: string; name: string }[] = await manager.query(
-      'SELECT f.sha256, f.name FROM print_jobs j JOIN gcode_files f ON f.id = j.file_id WHERE j.id = $1',
-      [jobId],
-    );
-    return rows[0] ?? null;
+    const file = await this.fileOfJobFacts(manager, jobId);
+    return file ? { sha256: file.sha256, name: file.name } : null;
+  }
+
+  private async fileOfJobFacts(manager: EntityManager, jobId: string): Promise<FileFacts | null> {
+    const job = await manager
+      .getRepository(PrintJob)
+      .findOne({ where: { id: jobId }, select: { id: true, fileId: true } });
+    return job ? this.files.facts(manager, job.fileId) : null;
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainEvents, LOGGER, type DomainEventMap } from '@farmhand/core';
 import { FilesService, type GcodeFile } from '@farmhand/files';
-import { PrintersRepository } from '@farmhand/printers';
+import { PrinterDirectory } from '@farmhand/printers';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CopiesRepository } from './copies.repository';
@@ -26,7 +26,7 @@ export class CopiesService {
     private readonly copies: CopiesRepository,
     private readonly jobs: JobsRepository,
     private readonly files: FilesService,
-    private readonly printers: PrintersRepository,
+    private readonly printers: PrinterDirectory,
     private readonly events: DomainEvents,
     private readonly dataSource: DataSource,
     @Inject(PRINTER_LINK) private readonly link: PrinterLink,
@@ -45,12 +45,17 @@ export class CopiesService {
     copyId: string,
     attempt: number,
     printerId: string,
-  ): Promise<{ copy: PrintCopy; file: GcodeFile | null } | null> {
+  ): Promise<{
+    copy: PrintCopy;
+    file: GcodeFile | null;
+    bambu: { plate: number | null; amsMapping: number[] | null } | null;
+  } | null> {
     const copy = await this.copies.find(orgId, copyId);
     if (!copy || copy.attempt !== attempt || copy.printerId !== printerId) return null;
     const job = await this.jobs.find(orgId, copy.jobId);
     const file = job ? await this.files.findAny(orgId, job.fileId) : null;
-    return { copy, file: file && !file.deletedAt ? file : null };
+    const bambu = job ? { plate: job.plate, amsMapping: job.amsMapping } : null;
+    return { copy, file: file && !file.deletedAt ? file : null, bambu };
   }
 
   /** assigned -> uploading, only for this very attempt on this printer; returns the copy as it now stands. */
@@ -129,7 +134,7 @@ export class CopiesService {
   async onPrintEvent(event: PrintEvent): Promise<void> {
     if (event.type === 'paused' || event.type === 'resumed') return;
     const at = new Date(event.at);
-    const printer = await this.printers.findInOrg(event.orgId, event.printerId);
+    const printer = await this.printers.profile(event.orgId, event.printerId);
     if (!printer) return;
     await this.transitions.within(async (manager, emits) => {
       const copy = await this.copyOfEvent(manager, event);
@@ -155,6 +160,7 @@ export class CopiesService {
           copyId: null,
           reason: `manual_print_${event.type}`,
         });
+        emits.push(() => this.events.emit('printerBed.occupied', { orgId: event.orgId, printerId: event.printerId }));
         return;
       }
       if (!(RUNNING_COPY_STATES as readonly string[]).includes(copy.state)) return;
@@ -186,7 +192,13 @@ export class CopiesService {
       await this.transitions.end(manager, emits, copy, {
         to: failed ? 'failed' : 'cancelled',
         at,
-        reason: failed ? 'print_failed' : 'cancelled_on_printer',
+        reason: failed
+          ? event.origin === 'link_lost'
+            ? 'printer_unreachable'
+            : 'print_failed'
+          : event.origin === 'farmhand'
+            ? 'cancelled_from_farmhand'
+            : 'cancelled_on_printer',
         detail: event.reason ?? null,
       });
       // A failed or cancelled print leaves something on the bed, even on an auto-eject printer.

@@ -3,10 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '@farmhand/audit';
 import type { AppAbility, Principal } from '@farmhand/authz';
 import { DomainEvents, DomainException, LOGGER } from '@farmhand/core';
-import { PrintersService } from '@farmhand/printers';
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
 import { CopiesRepository } from './copies.repository';
+import { CopyAccess } from './copy-access';
 import { assertTransition, requeueRefusal, type CopyOutcome } from './copy-state';
 import { CopyTransitions, type Emit } from './copy-transitions';
 import type { PrintCopy } from './entities/print-copy.entity';
@@ -18,7 +18,7 @@ export class CopyActionsService {
   constructor(
     private readonly transitions: CopyTransitions,
     private readonly copies: CopiesRepository,
-    private readonly printersService: PrintersService,
+    private readonly access: CopyAccess,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
     @Inject(PRINTER_LINK) private readonly link: PrinterLink,
@@ -26,9 +26,10 @@ export class CopyActionsService {
   ) {}
 
   /** Back to the queue: a failed, cancelled or bad copy, or one whose agent was lost mid-print. */
-  async requeue(principal: Principal, orgId: string, copyId: string): Promise<PrintCopy> {
+  async requeue(principal: Principal, ability: AppAbility, orgId: string, copyId: string): Promise<PrintCopy> {
     await this.transitions.within(async (manager, emits) => {
       const copy = await this.transitions.lockOrThrow(manager, orgId, copyId);
+      await this.access.assertAllowed(ability, copy, manager);
       const refusal = requeueRefusal(copy);
       const closed = refusal ? null : await this.copies.jobClosed(manager, copy.jobId);
       if (closed)
@@ -75,16 +76,17 @@ export class CopyActionsService {
    * Cancels one copy. A copy on its way to or on a printer is cancelled there too (as the system: the operator
    * controls the queue; the printer-level action follows from it), and its bed then needs a look.
    */
-  async cancel(principal: Principal, orgId: string, copyId: string): Promise<PrintCopy> {
+  async cancel(principal: Principal, ability: AppAbility, orgId: string, copyId: string): Promise<PrintCopy> {
     const sent = await this.transitions.within(async (manager, emits) => {
       const copy = await this.transitions.lockOrThrow(manager, orgId, copyId);
+      await this.access.assertAllowed(ability, copy, manager);
       return this.cancelLocked(manager, emits, principal, copy, 'cancelled_by_operator');
     });
     await this.sendCancel(orgId, sent);
     return (await this.copies.find(orgId, copyId))!;
   }
 
-  /** After a job was cancelled: its copies on printers stop there too. */
+  /** After a job was cancelled (JobsService.cancel checked every running copy): they stop on their printers too. */
   async cancelRunningOfJob(principal: Principal, orgId: string, jobId: string): Promise<void> {
     const sent = await this.transitions.within(async (manager, emits) => {
       const running = await this.copies.lockRunningOfJob(manager, orgId, jobId);
@@ -107,7 +109,7 @@ export class CopyActionsService {
     printerId: string,
     verdict: { outcome?: CopyOutcome; requeue?: boolean },
   ): Promise<{ printerId: string; copyId: string | null; outcome: CopyOutcome | null; requeued: boolean }> {
-    await this.printersService.get(ability, orgId, printerId);
+    await this.access.assertPlateAllowed(ability, orgId, printerId);
     return this.transitions.within(async (manager, emits) => {
       const bed = await this.copies.lockBed(manager, printerId);
       const waiting = await this.copies.lockOnPrinter(manager, printerId, ['awaiting_bed_clear']);

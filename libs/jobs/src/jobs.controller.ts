@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
+import { ApiErrors } from '@farmhand/core';
 import { CopyActionsService } from './copy-actions.service';
 import {
   ConfirmBedClearDto,
@@ -11,6 +12,16 @@ import {
   UpdateJobDto,
   UtilizationQueryDto,
 } from './dto/job.dto';
+import {
+  BedClearedDto,
+  JobDetailDto,
+  JobDto,
+  JobListDto,
+  PrintCopyDto,
+  PrinterHistoryDto,
+  ReadinessDto,
+  UtilizationDto,
+} from './dto/job-responses.dto';
 import { JobsService } from './jobs.service';
 import { ReadinessService } from './readiness.service';
 import { StatsService } from './stats/stats.service';
@@ -25,6 +36,8 @@ export class JobsController {
 
   @Post()
   @CheckPolicies(['create', 'Job'])
+  @ApiCreatedResponse({ type: JobDto })
+  @ApiErrors({ 400: ['fleets_required', 'unknown_file', 'unknown_fleet'] })
   create(@Param('orgId', ParseUUIDPipe) orgId: string, @Body() body: CreateJobDto, @Req() request: AuthorizedRequest) {
     return this.jobs.create(request.principal!, request.ability!, orgId, body);
   }
@@ -32,13 +45,17 @@ export class JobsController {
   /** `status=active` (default, in queue order), `finished` or `all` (newest first). */
   @Get()
   @CheckPolicies(['read', 'Job'])
-  list(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() query: ListJobsDto) {
-    return this.jobs.list(orgId, query);
+  @ApiOkResponse({ type: JobListDto })
+  @ApiErrors()
+  list(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() query: ListJobsDto, @Req() request: AuthorizedRequest) {
+    return this.jobs.list(request.ability!, orgId, query);
   }
 
   /** The job, its copies and their attempts (printers, durations, outcomes, failure reasons). */
   @Get(':jobId')
   @CheckPolicies(['read', 'Job'])
+  @ApiOkResponse({ type: JobDetailDto })
+  @ApiErrors({ 404: ['job_not_found'] })
   get(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('jobId', ParseUUIDPipe) jobId: string,
@@ -49,6 +66,8 @@ export class JobsController {
 
   @Patch(':jobId')
   @CheckPolicies(['update', 'Job'])
+  @ApiOkResponse({ type: JobDto })
+  @ApiErrors({ 400: ['fleets_required', 'unknown_fleet'], 404: ['job_not_found'], 409: ['job_cancelled'] })
   update(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('jobId', ParseUUIDPipe) jobId: string,
@@ -61,6 +80,8 @@ export class JobsController {
   @Post(':jobId/reorder')
   @CheckPolicies(['update', 'Job'])
   @HttpCode(200)
+  @ApiOkResponse({ type: JobDto })
+  @ApiErrors({ 400: ['invalid_reorder', 'unknown_job'], 404: ['job_not_found'], 409: ['job_cancelled'] })
   reorder(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('jobId', ParseUUIDPipe) jobId: string,
@@ -73,6 +94,8 @@ export class JobsController {
   @Post(':jobId/hold')
   @CheckPolicies(['update', 'Job'])
   @HttpCode(200)
+  @ApiOkResponse({ type: JobDto })
+  @ApiErrors({ 404: ['job_not_found'], 409: ['job_cancelled'] })
   hold(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('jobId', ParseUUIDPipe) jobId: string,
@@ -84,6 +107,8 @@ export class JobsController {
   @Post(':jobId/release')
   @CheckPolicies(['update', 'Job'])
   @HttpCode(200)
+  @ApiOkResponse({ type: JobDto })
+  @ApiErrors({ 404: ['job_not_found'], 409: ['job_cancelled'] })
   release(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('jobId', ParseUUIDPipe) jobId: string,
@@ -96,6 +121,8 @@ export class JobsController {
   @Post(':jobId/cancel')
   @CheckPolicies(['update', 'Job'])
   @HttpCode(200)
+  @ApiOkResponse({ type: JobDto })
+  @ApiErrors({ 403: ['copy_out_of_reach'], 404: ['job_not_found'], 409: ['job_already_cancelled'] })
   async cancel(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('jobId', ParseUUIDPipe) jobId: string,
@@ -110,6 +137,8 @@ export class JobsController {
   @Delete(':jobId')
   @CheckPolicies(['delete', 'Job'])
   @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiErrors({ 404: ['job_not_found'], 409: ['job_has_active_copy'] })
   async remove(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('jobId', ParseUUIDPipe) jobId: string,
@@ -131,29 +160,39 @@ export class PrintQueueController {
   @Post('copies/:copyId/requeue')
   @CheckPolicies(['update', 'Job'])
   @HttpCode(200)
+  @ApiOkResponse({ type: PrintCopyDto })
+  @ApiErrors({ 404: ['copy_not_found'], 409: ['invalid_copy_state', 'job_closed'] })
   requeue(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('copyId', ParseUUIDPipe) copyId: string,
     @Req() request: AuthorizedRequest,
   ) {
-    return this.copies.requeue(request.principal!, orgId, copyId);
+    return this.copies.requeue(request.principal!, request.ability!, orgId, copyId);
   }
 
   @Post('copies/:copyId/cancel')
   @CheckPolicies(['update', 'Job'])
   @HttpCode(200)
+  @ApiOkResponse({ type: PrintCopyDto })
+  @ApiErrors({ 404: ['copy_not_found'], 409: ['invalid_copy_state'] })
   cancelCopy(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('copyId', ParseUUIDPipe) copyId: string,
     @Req() request: AuthorizedRequest,
   ) {
-    return this.copies.cancel(request.principal!, orgId, copyId);
+    return this.copies.cancel(request.principal!, request.ability!, orgId, copyId);
   }
 
   /** The plate is clear: with the finished print's verdict (good / bad, a bad one optionally requeued). */
   @Post('printers/:printerId/bed/clear')
   @CheckPolicies(['update', 'Job'])
   @HttpCode(200)
+  @ApiOkResponse({ type: BedClearedDto })
+  @ApiErrors({
+    400: ['outcome_required', 'requeue_needs_bad'],
+    404: ['printer_not_found'],
+    409: ['bed_already_clear', 'invalid_copy_state'],
+  })
   clearBed(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('printerId', ParseUUIDPipe) printerId: string,
@@ -165,6 +204,8 @@ export class PrintQueueController {
 
   @Get('printers/:printerId/history')
   @CheckPolicies(['read', 'Printer'], ['read', 'Job'])
+  @ApiOkResponse({ type: PrinterHistoryDto })
+  @ApiErrors({ 400: ['invalid_range'], 404: ['printer_not_found'] })
   history(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('printerId', ParseUUIDPipe) printerId: string,
@@ -177,17 +218,21 @@ export class PrintQueueController {
   /** Which printers could take a print now, and why the others cannot (offline, busy, plate to clear). */
   @Get('queue/readiness')
   @CheckPolicies(['read', 'Printer'])
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiErrors()
   readinessOf(@Param('orgId', ParseUUIDPipe) orgId: string, @Req() request: AuthorizedRequest) {
-    return this.readiness.list(request.principal!, orgId);
+    return this.readiness.list(request.ability!, orgId);
   }
 
   @Get('stats/utilization')
   @CheckPolicies(['read', 'Job'])
+  @ApiOkResponse({ type: UtilizationDto })
+  @ApiErrors({ 400: ['invalid_range'], 404: ['fleet_not_found'] })
   utilization(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Query() query: UtilizationQueryDto,
     @Req() request: AuthorizedRequest,
   ) {
-    return this.stats.utilization(request.principal!, orgId, query);
+    return this.stats.utilization(request.ability!, orgId, query);
   }
 }

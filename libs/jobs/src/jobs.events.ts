@@ -22,6 +22,8 @@ export interface JobsEventMap {
    * and copy whose print was on the plate, when it was one of the queue's.
    */
   'printerBed.cleared': { orgId: string; printerId: string; jobId?: string | null; copyId?: string | null };
+  /** A print started outside Farmhand ended: what it left on the plate waits for a person. */
+  'printerBed.occupied': { orgId: string; printerId: string };
 }
 
 declare module '@farmhand/core' {

@@ -4,9 +4,12 @@ import { AgentsModule } from '@farmhand/agents';
 import { DashboardPublisherModule } from '@farmhand/dashboard';
 import { FilesModule } from '@farmhand/files';
 import { PrintersModule } from '@farmhand/printers';
+import { MaintenanceDirectoryModule } from '@farmhand/maintenance';
+import { SpoolUsageModule } from '@farmhand/spools';
 import { AgentsPrinterLink } from './agents-printer-link';
 import { CopiesRepository } from './copies.repository';
 import { CopiesService } from './copies.service';
+import { CopyAccess } from './copy-access';
 import { CopyActionsService } from './copy-actions.service';
 import { CopyTransitions } from './copy-transitions';
 import { DispatchJobs } from './jobs/dispatch.jobs';
@@ -21,6 +24,8 @@ import { QueueLiveListener } from './queue-live.listener';
 import { ReadinessService } from './readiness.service';
 import { SchedulerRepository } from './scheduler/scheduler.repository';
 import { SchedulerService } from './scheduler/scheduler.service';
+import { SlicerMoonrakerController, SlicerOctoPrintController } from './slicer/slicer.controllers';
+import { SlicerUploadsService } from './slicer/slicer-uploads.service';
 import { StatsRepository } from './stats/stats.repository';
 import { StatsService } from './stats/stats.service';
 
@@ -29,15 +34,25 @@ import { StatsService } from './stats/stats.service';
  * reacts to agents' events; the worker runs its `scheduling` and `dispatch` queues.
  */
 @Module({
-  imports: [AccountsModule, PrintersModule, FilesModule, AgentsModule, DashboardPublisherModule],
-  controllers: [JobsController, PrintQueueController],
+  imports: [
+    AccountsModule,
+    PrintersModule,
+    FilesModule,
+    AgentsModule,
+    DashboardPublisherModule,
+    SpoolUsageModule,
+    MaintenanceDirectoryModule,
+  ],
+  controllers: [JobsController, PrintQueueController, SlicerOctoPrintController, SlicerMoonrakerController],
   providers: [
     JobsRepository,
     CopiesRepository,
     SchedulerRepository,
     StatsRepository,
     JobsService,
+    SlicerUploadsService,
     CopyTransitions,
+    CopyAccess,
     CopiesService,
     CopyActionsService,
     SchedulerService,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ConditionColumns, SqlCondition } from '@farmhand/authz';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { COPY_STATES, TERMINAL_COPY_STATES, type CopyState } from './copy-state';
 import { PrintAttempt } from './entities/print-attempt.entity';
@@ -6,8 +7,16 @@ import { PrintJob } from './entities/print-job.entity';
 
 export type CopyCounts = Record<CopyState, number>;
 
+/** The `Job` subject's condition fields as columns of the list query (alias `job`). */
+export const JOB_CONDITION_COLUMNS: ConditionColumns = {
+  orgId: { column: 'job.org_id', type: 'uuid' },
+  fleetIds: { column: 'job.fleet_ids', type: 'uuid[]' },
+};
+
 export interface JobListQuery {
   orgId: string;
+  /** The jobs the caller may read, from their ability (`accessibleWhere`). */
+  readable: SqlCondition;
   status: 'active' | 'finished' | 'all';
   limit: number;
   offset: number;
@@ -27,6 +36,14 @@ export class JobsRepository {
     return manager.getRepository(PrintJob).findOneBy({ orgId, id: jobId, deletedAt: IsNull() });
   }
 
+  /** Where the job may print (deleted jobs too: their copies stay in history); null for no such job. */
+  async fleetIdsOf(jobId: string, manager: EntityManager = this.dataSource.manager): Promise<string[] | null> {
+    const rows: { fleet_ids: string[] }[] = await manager.query(`SELECT fleet_ids FROM print_jobs WHERE id = $1`, [
+      jobId,
+    ]);
+    return rows[0]?.fleet_ids ?? null;
+  }
+
   lock(manager: EntityManager, orgId: string, jobId: string): Promise<PrintJob | null> {
     return manager
       .getRepository(PrintJob)
@@ -42,6 +59,7 @@ export class JobsRepository {
       .getRepository(PrintJob)
       .createQueryBuilder('job')
       .where('job.orgId = :orgId AND job.deletedAt IS NULL', { orgId: query.orgId })
+      .andWhere(query.readable.sql, query.readable.parameters)
       .take(query.limit)
       .skip(query.offset);
     const unfinished = `EXISTS (SELECT 1 FROM print_copies c WHERE c.job_id = job.id AND c.state IN ${NOT_TERMINAL})`;

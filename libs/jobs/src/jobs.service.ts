@@ -1,17 +1,29 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { FleetsRepository } from '@farmhand/accounts';
+import { FleetDirectory } from '@farmhand/accounts';
 import { AuditService } from '@farmhand/audit';
-import { actorOf, ForbiddenError, subject, type AppAbility, type Principal } from '@farmhand/authz';
+import {
+  accessibleWhere,
+  actorOf,
+  ForbiddenError,
+  subject,
+  type ApiKeyPrincipal,
+  type AppAbility,
+  type Principal,
+} from '@farmhand/authz';
 import { DomainEvents, DomainException } from '@farmhand/core';
-import { FilesService, FileUsageRegistry, type GcodeFile } from '@farmhand/files';
+import { FilesService, FileUsageRegistry, formatOfMetadata, type GcodeFile } from '@farmhand/files';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CopiesRepository } from './copies.repository';
+import { CopyAccess } from './copy-access';
 import { isActive } from './copy-state';
 import type { CreateJobDto, ReorderJobDto, RequirementsDto, UpdateJobDto } from './dto/job.dto';
 import type { PrintJob } from './entities/print-job.entity';
-import { emptyCounts, JobsRepository, type CopyCounts } from './jobs.repository';
+import { emptyCounts, JOB_CONDITION_COLUMNS, JobsRepository, type CopyCounts } from './jobs.repository';
 
-type Requirements = Pick<PrintJob, 'material' | 'nozzleDiameter' | 'minBuildX' | 'minBuildY' | 'minBuildZ'>;
+type Requirements = Pick<
+  PrintJob,
+  'material' | 'nozzleDiameter' | 'minBuildX' | 'minBuildY' | 'minBuildZ' | 'printerModel' | 'anyPrinterKind'
+>;
 
 export interface JobView {
   id: string;
@@ -20,7 +32,13 @@ export interface JobView {
   copies: number;
   priority: number;
   position: number;
-  requirements: Requirements & { fleetIds: string[]; requiredTags: string[]; earliestStartAt: Date | null };
+  requirements: Requirements & {
+    fleetIds: string[];
+    requiredTags: string[];
+    earliestStartAt: Date | null;
+    fileFormat: PrintJob['fileFormat'];
+  };
+  bambu: { plate: number | null; amsMapping: number[] | null };
   notes: string;
   held: boolean;
   cancelledAt: Date | null;
@@ -58,7 +76,11 @@ export function toJobView(job: PrintJob, counts: CopyCounts = emptyCounts()): Jo
       fleetIds: job.fleetIds,
       requiredTags: job.requiredTags,
       earliestStartAt: job.earliestStartAt,
+      fileFormat: job.fileFormat,
+      printerModel: job.printerModel,
+      anyPrinterKind: job.anyPrinterKind,
     },
+    bambu: { plate: job.plate, amsMapping: job.amsMapping },
     notes: job.notes,
     held: job.held,
     cancelledAt: job.cancelledAt,
@@ -76,8 +98,10 @@ const span = (min: number, max: number) => Math.ceil((max - min) * 10 - 1e-9) / 
 
 /** What the file's slicer comments and moves say the print needs: the default for every unset requirement. */
 export function requirementsFromFile(file: Pick<GcodeFile, 'metadata'>): Requirements {
-  const { material, nozzleDiameterMm, extent } = file.metadata;
+  const { material, nozzleDiameterMm, extent, printerModel } = file.metadata;
   return {
+    printerModel: printerModel ? printerModel.slice(0, 100) : null,
+    anyPrinterKind: false,
     material: material ?? null,
     nozzleDiameter: nozzleDiameterMm ?? null,
     minBuildX: extent ? span(extent.min.x, extent.max.x) : null,
@@ -102,9 +126,10 @@ export class JobsService implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly jobs: JobsRepository,
     private readonly copies: CopiesRepository,
+    private readonly copyAccess: CopyAccess,
     private readonly files: FilesService,
     private readonly fileUsage: FileUsageRegistry,
-    private readonly fleets: FleetsRepository,
+    private readonly fleets: FleetDirectory,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
   ) {}
@@ -117,10 +142,41 @@ export class JobsService implements OnModuleInit {
   }
 
   async create(principal: Principal, ability: AppAbility, orgId: string, input: CreateJobDto): Promise<JobView> {
+    const job = await this.insertJob(principal, ability, 'create', orgId, input);
+    return this.view(ability, orgId, job.id);
+  }
+
+  /**
+   * One copy of a file a slicer has just uploaded with an upload-only key (`upload` on File and Job, no `read`):
+   * the job may print on the key's fleets, every fleet for a key without fleet limits.
+   */
+  async queueSlicerUpload(
+    principal: ApiKeyPrincipal,
+    ability: AppAbility,
+    orgId: string,
+    fileId: string,
+  ): Promise<{ id: string }> {
+    const job = await this.insertJob(principal, ability, 'upload', orgId, {
+      fileId,
+      copies: 1,
+      fleetIds: principal.fleetIds ?? [],
+    });
+    return { id: job.id };
+  }
+
+  /** Checks the file and the fleets for `action` (`create`: the queue's API; `upload`: a slicer), then inserts. */
+  private async insertJob(
+    principal: Principal,
+    ability: AppAbility,
+    action: 'create' | 'upload',
+    orgId: string,
+    input: CreateJobDto,
+  ): Promise<PrintJob> {
     const file = await this.files.findLive(orgId, input.fileId);
-    if (!file || ability.cannot('read', subject('File', { ...file })))
+    if (!file || ability.cannot(action === 'create' ? 'read' : 'upload', subject('File', { ...file })))
       throw DomainException.invalid('unknown_file', 'fileId names no file of this organization', 'fileId');
-    await this.checkFleets(orgId, input.fleetIds);
+    const fleetIds = [...new Set(input.fleetIds ?? [])];
+    await this.assertFleets(ability, action, orgId, fleetIds);
     const actor = actorOf(principal);
     const requirements = mergeRequirements(requirementsFromFile(file), input.requirements);
     const job = await this.dataSource.transaction(async (manager) => {
@@ -132,9 +188,12 @@ export class JobsService implements OnModuleInit {
         priority: input.priority ?? 0,
         position: Date.now(),
         ...requirements,
-        fleetIds: [...new Set(input.fleetIds ?? [])],
+        fleetIds,
         requiredTags: normalizeTags(input.requiredTags),
         earliestStartAt: input.earliestStartAt ? new Date(input.earliestStartAt) : null,
+        fileFormat: formatOfMetadata(file.metadata),
+        plate: input.bambu?.plate ?? null,
+        amsMapping: input.bambu?.amsMapping ?? null,
         notes: input.notes ?? '',
         held: input.held ?? false,
         cancelledAt: null,
@@ -151,12 +210,18 @@ export class JobsService implements OnModuleInit {
       return created;
     });
     this.events.emit('printJob.created', { orgId, jobId: job.id, copies: job.copies });
-    return this.view(ability, orgId, job.id);
+    return job;
   }
 
-  async list(orgId: string, query: { status?: 'active' | 'finished' | 'all'; limit?: number; offset?: number }) {
+  /** The jobs the caller may read, filtered in SQL by the ability's own conditions. */
+  async list(
+    ability: AppAbility,
+    orgId: string,
+    query: { status?: 'active' | 'finished' | 'all'; limit?: number; offset?: number },
+  ) {
     const [jobs, total] = await this.jobs.list({
       orgId,
+      readable: accessibleWhere(ability, 'read', 'Job', JOB_CONDITION_COLUMNS),
       status: query.status ?? 'active',
       limit: query.limit ?? 100,
       offset: query.offset ?? 0,
@@ -204,14 +269,17 @@ export class JobsService implements OnModuleInit {
     jobId: string,
     input: UpdateJobDto,
   ): Promise<JobView> {
-    await this.checkFleets(orgId, input.fleetIds);
     await this.change(principal, ability, orgId, jobId, 'updated', async (_manager, job) => {
+      // Retargeting: the new fleets must be within the caller's reach, as the old ones were (checked by change()).
+      if (input.fleetIds) await this.assertFleets(ability, 'update', orgId, [...new Set(input.fleetIds)]);
       const changes: Partial<PrintJob> = {};
       if (input.priority !== undefined) changes.priority = input.priority;
       if (input.notes !== undefined) changes.notes = input.notes;
       if (input.requirements) Object.assign(changes, mergeRequirements(job, input.requirements));
       if (input.fleetIds) changes.fleetIds = [...new Set(input.fleetIds)];
       if (input.requiredTags) changes.requiredTags = normalizeTags(input.requiredTags);
+      if (input.bambu?.plate !== undefined) changes.plate = input.bambu.plate;
+      if (input.bambu?.amsMapping !== undefined) changes.amsMapping = input.bambu.amsMapping;
       if (input.earliestStartAt !== undefined)
         changes.earliestStartAt = input.earliestStartAt ? new Date(input.earliestStartAt) : null;
       return { changes, details: { fields: Object.keys(input) } };
@@ -238,7 +306,7 @@ export class JobsService implements OnModuleInit {
     await this.change(principal, ability, orgId, jobId, 'reordered', async (manager, job) => {
       if (!neighbourId) return { changes: { priority: input.priority }, details: { priority: input.priority } };
       const neighbour = await this.jobs.find(orgId, neighbourId, manager);
-      if (!neighbour)
+      if (!neighbour || ability.cannot('read', subject('Job', { ...neighbour })))
         throw DomainException.invalid('unknown_job', 'The job to move beside does not exist', 'beforeJobId');
       const side = input.beforeJobId ? 'before' : 'after';
       const position = await this.jobs.positionBeside(manager, neighbour, side);
@@ -269,6 +337,13 @@ export class JobsService implements OnModuleInit {
         throw new DomainException('conflict', 'job_already_cancelled', 'The job is already cancelled', 'state', {
           state: 'cancelled',
         });
+      // Its copies on printers are cancelled there next: every one must be within the caller's reach too.
+      for (const copy of await this.copies.lockRunningOfJob(manager, orgId, jobId))
+        if (!(await this.copyAccess.allows(ability, copy, manager)))
+          throw DomainException.forbidden(
+            'copy_out_of_reach',
+            `Copy ${copy.number} is on a printer outside your fleets`,
+          );
       await this.jobs.update(manager, jobId, { cancelledAt: new Date() });
       const cancelled = await this.copies.cancelQueuedOfJob(manager, jobId);
       await this.audit.record(manager, {
@@ -350,13 +425,30 @@ export class JobsService implements OnModuleInit {
     this.events.emit('printJob.updated', { orgId, jobId, change: verb });
   }
 
-  private async checkFleets(orgId: string, fleetIds: string[] | undefined): Promise<void> {
-    if (!fleetIds?.length) return;
-    const unique = [...new Set(fleetIds)];
-    if ((await this.fleets.countInOrg(orgId, unique)) !== unique.length)
+  /**
+   * The fleets a job may print on, as the caller gives them: each must be a fleet of the organization within the
+   * caller's reach (another is unknown to them), and a fleet-limited caller must name some (no list = every fleet).
+   */
+  private async assertFleets(
+    ability: AppAbility,
+    action: 'create' | 'update' | 'upload',
+    orgId: string,
+    fleetIds: string[],
+  ) {
+    const outOfReach = (ids: string[]) => ability.cannot(action, subject('Job', { orgId, fleetIds: ids }));
+    if (fleetIds.length) {
+      const known = (await this.fleets.countInOrg(orgId, fleetIds)) === fleetIds.length;
+      if (!known || fleetIds.some((id) => outOfReach([id])))
+        throw DomainException.invalid(
+          'unknown_fleet',
+          'fleetIds names a fleet that is not of this organization',
+          'fleetIds',
+        );
+    }
+    if (outOfReach(fleetIds))
       throw DomainException.invalid(
-        'unknown_fleet',
-        'fleetIds names a fleet that is not of this organization',
+        'fleets_required',
+        'You may queue jobs only for your own fleets: name them in fleetIds',
         'fleetIds',
       );
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@farmhand/authz';
+import type { AppAbility } from '@farmhand/authz';
 import { PrintersService } from '@farmhand/printers';
 import { CopiesRepository } from './copies.repository';
 import { PRINTER_LINK, type PrinterLink } from './printer-link';
@@ -19,8 +19,8 @@ export class ReadinessService {
     @Inject(PRINTER_LINK) private readonly link: PrinterLink,
   ) {}
 
-  async list(principal: Principal, orgId: string, fleetId?: string) {
-    const { printers } = await this.printers.list(principal, orgId, { fleetId, limit: 1000 });
+  async list(ability: AppAbility, orgId: string, fleetId?: string) {
+    const { printers } = await this.printers.list(ability, orgId, { fleetId, limit: 1000 });
     const ids = printers.map((printer) => printer.id);
     const [online, beds, active] = await Promise.all([
       this.link.onlineAmong(ids),

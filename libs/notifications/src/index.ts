@@ -13,3 +13,18 @@ export { WEBHOOK_EVENTS, DELIVERY_STATUSES } from './webhook-events';
 export type { DeliveryStatus, SubscribableWebhookEvent, WebhookEvent } from './webhook-events';
 export { Webhook } from './entities/webhook.entity';
 export { WebhookDelivery } from './entities/webhook-delivery.entity';
+export { NotificationChannel } from './entities/notification-channel.entity';
+export { ChannelsService, toChannelView } from './channels/channels.service';
+export type { ChannelView } from './channels/channels.service';
+export { CHANNEL_KINDS } from './channels/channel-kinds';
+export type { ChannelKind } from './channels/channel-kinds';
+export {
+  buildMessage,
+  channelRequest,
+  emailContent,
+  PAUSE_ACTION_PREFIX,
+  DISMISS_ACTION_PREFIX,
+} from './channels/channel-messages';
+export type { NotificationMessage } from './channels/channel-messages';
+export { SignedLinks, FRAME_LINK_TTL_SECONDS } from './channels/signed-links';
+export { MailSender } from './channels/mail-sender';

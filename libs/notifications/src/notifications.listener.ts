@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { LOGGER, type DomainEventMap } from '@farmhand/core';
 import type { DetectionEventMap } from '@farmhand/detection';
+import type { SpoolsEventMap } from '@farmhand/spools';
 import type { Logger } from 'pino';
-import { NotificationFactsRepository } from './notification-facts.repository';
+import { NotificationFacts } from './notification-facts';
 import { WebhookPublisher } from './webhook-publisher.service';
 import type { SubscribableWebhookEvent } from './webhook-events';
 
@@ -16,7 +17,7 @@ import type { SubscribableWebhookEvent } from './webhook-events';
 export class NotificationsListener {
   constructor(
     private readonly publisher: WebhookPublisher,
-    private readonly facts: NotificationFactsRepository,
+    private readonly facts: NotificationFacts,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -29,6 +30,7 @@ export class NotificationsListener {
       ...(await this.printer(event.orgId, event.printerId)),
       copyId: event.copyId,
       frameId: event.frameId,
+      boxes: event.boxes,
       at: event.at,
     }));
   }
@@ -39,6 +41,8 @@ export class NotificationsListener {
       alertId: event.alertId,
       ...(await this.printer(event.orgId, event.printerId)),
       copyId: event.copyId,
+      frameId: event.frameId,
+      boxes: event.boxes,
       at: event.at,
     }));
   }
@@ -68,6 +72,20 @@ export class NotificationsListener {
     const at = new Date().toISOString();
     await this.publish(event.orgId, 'printer.offline', async () => ({
       ...(await this.printer(event.orgId, event.printerId)),
+      at,
+    }));
+  }
+
+  @OnEvent('spool.lowStock')
+  async onSpoolLowStock(event: SpoolsEventMap['spool.lowStock']): Promise<void> {
+    const at = new Date().toISOString();
+    await this.publish(event.orgId, 'spool.low_stock', async () => ({
+      spoolId: event.spoolId,
+      material: event.material,
+      colorName: event.colorName,
+      remainingGrams: event.remainingGrams,
+      lowStockGrams: event.lowStockGrams,
+      ...(event.printerId ? await this.printer(event.orgId, event.printerId) : { printerId: null }),
       at,
     }));
   }

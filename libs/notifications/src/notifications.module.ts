@@ -1,10 +1,29 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { AccountsModule } from '@farmhand/accounts';
 import { APP_CONFIG, type AppConfig } from '@farmhand/core';
+import { FrameStorage, FramesRepository } from '@farmhand/detection';
+import { CopyDirectoryModule } from '@farmhand/jobs';
+import { PrinterDirectoryModule } from '@farmhand/printers';
+import { AccountMailListener } from './channels/account-mail.listener';
+import { ChannelDeliverer } from './channels/channel-deliverer';
+import { ChannelsController } from './channels/channels.controller';
+import { ChannelsService } from './channels/channels.service';
+import { MailSender } from './channels/mail-sender';
+import { NotificationChannelsRepository } from './channels/notification-channels.repository';
+import { NotificationLinksController } from './channels/notification-links.controller';
+import { NotificationLinksService } from './channels/notification-links.service';
+import { SignedLinks } from './channels/signed-links';
 import { WebhookSender } from './delivery/webhook-sender';
 import { WebhookJobs } from './jobs/webhook.jobs';
-import { NotificationFactsRepository } from './notification-facts.repository';
+import { NotificationFacts } from './notification-facts';
 import { NotificationsListener } from './notifications.listener';
-import { WEBHOOK_SECRET_CIPHER, WEBHOOK_SENDER } from './notifications.tokens';
+import {
+  CHANNEL_SECRET_CIPHER,
+  MAIL_SENDER,
+  SIGNED_LINKS,
+  WEBHOOK_SECRET_CIPHER,
+  WEBHOOK_SENDER,
+} from './notifications.tokens';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookPublisher } from './webhook-publisher.service';
 import { WebhookSecretCipher } from './webhook-secret.cipher';
@@ -13,16 +32,40 @@ import { WebhooksService } from './webhooks.service';
 import { WebhooksRepository } from './webhooks.repository';
 
 /**
- * Webhooks. Imported by every role that emits the events it listens to (api, worker, inference): the listener
+ * Webhooks and notification channels (Slack, Discord, Telegram, ntfy, email; one delivery machinery), signed frame and
+ * unsubscribe links, and the account mails. Imported by every role that emits the events it listens to (api, worker, inference): the listener
  * records deliveries and enqueues them where the event happens; the worker's `notifications` queue sends them.
  * Needs the global AuditModule in the importing role (the API's changes are audited).
  */
 @Module({
-  controllers: [WebhooksController],
+  imports: [AccountsModule, PrinterDirectoryModule, CopyDirectoryModule],
+  controllers: [WebhooksController, ChannelsController, NotificationLinksController],
   providers: [
+    NotificationChannelsRepository,
+    ChannelsService,
+    ChannelDeliverer,
+    NotificationLinksService,
+    AccountMailListener,
+    FramesRepository,
+    FrameStorage,
+    {
+      provide: CHANNEL_SECRET_CIPHER,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new WebhookSecretCipher(config.SECRET_KEY, 'farmhand:channel-secret:v1'),
+    },
+    {
+      provide: SIGNED_LINKS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new SignedLinks(config.SECRET_KEY, config.PUBLIC_URL.replace(/\/+$/, '')),
+    },
+    {
+      provide: MAIL_SENDER,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new MailSender(config.SMTP_URL, config.MAIL_FROM),
+    },
     WebhooksRepository,
     WebhookDeliveriesRepository,
-    NotificationFactsRepository,
+    NotificationFacts,
     WebhookPublisher,
     WebhooksService,
     NotificationsListener,
@@ -39,6 +82,12 @@ import { WebhooksRepository } from './webhooks.repository';
         new WebhookSender({ allowHttp: config.WEBHOOK_ALLOW_HTTP, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }),
     },
   ],
-  exports: [WebhookPublisher, WebhooksService],
+  exports: [WebhookPublisher, WebhooksService, ChannelsService],
 })
-export class NotificationsModule {}
+export class NotificationsModule implements OnApplicationShutdown {
+  constructor(@Inject(MAIL_SENDER) private readonly mail: MailSender) {}
+
+  onApplicationShutdown(): void {
+    this.mail.close();
+  }
+}

@@ -5,7 +5,7 @@ import type { DeliveryStatus, WebhookEvent } from './webhook-events';
 
 /** A delivery with what sending it needs from its webhook (the encrypted secret included). */
 export interface DeliveryToSend {
-  delivery: WebhookDelivery;
+  delivery: WebhookDelivery & { webhookId: string };
   url: string;
   enabled: boolean;
   secretCiphertext: string;
@@ -23,15 +23,59 @@ export interface TryRecord {
 export class WebhookDeliveriesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** One pending delivery per enabled webhook of the organization subscribed to the event, in one statement. */
+  /**
+   * One pending delivery per enabled webhook and per enabled notification channel of the organization subscribed to
+   * the event, in one statement. A channel limited to some fleets takes only events of printers in them (an event
+   * with no fleet reaches only channels of every fleet).
+   */
   async createForSubscribers(orgId: string, event: WebhookEvent, payload: Record<string, unknown>): Promise<string[]> {
+    const fleetId = typeof payload.fleetId === 'string' ? payload.fleetId : null;
     const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO webhook_deliveries (org_id, webhook_id, event, payload)
-       SELECT org_id, id, $2::varchar, $3::jsonb FROM webhooks WHERE org_id = $1 AND enabled AND $2::text = ANY(events)
+      `INSERT INTO webhook_deliveries (org_id, webhook_id, channel_id, event, payload)
+       SELECT org_id, id, NULL::uuid, $2::varchar, $3::jsonb FROM webhooks
+        WHERE org_id = $1 AND enabled AND $2::text = ANY(events)
+       UNION ALL
+       SELECT org_id, NULL::uuid, id, $2::varchar, $3::jsonb FROM notification_channels
+        WHERE org_id = $1 AND enabled AND $2::text = ANY(events)
+          AND (fleet_ids IS NULL OR ($4::uuid IS NOT NULL AND $4::uuid = ANY(fleet_ids)))
        RETURNING id`,
-      [orgId, event, JSON.stringify(payload)],
+      [orgId, event, JSON.stringify(payload), fleetId],
     );
     return rows.map((row) => row.id);
+  }
+
+  async createForChannel(
+    manager: EntityManager,
+    orgId: string,
+    channelId: string,
+    event: WebhookEvent,
+    payload: Record<string, unknown>,
+  ): Promise<WebhookDelivery> {
+    const repository = manager.getRepository(WebhookDelivery);
+    const saved = await repository.save(
+      repository.create({ orgId, webhookId: null, channelId, event, payload, status: 'pending', attempts: 0 }),
+    );
+    return repository.findOneByOrFail({ id: saved.id });
+  }
+
+  listForChannel(orgId: string, channelId: string, limit: number): Promise<WebhookDelivery[]> {
+    return this.dataSource.getRepository(WebhookDelivery).find({
+      where: { orgId, channelId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /** A channel's delivery (null when the row is a webhook's or gone). */
+  findChannelDelivery(orgId: string, deliveryId: string): Promise<WebhookDelivery | null> {
+    return this.dataSource
+      .getRepository(WebhookDelivery)
+      .createQueryBuilder('delivery')
+      .where('delivery.orgId = :orgId AND delivery.id = :deliveryId AND delivery.channelId IS NOT NULL', {
+        orgId,
+        deliveryId,
+      })
+      .getOne();
   }
 
   async createForWebhook(
@@ -67,7 +111,7 @@ export class WebhookDeliveriesRepository {
     if (!row?.webhook) return null;
     const { webhook, ...delivery } = row;
     return {
-      delivery: delivery as WebhookDelivery,
+      delivery: delivery as WebhookDelivery & { webhookId: string },
       url: webhook.url,
       enabled: webhook.enabled,
       secretCiphertext: webhook.secretCiphertext,

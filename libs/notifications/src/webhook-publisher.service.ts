@@ -3,10 +3,12 @@ import { JobQueue, LOGGER } from '@farmhand/core';
 import type { Logger } from 'pino';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import type { SubscribableWebhookEvent } from './webhook-events';
+import { NotificationChannelsRepository } from './channels/notification-channels.repository';
 import { WebhooksRepository } from './webhooks.repository';
 
 /**
- * Turns one event of an organization into deliveries: a pending row per subscribed, enabled webhook, then a
+ * Turns one event of an organization into deliveries: a pending row per subscribed, enabled webhook and notification
+ * channel (channels also filter by fleet), then a
  * `webhook.deliver` job per row (job id = delivery id, so enqueueing twice sends once). Runs in whatever role
  * emitted the event; the worker sends. A lost enqueue is picked up by `webhook.maintain`.
  */
@@ -15,17 +17,20 @@ export class WebhookPublisher {
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly channels: NotificationChannelsRepository,
     private readonly jobs: JobQueue,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** `data` is only computed when some webhook listens, so organizations without webhooks pay one query. */
+  /** `data` is only computed when some webhook or channel listens, so quiet organizations pay two queries. */
   async publish(
     orgId: string,
     event: SubscribableWebhookEvent,
     data: () => Promise<Record<string, unknown>>,
   ): Promise<string[]> {
-    if (!(await this.webhooks.subscribers(orgId, event)).length) return [];
+    const listening =
+      (await this.webhooks.subscribers(orgId, event)).length > 0 || (await this.channels.anySubscribed(orgId, event));
+    if (!listening) return [];
     const ids = await this.deliveries.createForSubscribers(orgId, event, await data());
     await this.enqueue(orgId, ids);
     return ids;

@@ -20,8 +20,9 @@ export function newWebhookSecret(): string {
 export class WebhookSecretCipher {
   private readonly key: Buffer;
 
-  constructor(secretKey: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secretKey, 'farmhand', 'farmhand:webhook-secret:v1', 32));
+  /** `info` separates uses of SECRET_KEY: notification channels' secrets get their own key (channel-secret). */
+  constructor(secretKey: string, info = 'farmhand:webhook-secret:v1') {
+    this.key = Buffer.from(hkdfSync('sha256', secretKey, 'farmhand', info, 32));
   }
 
   encrypt(secret: string, webhookId: string): string {

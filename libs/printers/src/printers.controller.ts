@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Query, Req } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
+import { ApiErrors } from '@farmhand/core';
+import { PrinterDto, PrinterListDto } from './dto/printer-responses.dto';
 import { ListPrintersDto, UpdatePrinterDto } from './dto/printer.dto';
 import { PrintersService } from './printers.service';
 
@@ -11,16 +13,20 @@ export class PrintersController {
 
   @Get()
   @CheckPolicies(['read', 'Printer'])
+  @ApiOkResponse({ type: PrinterListDto, description: 'By name; only printers of fleets the caller may read' })
+  @ApiErrors()
   list(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Query() query: ListPrintersDto,
     @Req() request: AuthorizedRequest,
   ) {
-    return this.printers.list(request.principal!, orgId, query);
+    return this.printers.list(request.ability!, orgId, query);
   }
 
   @Get(':printerId')
   @CheckPolicies(['read', 'Printer'])
+  @ApiOkResponse({ type: PrinterDto })
+  @ApiErrors({ 404: ['printer_not_found'] })
   get(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('printerId', ParseUUIDPipe) printerId: string,
@@ -31,6 +37,8 @@ export class PrintersController {
 
   @Patch(':printerId')
   @CheckPolicies(['update', 'Printer'])
+  @ApiOkResponse({ type: PrinterDto })
+  @ApiErrors({ 400: ['unknown_fleet'], 404: ['printer_not_found'], 409: ['printer_name_taken'] })
   update(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('printerId', ParseUUIDPipe) printerId: string,
@@ -43,6 +51,8 @@ export class PrintersController {
   @Delete(':printerId')
   @CheckPolicies(['delete', 'Printer'])
   @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiErrors({ 404: ['printer_not_found'] })
   async delete(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('printerId', ParseUUIDPipe) printerId: string,

@@ -1,13 +1,21 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '@farmhand/accounts';
+import { EnrolledPrintersRepository } from './enrolled-printers.repository';
+import { PrinterDirectoryModule } from './printer-directory';
+import { PrinterStateRepository } from './printer-state.repository';
 import { PrintersController } from './printers.controller';
 import { PrintersRepository } from './printers.repository';
 import { PrintersService } from './printers.service';
 
+/**
+ * Owns `printers`. Other libraries write it through PrintersService (operators' changes), PrinterStateRepository
+ * (presence: state and last seen) and EnrolledPrintersRepository (printers created or updated by enrollment), and
+ * read it through PrinterDirectory or, inside their own SQL, PRINTERS_TABLE.
+ */
 @Module({
-  imports: [AccountsModule],
+  imports: [AccountsModule, PrinterDirectoryModule],
   controllers: [PrintersController],
-  providers: [PrintersRepository, PrintersService],
-  exports: [PrintersRepository, PrintersService],
+  providers: [PrintersRepository, PrintersService, PrinterStateRepository, EnrolledPrintersRepository],
+  exports: [PrintersService, PrinterStateRepository, EnrolledPrintersRepository, PrinterDirectoryModule],
 })
 export class PrintersModule {}

@@ -1,11 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import type { ConditionColumns, SqlCondition } from '@farmhand/authz';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Printer } from './entities/printer.entity';
 
+/** The `Printer` subject's condition fields as columns of this repository's queries (alias `printer`). */
+export const PRINTER_CONDITION_COLUMNS: ConditionColumns = {
+  id: { column: 'printer.id', type: 'uuid' },
+  orgId: { column: 'printer.org_id', type: 'uuid' },
+  fleetId: { column: 'printer.fleet_id', type: 'uuid' },
+};
+
 export interface PrinterListQuery {
   orgId: string;
-  /** null: all fleets the organization has (the caller is not fleet-limited). */
-  fleetScope: string[] | null;
+  /** The printers the caller may read, from their ability (`accessibleWhere`). */
+  readable: SqlCondition;
   fleetId?: string;
   state?: string;
   tag?: string;
@@ -18,16 +26,16 @@ export interface PrinterListQuery {
 export class PrintersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Tenant and fleet scope are applied in SQL: a caller never loads rows it may not read. */
+  /** Tenant and the caller's conditions are applied in SQL: a caller never loads rows it may not read. */
   list(query: PrinterListQuery): Promise<[Printer[], number]> {
     const builder = this.dataSource
       .getRepository(Printer)
       .createQueryBuilder('printer')
       .where('printer.orgId = :orgId', { orgId: query.orgId })
+      .andWhere(query.readable.sql, query.readable.parameters)
       .orderBy('printer.name', 'ASC')
       .take(query.limit)
       .skip(query.offset);
-    if (query.fleetScope) builder.andWhere('printer.fleetId = ANY(:fleetScope)', { fleetScope: query.fleetScope });
     if (query.fleetId) builder.andWhere('printer.fleetId = :fleetId', { fleetId: query.fleetId });
     if (query.state) builder.andWhere('printer.state = :state', { state: query.state });
     if (query.tag) builder.andWhere(':tag = ANY(printer.tags)', { tag: query.tag });

@@ -1,35 +1,46 @@
 import { Injectable } from '@nestjs/common';
-import { FleetsRepository } from '@farmhand/accounts';
+import { FleetDirectory } from '@farmhand/accounts';
 import { AuditService } from '@farmhand/audit';
-import { ForbiddenError, subject, type AppAbility, type Principal, fleetScopeOf } from '@farmhand/authz';
-import { DomainException, isUniqueViolation } from '@farmhand/core';
+import { accessibleWhere, ForbiddenError, subject, type AppAbility, type Principal } from '@farmhand/authz';
+import { DomainEvents, DomainException, isUniqueViolation } from '@farmhand/core';
 import { DataSource } from 'typeorm';
 import type { UpdatePrinterDto } from './dto/printer.dto';
-import type { Printer } from './entities/printer.entity';
-import { PrintersRepository, type PrinterListQuery } from './printers.repository';
+import { detectionSettingsOf, type Printer } from './entities/printer.entity';
+import { PRINTER_CONDITION_COLUMNS, PrintersRepository, type PrinterListQuery } from './printers.repository';
 
 @Injectable()
 export class PrintersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly printers: PrintersRepository,
-    private readonly fleets: FleetsRepository,
+    private readonly fleets: FleetDirectory,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
   ) {}
 
+  /** The printers the caller may read: the ability's own conditions, as SQL (an agent lists its printer only). */
   async list(
-    principal: Principal,
+    ability: AppAbility,
     orgId: string,
-    filters: Omit<PrinterListQuery, 'orgId' | 'fleetScope' | 'limit' | 'offset'> & { limit?: number; offset?: number },
+    filters: Omit<PrinterListQuery, 'orgId' | 'readable' | 'limit' | 'offset'> & { limit?: number; offset?: number },
   ) {
     const [printers, total] = await this.printers.list({
       ...filters,
       orgId,
-      fleetScope: fleetScopeOf(principal),
+      readable: accessibleWhere(ability, 'read', 'Printer', PRINTER_CONDITION_COLUMNS),
       limit: filters.limit ?? 200,
       offset: filters.offset ?? 0,
     });
     return { printers, total };
+  }
+
+  /**
+   * Where a printer is (its organization and fleet), without an access check: for other domains building the
+   * subject of their own check (a print copy on this printer). null when it is not a printer of the organization.
+   */
+  async placementOf(orgId: string, printerId: string): Promise<{ orgId: string; fleetId: string } | null> {
+    const printer = await this.printers.findInOrg(orgId, printerId);
+    return printer ? { orgId: printer.orgId, fleetId: printer.fleetId } : null;
   }
 
   /** A printer the caller may not read does not exist for them. */
@@ -79,7 +90,17 @@ export class PrintersService {
         throw DomainException.conflict('printer_name_taken', 'A printer with this name already exists', 'name');
       throw error;
     }
-    return this.get(ability, orgId, printerId);
+    const updated = await this.get(ability, orgId, printerId);
+    // Sensitivity and the region of interest are read by the inference role with every frame; the interval is the
+    // agent's, so it is sent to the agent now rather than at its next connection.
+    if (detection) {
+      this.events.emit('printer.detectionChanged', {
+        orgId,
+        printerId,
+        frameIntervalSeconds: detectionSettingsOf(updated).frameIntervalSeconds,
+      });
+    }
+    return updated;
   }
 
   async delete(principal: Principal, ability: AppAbility, orgId: string, printerId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, LOGGER, createRedis, redisSocketAdapter, type AppConfig } from '@farmhand/core';
 import { AGENT_EVENTS, AGENT_NAMESPACE, SERVER_EVENTS, parseAgentMessage } from '@farmhand/protocol';
-import type { Command, CommandResult, ProtocolError } from '@farmhand/protocol';
+import type { AgentSettings, CameraStream, Command, CommandResult, ProtocolError } from '@farmhand/protocol';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server, type Namespace } from 'socket.io';
@@ -51,6 +51,18 @@ export class AgentCommandBus implements OnApplicationShutdown {
   /** Closes every socket of the printer, on every instance. */
   disconnectPrinter(printerId: string): void {
     this.target().in(agentRoom(printerId)).disconnectSockets(true);
+  }
+
+  /** Sends the printer's settings to its agent, on whichever instance holds its socket (none: it gets them at hello). */
+  async sendSettings(printerId: string, settings: AgentSettings): Promise<void> {
+    const namespace = this.target();
+    if (this.standalone) await this.standalone.ready;
+    namespace.to(agentRoom(printerId)).emit(SERVER_EVENTS.settings, settings);
+  }
+
+  /** Asks the printer's agent, wherever it is connected, to stream its camera (or to stop: fps 0). No answer. */
+  requestCamera(printerId: string, request: CameraStream): void {
+    this.target().to(agentRoom(printerId)).emit(SERVER_EVENTS.cameraStream, request);
   }
 
   /** Sends until a valid result arrives or `deadline` (epoch ms, also the command's `expiresAt`) passes. */

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
-import { DomainException } from '@farmhand/core';
+import { ApiErrors, DomainException } from '@farmhand/core';
 import { PrintersService } from '@farmhand/printers';
+import { COMMAND_ERRORS } from '../agents.exception';
 import { PrinterPresenceService } from '../presence/printer-presence.service';
+import { ActionAnswerDto, PrinterLiveDto, TemperatureAnswerDto } from './dto/printer-action-responses.dto';
 import {
   ConnectActionDto,
   GcodeActionDto,
@@ -35,6 +37,8 @@ export class PrinterActionsController {
 
   @Post('actions/pause')
   @HttpCode(200)
+  @ApiOkResponse({ type: ActionAnswerDto, description: 'The agent carried it out' })
+  @ApiErrors(COMMAND_ERRORS)
   @CheckPolicies(['pause', 'Printer'])
   pause(
     @Param('orgId', ParseUUIDPipe) orgId: string,
@@ -46,6 +50,8 @@ export class PrinterActionsController {
 
   @Post('actions/resume')
   @HttpCode(200)
+  @ApiOkResponse({ type: ActionAnswerDto, description: 'The agent carried it out' })
+  @ApiErrors(COMMAND_ERRORS)
   @CheckPolicies(['resume', 'Printer'])
   resume(
     @Param('orgId', ParseUUIDPipe) orgId: string,
@@ -57,6 +63,8 @@ export class PrinterActionsController {
 
   @Post('actions/cancel')
   @HttpCode(200)
+  @ApiOkResponse({ type: ActionAnswerDto, description: 'The agent carried it out' })
+  @ApiErrors(COMMAND_ERRORS)
   @CheckPolicies(['cancel', 'Printer'])
   cancel(
     @Param('orgId', ParseUUIDPipe) orgId: string,
@@ -68,6 +76,8 @@ export class PrinterActionsController {
 
   @Post('actions/home')
   @HttpCode(200)
+  @ApiOkResponse({ type: ActionAnswerDto, description: 'The agent carried it out' })
+  @ApiErrors(COMMAND_ERRORS)
   @CheckPolicies(['home', 'Printer'])
   home(
     @Param('orgId', ParseUUIDPipe) orgId: string,
@@ -80,6 +90,8 @@ export class PrinterActionsController {
 
   @Post('actions/jog')
   @HttpCode(200)
+  @ApiOkResponse({ type: ActionAnswerDto, description: 'The agent carried it out' })
+  @ApiErrors(COMMAND_ERRORS)
   @CheckPolicies(['jog', 'Printer'])
   jog(
     @Param('orgId', ParseUUIDPipe) orgId: string,
@@ -96,6 +108,8 @@ export class PrinterActionsController {
   /** One command per heater; the hotend first, and the bed only when the hotend was accepted. */
   @Post('actions/temperature')
   @HttpCode(200)
+  @ApiOkResponse({ type: TemperatureAnswerDto, description: 'The agent set each heater asked for' })
+  @ApiErrors(COMMAND_ERRORS)
   @CheckPolicies(['temperature', 'Printer'])
   async temperature(
     @Param('orgId', ParseUUIDPipe) orgId: string,
@@ -120,6 +134,8 @@ export class PrinterActionsController {
 
   @Post('actions/gcode')
   @HttpCode(200)
+  @ApiOkResponse({ type: ActionAnswerDto, description: 'The agent carried it out' })
+  @ApiErrors(COMMAND_ERRORS)
   @CheckPolicies(['gcode', 'Printer'])
   gcode(
     @Param('orgId', ParseUUIDPipe) orgId: string,
@@ -132,6 +148,8 @@ export class PrinterActionsController {
 
   @Post('actions/connect')
   @HttpCode(200)
+  @ApiOkResponse({ type: ActionAnswerDto, description: 'The agent carried it out' })
+  @ApiErrors(COMMAND_ERRORS)
   @CheckPolicies(['connect', 'Printer'])
   connect(
     @Param('orgId', ParseUUIDPipe) orgId: string,
@@ -144,6 +162,8 @@ export class PrinterActionsController {
 
   @Post('actions/disconnect')
   @HttpCode(200)
+  @ApiOkResponse({ type: ActionAnswerDto, description: 'The agent carried it out' })
+  @ApiErrors(COMMAND_ERRORS)
   @CheckPolicies(['disconnect', 'Printer'])
   disconnect(
     @Param('orgId', ParseUUIDPipe) orgId: string,
@@ -153,9 +173,28 @@ export class PrinterActionsController {
     return this.run(request, orgId, printerId, { type: 'disconnect' });
   }
 
+  /**
+   * Firmware emergency stop (M112, Moonraker's `printer.emergency_stop`): the printer halts at once and needs a
+   * restart. Its own permission (`emergency_stop`), so a role or API key can hold cancel without it, or the reverse.
+   */
+  @Post('actions/emergency-stop')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ActionAnswerDto, description: 'The agent carried it out' })
+  @ApiErrors(COMMAND_ERRORS)
+  @CheckPolicies(['emergency_stop', 'Printer'])
+  emergencyStop(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('printerId', ParseUUIDPipe) printerId: string,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.run(request, orgId, printerId, { type: 'emergency_stop' });
+  }
+
   /** The persisted state and, while its agent is connected, the live one from Redis. */
   @Get('live')
   @CheckPolicies(['read', 'Printer'])
+  @ApiOkResponse({ type: PrinterLiveDto })
+  @ApiErrors({ 404: ['printer_not_found'] })
   async live(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('printerId', ParseUUIDPipe) printerId: string,

@@ -39,6 +39,7 @@ export const COMMAND_ACTIONS: Record<CommandType, Action> = {
   connect: 'connect',
   disconnect: 'disconnect',
   snapshot: 'read',
+  emergency_stop: 'emergency_stop',
 };
 
 export function defaultTimeoutMs(type: CommandType): number {

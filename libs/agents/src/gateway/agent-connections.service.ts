@@ -3,8 +3,8 @@ import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/comm
 import { AuditService } from '@farmhand/audit';
 import type { AgentPrincipal } from '@farmhand/authz';
 import { DomainEvents, LOGGER, MetricsService } from '@farmhand/core';
-import { detectionSettingsOf } from '@farmhand/printers';
-import { PROTOCOL_VERSION, SERVER_EVENTS } from '@farmhand/protocol';
+import { detectionSettingsOf, PrinterStateRepository } from '@farmhand/printers';
+import { CURRENT_AGENT_VERSION, PROTOCOL_VERSION, SERVER_EVENTS } from '@farmhand/protocol';
 import type { AgentEvent, Hello, ServerClosing, Status, Welcome } from '@farmhand/protocol';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
@@ -12,7 +12,6 @@ import { DataSource } from 'typeorm';
 import { AGENT_LIMITS, agentRoom } from '../agents.limits';
 import type { PrintEventKind } from '../agents.events';
 import { PresenceRepository } from '../presence/presence.repository';
-import { PrinterStateRepository } from '../presence/printer-state.repository';
 import { AgentSession } from './agent-session';
 import { AgentStats } from './agent-stats.service';
 import { MessageThrottle } from './message-throttle';
@@ -186,10 +185,18 @@ export class AgentConnectionsService implements BeforeApplicationShutdown {
   async hello(socket: Socket, session: AgentSession, hello: Hello): Promise<void> {
     this.stats.message('hello', 'accepted');
     if (!(await this.write(socket, session, 'hello', hello))) return;
+    // What the printer prints is part of queue matching (a .3mf only to printers whose agent uploads 3MF).
+    const formats = hello.capabilities
+      .filter((name) => name.startsWith('upload.'))
+      .map((name) => name.slice('upload.'.length))
+      .filter((format) => /^[a-z0-9]{1,8}$/.test(format))
+      .sort();
+    await this.states.setUploadFormats(session.printerId, session.orgId, formats);
     const welcome: Welcome = {
       protocolVersion: PROTOCOL_VERSION,
       printerId: session.printerId,
       serverTime: Date.now(),
+      latestAgentVersion: CURRENT_AGENT_VERSION,
       ...(session.frameIntervalSeconds ? { frameIntervalSeconds: session.frameIntervalSeconds } : {}),
     };
     socket.emit(SERVER_EVENTS.welcome, welcome);
@@ -228,6 +235,7 @@ export class AgentConnectionsService implements BeforeApplicationShutdown {
       ...(event.job ? { job: event.job } : {}),
       at: event.at,
       reason: event.reason ?? null,
+      ...(event.origin ? { origin: event.origin } : {}),
     });
   }
 

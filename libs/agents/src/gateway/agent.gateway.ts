@@ -9,9 +9,9 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import { AuthenticatorRegistry, CheckPolicies, type AgentPrincipal } from '@farmhand/authz';
-import { LOGGER, RateLimiter } from '@farmhand/core';
+import { DomainEvents, LOGGER, RateLimiter, type RateLimit } from '@farmhand/core';
 import { AGENT_EVENTS, AGENT_NAMESPACE, SERVER_EVENTS, parseAgentMessage } from '@farmhand/protocol';
-import type { AgentEvent, CommandResult, Hello, ProtocolError, Status } from '@farmhand/protocol';
+import type { AgentEvent, CameraFrame, CommandResult, Hello, ProtocolError, Status } from '@farmhand/protocol';
 import type { Logger } from 'pino';
 import type { Event as SocketPacket, Namespace, Socket } from 'socket.io';
 import { AGENT_LIMITS } from '../agents.limits';
@@ -23,6 +23,14 @@ import type { AgentSession } from './agent-session';
 import { AgentStats } from './agent-stats.service';
 
 type Refusal = Error & { data: { code: string } };
+
+/** Handshakes per printer: a reconnect loop is slowed, a fleet coming back after an outage is not. */
+const AGENT_CONNECT_LIMIT: RateLimit = {
+  name: 'agent-connect',
+  points: AGENT_LIMITS.connectsPerMinute,
+  durationSeconds: 60,
+  whenRedisDown: 'memory',
+};
 
 function refusal(message: string, code: string): Refusal {
   return Object.assign(new Error(message), { data: { code } });
@@ -46,6 +54,7 @@ export class AgentGateway
     private readonly connections: AgentConnectionsService,
     private readonly bus: AgentCommandBus,
     private readonly stats: AgentStats,
+    private readonly events: DomainEvents,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -110,6 +119,25 @@ export class AgentGateway
     this.logger.info({ printerId, commandId: result.id, ok: result.ok }, 'command result without acknowledgement');
   }
 
+  /**
+   * Live camera frames skip the socket's work queue (a frame must not wait behind database work, and a late one is
+   * worthless); the printer and organization come from the credential, never from the message.
+   */
+  @SubscribeMessage(AGENT_EVENTS.cameraFrame)
+  @CheckPolicies(['report', 'Printer'])
+  onCameraFrame(@ConnectedSocket() socket: Socket, @MessageBody() frame: CameraFrame): void {
+    const session = this.connections.session(socket.id);
+    if (!session?.opened || session.abusive) return;
+    this.stats.message(AGENT_EVENTS.cameraFrame, 'accepted');
+    this.events.emit('printer.cameraFrame', {
+      orgId: session.orgId,
+      printerId: session.printerId,
+      seq: frame.seq,
+      capturedAt: frame.capturedAt,
+      jpeg: frame.jpeg,
+    });
+  }
+
   @SubscribeMessage(AGENT_EVENTS.protocolError)
   @CheckPolicies(['report', 'Printer'])
   onProtocolError(@ConnectedSocket() socket: Socket, @MessageBody() error: ProtocolError): void {
@@ -135,11 +163,7 @@ export class AgentGateway
       this.logger.error({ err: error }, 'agent handshake failed');
       throw refusal('unavailable', 'unavailable');
     }
-    const limit = await this.rateLimiter.hit(
-      `agent-connect:${principal.printerId}`,
-      AGENT_LIMITS.connectsPerMinute,
-      60,
-    );
+    const limit = await this.rateLimiter.consume(AGENT_CONNECT_LIMIT, principal.printerId);
     if (!limit.allowed) throw refusal('rate_limited', 'rate_limited');
     // The policy guard reads the principal here for every message handler.
     (socket.data as { principal?: AgentPrincipal }).principal = principal;

@@ -1,4 +1,4 @@
-import { AGENT_EVENTS } from '@farmhand/protocol';
+import { AGENT_EVENTS, MAX_LIVE_FPS } from '@farmhand/protocol';
 import { AGENT_LIMITS } from '../agents.limits';
 
 /** A token bucket: `capacity` at once, refilled at `perSecond`. */
@@ -44,6 +44,8 @@ export class MessageThrottle {
   private readonly events: TokenBucket;
   private readonly messages: TokenBucket;
   private readonly violations: TokenBucket;
+  /** Live camera frames have their own allowance: the fastest stream a server may ask for, plus jitter. */
+  private readonly frames: TokenBucket;
   private lastNoticeAt = Number.NEGATIVE_INFINITY;
   /** Sockets of the printer on this instance using this allowance, and when the last one went away. */
   holders = 0;
@@ -56,10 +58,12 @@ export class MessageThrottle {
     this.events = new TokenBucket(limits.burstEvents, limits.eventsPerSecond, now);
     this.messages = new TokenBucket(limits.burstMessages, limits.messagesPerSecond, now);
     this.violations = new TokenBucket(limits.burstViolations, limits.violationsPerSecond, now);
+    this.frames = new TokenBucket(2 * MAX_LIVE_FPS, MAX_LIVE_FPS + 5, now);
   }
 
   /** Whether one more message named `event` may be processed now. */
   admit(event: unknown, now: number): boolean {
+    if (event === AGENT_EVENTS.cameraFrame) return this.frames.take(now);
     return event === AGENT_EVENTS.event ? this.events.take(now) : this.messages.take(now);
   }
 

@@ -11,7 +11,10 @@ export interface LivePrinterState {
   /** Epoch milliseconds. */
   connectedAt: number;
   lastSeenAt: number;
-  agent: Pick<Hello, 'agentVersion' | 'backend' | 'backendVersion' | 'capabilities' | 'hostname'> | null;
+  agent: Pick<
+    Hello,
+    'agentVersion' | 'backend' | 'backendAddress' | 'backendVersion' | 'capabilities' | 'hostname'
+  > | null;
   /** The last status the agent sent (validated when it arrived); null until the first one. */
   status: Status | null;
 }
@@ -51,6 +54,7 @@ export class PrinterPresenceService {
         ? {
             agentVersion: hello.agentVersion,
             backend: hello.backend,
+            backendAddress: hello.backendAddress,
             backendVersion: hello.backendVersion,
             capabilities: hello.capabilities,
             hostname: hello.hostname,

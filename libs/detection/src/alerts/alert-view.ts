@@ -1,4 +1,5 @@
 import type { AlertLevel, AlertState } from '../entities/detection-alert.entity';
+import type { AlertBox } from './alert-boxes';
 
 /** An alert as the API shows it (contract B). */
 export interface AlertView {
@@ -12,6 +13,8 @@ export interface AlertView {
   paused: boolean;
   copyId: string | null;
   frameId: string | null;
+  /** Where the model saw it on the alert's frame, in fractions of the frame, hottest first. */
+  boxes: AlertBox[];
   createdAt: string;
   resolvedAt: string | null;
   resolvedBy: string | null;
@@ -19,6 +22,8 @@ export interface AlertView {
 
 export interface AlertRow {
   id: string;
+  /** The print the alert belongs to (the scoring state's key). */
+  printKey: string | null;
   orgId: string;
   printerId: string;
   printerName: string;
@@ -29,6 +34,7 @@ export interface AlertRow {
   paused: boolean;
   copyId: string | null;
   frameId: string | null;
+  boxes: AlertBox[] | null;
   createdAt: Date;
   resolvedAt: Date | null;
   resolvedBy: string | null;
@@ -46,6 +52,7 @@ export function toAlertView(row: AlertRow): AlertView {
     paused: row.paused,
     copyId: row.copyId,
     frameId: row.frameId,
+    boxes: Array.isArray(row.boxes) ? row.boxes : [],
     createdAt: new Date(row.createdAt).toISOString(),
     resolvedAt: row.resolvedAt ? new Date(row.resolvedAt).toISOString() : null,
     resolvedBy: row.resolvedBy,

@@ -1,9 +1,16 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { COMMAND_ERRORS } from '@farmhand/agents';
 import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
+import { ApiErrors, mergeErrors, type DeclaredErrors } from '@farmhand/core';
+import { AlertDto, AlertListDto } from '../dto/detection-responses.dto';
 import type { AlertView } from './alert-view';
 import { ListAlertsDto } from './alerts.dto';
 import { AlertsService } from './alerts.service';
+
+const RESOLVE_ERRORS: DeclaredErrors = { 404: ['alert_not_found'], 409: ['alert_already_resolved'] };
+/** Confirming cancels the print through the printer control path: its errors too. */
+const CONFIRM_ERRORS = mergeErrors(COMMAND_ERRORS, RESOLVE_ERRORS);
 
 @ApiTags('detection')
 @Controller('orgs/:orgId/alerts')
@@ -13,6 +20,8 @@ export class AlertsController {
   /** Newest first, only alerts of printers the caller may read. */
   @Get()
   @CheckPolicies(['read', 'Alert'])
+  @ApiOkResponse({ type: AlertListDto })
+  @ApiErrors()
   list(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Query() query: ListAlertsDto,
@@ -24,6 +33,8 @@ export class AlertsController {
   @Post(':alertId/acknowledge')
   @HttpCode(200)
   @CheckPolicies(['update', 'Alert'])
+  @ApiOkResponse({ type: AlertDto })
+  @ApiErrors(RESOLVE_ERRORS)
   acknowledge(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('alertId', ParseUUIDPipe) alertId: string,
@@ -35,6 +46,8 @@ export class AlertsController {
   @Post(':alertId/false-alarm')
   @HttpCode(200)
   @CheckPolicies(['update', 'Alert'])
+  @ApiOkResponse({ type: AlertDto })
+  @ApiErrors(RESOLVE_ERRORS)
   falseAlarm(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('alertId', ParseUUIDPipe) alertId: string,
@@ -47,6 +60,8 @@ export class AlertsController {
   @Post(':alertId/confirm')
   @HttpCode(200)
   @CheckPolicies(['update', 'Alert'], ['cancel', 'Printer'])
+  @ApiOkResponse({ type: AlertDto, description: 'Closed; the print was cancelled if it still ran' })
+  @ApiErrors(CONFIRM_ERRORS)
   confirm(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('alertId', ParseUUIDPipe) alertId: string,

@@ -1,21 +1,30 @@
 import { Injectable } from '@nestjs/common';
+import { toPositional, type ConditionColumns, type SqlCondition } from '@farmhand/authz';
+import { PRINTERS_TABLE } from '@farmhand/printers';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DetectionAlert, type AlertState } from '../entities/detection-alert.entity';
 import type { AlertRow } from './alert-view';
 
 export interface AlertListQuery {
   orgId: string;
-  /** null: every fleet of the organization. */
-  fleetScope: string[] | null;
+  /** The alerts the caller may read, from their ability (columns: ALERT_CONDITION_COLUMNS). */
+  readable: SqlCondition;
   state?: AlertState;
   printerId?: string;
   limit: number;
 }
 
+/** The `Alert` subject's condition fields in SELECT_VIEW: the alert's organization and its printer's fleet. */
+export const ALERT_CONDITION_COLUMNS: ConditionColumns = {
+  orgId: { column: 'a.org_id', type: 'uuid' },
+  fleetId: { column: 'p.fleet_id', type: 'uuid' },
+};
+
 const SELECT_VIEW = `SELECT a.id, a.org_id AS "orgId", a.printer_id AS "printerId", p.name AS "printerName",
        p.fleet_id AS "fleetId", a.level, a.state, a.score, a.paused, a.copy_id AS "copyId", a.frame_id AS "frameId",
+       a.print_key AS "printKey", a.boxes,
        a.created_at AS "createdAt", a.resolved_at AS "resolvedAt", a.resolved_by AS "resolvedBy"
-  FROM detection_alerts a JOIN printers p ON p.id = a.printer_id`;
+  FROM detection_alerts a JOIN ${PRINTERS_TABLE.name} p ON p.id = a.printer_id`;
 
 @Injectable()
 export class AlertsRepository {
@@ -23,12 +32,9 @@ export class AlertsRepository {
 
   /** Tenant and fleet scope in SQL: a caller never loads an alert of a printer it may not read. */
   list(query: AlertListQuery): Promise<AlertRow[]> {
-    const params: unknown[] = [query.orgId];
-    let sql = `${SELECT_VIEW} WHERE a.org_id = $1`;
-    if (query.fleetScope) {
-      params.push(query.fleetScope);
-      sql += ` AND p.fleet_id = ANY($${params.length})`;
-    }
+    const readable = toPositional(query.readable, 2);
+    const params: unknown[] = [query.orgId, ...readable.values];
+    let sql = `${SELECT_VIEW} WHERE a.org_id = $1 AND ${readable.sql}`;
     if (query.state) {
       params.push(query.state);
       sql += ` AND a.state = $${params.length}`;
@@ -42,21 +48,22 @@ export class AlertsRepository {
     return this.dataSource.query(sql, params);
   }
 
-  async findScoped(
-    manager: EntityManager,
-    orgId: string,
-    fleetScope: string[] | null,
-    alertId: string,
-    lock = false,
-  ): Promise<AlertRow | null> {
-    const params: unknown[] = [orgId, alertId];
+  /** Which of these printers of the organization have an open alert. */
+  async printersWithOpenAlerts(orgId: string, printerIds: string[]): Promise<string[]> {
+    if (!printerIds.length) return [];
+    const rows: { printerId: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT printer_id AS "printerId" FROM detection_alerts
+        WHERE org_id = $1 AND printer_id = ANY($2::uuid[]) AND state = 'open'`,
+      [orgId, printerIds],
+    );
+    return rows.map((row) => row.printerId);
+  }
+
+  /** The alert with its printer's fleet (the caller's access is checked on it by the service). */
+  async findInOrg(manager: EntityManager, orgId: string, alertId: string, lock = false): Promise<AlertRow | null> {
     let sql = `${SELECT_VIEW} WHERE a.org_id = $1 AND a.id = $2`;
-    if (fleetScope) {
-      params.push(fleetScope);
-      sql += ` AND p.fleet_id = ANY($3)`;
-    }
     if (lock) sql += ' FOR UPDATE OF a';
-    const rows = (await manager.query(sql, params)) as AlertRow[];
+    const rows = (await manager.query(sql, [orgId, alertId])) as AlertRow[];
     return rows[0] ?? null;
   }
 
@@ -82,6 +89,15 @@ export class AlertsRepository {
   async pauseRequestedForPrint(manager: EntityManager, printerId: string, printKey: string): Promise<boolean> {
     const rows = (await manager.query(
       `SELECT 1 FROM detection_alerts WHERE printer_id = $1 AND print_key = $2 AND pause_requested_at IS NOT NULL LIMIT 1`,
+      [printerId, printKey],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** Whether an alert of this print is open: its frames are then scored but do not teach the baseline. */
+  async openForPrint(manager: EntityManager, printerId: string, printKey: string): Promise<boolean> {
+    const rows = (await manager.query(
+      `SELECT 1 FROM detection_alerts WHERE printer_id = $1 AND print_key = $2 AND state = 'open' LIMIT 1`,
       [printerId, printKey],
     )) as unknown[];
     return rows.length > 0;

@@ -1,13 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { PrinterControlService, PrinterPresenceService } from '@farmhand/agents';
 import { AuditService } from '@farmhand/audit';
-import { ForbiddenError, actorOf, defineAbilityFor, fleetScopeOf, subject, type Principal } from '@farmhand/authz';
+import {
+  ForbiddenError,
+  accessibleWhere,
+  actorOf,
+  defineAbilityFor,
+  subject,
+  type AppAbility,
+  type Principal,
+} from '@farmhand/authz';
 import { DomainException } from '@farmhand/core';
 import { DashboardPublisher } from '@farmhand/dashboard';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ScoreStateStore } from '../chain/score-state.store';
 import type { AlertState } from '../entities/detection-alert.entity';
 import { toAlertView, type AlertRow, type AlertView } from './alert-view';
-import { AlertsRepository } from './alerts.repository';
+import { AlertFactsListener } from './alert-facts.listener';
+import { ALERT_CONDITION_COLUMNS, AlertsRepository } from './alerts.repository';
 
 export type AlertResolution = 'acknowledged' | 'false_alarm' | 'confirmed';
 
@@ -30,6 +40,8 @@ export class AlertsService {
     private readonly control: PrinterControlService,
     private readonly presence: PrinterPresenceService,
     private readonly dashboard: DashboardPublisher,
+    private readonly scores: ScoreStateStore,
+    private readonly alertFacts: AlertFactsListener,
   ) {}
 
   async list(
@@ -39,12 +51,19 @@ export class AlertsService {
   ): Promise<{ items: AlertView[] }> {
     const rows = await this.alerts.list({
       orgId,
-      fleetScope: fleetScopeOf(principal),
+      readable: accessibleWhere(defineAbilityFor(principal), 'read', 'Alert', ALERT_CONDITION_COLUMNS),
       state: query.state,
       printerId: query.printerId,
       limit: query.limit ?? 50,
     });
     return { items: rows.map(toAlertView) };
+  }
+
+  /** One alert the principal may read (chat-ops reads its printer before pausing it); else `alert_not_found`. */
+  async find(principal: Principal, orgId: string, alertId: string): Promise<AlertView> {
+    const ability = defineAbilityFor(principal);
+    const found = await this.reachable(ability, this.dataSource.manager, orgId, alertId);
+    return toAlertView(await this.alerts.view(this.dataSource.manager, found.id));
   }
 
   /**
@@ -54,10 +73,8 @@ export class AlertsService {
    */
   async resolve(principal: Principal, orgId: string, alertId: string, resolution: AlertResolution): Promise<AlertView> {
     const ability = defineAbilityFor(principal);
-    const fleetScope = fleetScopeOf(principal);
-    const found = await this.alerts.findScoped(this.dataSource.manager, orgId, fleetScope, alertId);
-    if (!found) throw DomainException.notFound('alert_not_found', 'Alert not found');
-    ForbiddenError.from(ability).throwUnlessCan('update', subject('Alert', { orgId: found.orgId }));
+    const found = await this.reachable(ability, this.dataSource.manager, orgId, alertId);
+    ForbiddenError.from(ability).throwUnlessCan('update', subject('Alert', { ...found }));
     this.assertTransition(found, resolution);
 
     let cancelled = false;
@@ -70,8 +87,7 @@ export class AlertsService {
     }
 
     const row = await this.dataSource.transaction(async (manager) => {
-      const current = await this.alerts.findScoped(manager, orgId, fleetScope, alertId, true);
-      if (!current) throw DomainException.notFound('alert_not_found', 'Alert not found');
+      const current = await this.reachable(ability, manager, orgId, alertId, true);
       this.assertTransition(current, resolution);
       await this.alerts.resolve(manager, alertId, resolution, actorOf(principal).label);
       await this.audit.record(manager, {
@@ -83,6 +99,7 @@ export class AlertsService {
       });
       return this.alerts.view(manager, alertId);
     });
+    await this.teachScoring(row, resolution);
     this.dashboard.publishOrgEvent(orgId, {
       kind: 'alert',
       alertId,
@@ -91,7 +108,32 @@ export class AlertsService {
       state: row.state,
       at: new Date().toISOString(),
     });
+    this.alertFacts.refresh(orgId, row.printerId);
     return toAlertView(row);
+  }
+
+  /**
+   * A false alarm lets the print's frames back into the printer's baseline; a confirmed failure keeps them out (the
+   * print is being cancelled). Only while that print is still the printer's current one in the scoring state.
+   */
+  private async teachScoring(alert: AlertRow, resolution: AlertResolution): Promise<void> {
+    if (!alert.printKey || resolution === 'acknowledged') return;
+    if (resolution === 'false_alarm') await this.scores.markFalseAlarm(alert.printerId, alert.printKey);
+    else await this.scores.settle(alert.printerId, alert.printKey, 'failed');
+  }
+
+  /** The alert, when the caller may read it (its printer's fleet is theirs); else it does not exist for them. */
+  private async reachable(
+    ability: AppAbility,
+    manager: EntityManager,
+    orgId: string,
+    alertId: string,
+    lock = false,
+  ): Promise<AlertRow> {
+    const alert = await this.alerts.findInOrg(manager, orgId, alertId, lock);
+    if (!alert || ability.cannot('read', subject('Alert', { ...alert })))
+      throw DomainException.notFound('alert_not_found', 'Alert not found');
+    return alert;
   }
 
   private assertTransition(alert: AlertRow, resolution: AlertResolution): void {

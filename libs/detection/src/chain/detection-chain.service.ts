@@ -6,6 +6,7 @@ import { DashboardPublisher } from '@farmhand/dashboard';
 import { detectionSettingsOf } from '@farmhand/printers';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import type { AlertBox } from '../alerts/alert-boxes';
 import { ALERT_RULES } from '../alerts/alert-rules';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import type { AlertLevel } from '../entities/detection-alert.entity';
@@ -47,23 +48,39 @@ export class DetectionChainService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async onScored(loaded: FrameForInference, score: number): Promise<ChainOutcome> {
+  /**
+   * `model.cleanPrior`: the clean prior of the model that scored the frame (its manifest's `scoring.cleanPrior`),
+   * where a new printer's long mean starts. `model.boxes`: where it saw a failure in this frame (alertBoxesFromTiles).
+   */
+  async onScored(
+    loaded: FrameForInference,
+    score: number,
+    model: { cleanPrior?: number; boxes?: AlertBox[] } = {},
+  ): Promise<ChainOutcome> {
     const { frame, printer } = loaded;
     if (!frame.printKey) return { status: 'not_printing' };
     if (!(await this.frames.recordScore(frame.id, score))) return { status: 'already_scored' };
     const settings = detectionSettingsOf(printer);
+    // Frames scored while an alert of this print is open must not teach the printer's baseline what failure looks like.
+    const alertOpen = await this.alerts.openForPrint(this.dataSource.manager, printer.id, frame.printKey);
     const scoring = await this.scores.update(printer.id, frame.printKey, (state) =>
-      scoreFrame(state, score, settings.sensitivity, { warmUpFrames: this.config.DETECTION_WARMUP_FRAMES }),
+      scoreFrame(state, score, settings.sensitivity, {
+        warmUpFrames: this.config.DETECTION_WARMUP_FRAMES,
+        cleanPrior: model.cleanPrior,
+        learn: !alertOpen,
+      }),
     );
     this.dashboard.publishPrinterPatch(printer.orgId, printer.id, {
       failureScore: Math.round(Math.min(1, Math.max(0, scoring.state.ewm)) * 100) / 100,
     });
     if (scoring.verdict === 'fine') return { status: 'scored', verdict: 'fine' };
 
-    const decision = await this.decide(loaded, score, scoring.verdict === 'pause' && settings.autoPause);
+    const boxes = model.boxes ?? [];
+    const decision = await this.decide(loaded, score, boxes, scoring.verdict === 'pause' && settings.autoPause);
     if (!decision) return { status: 'scored', verdict: scoring.verdict };
     const at = new Date().toISOString();
     if (decision.created) {
+      await this.scores.markAlerted(printer.id, frame.printKey);
       this.events.emit('detection.alertRaised', {
         orgId: printer.orgId,
         printerId: printer.id,
@@ -72,11 +89,12 @@ export class DetectionChainService {
         score,
         copyId: frame.copyId,
         frameId: frame.id,
+        boxes,
         at,
       });
     }
     this.publishAlert(printer.orgId, printer.id, decision.alertId, decision.level, 'open');
-    const paused = decision.pause ? await this.pause(loaded, decision.alertId) : false;
+    const paused = decision.pause ? await this.pause(loaded, decision.alertId, boxes) : false;
     return { status: 'scored', verdict: scoring.verdict, alertId: decision.alertId, paused };
   }
 
@@ -84,7 +102,12 @@ export class DetectionChainService {
    * One decision per printer at a time (an advisory lock across processes). A pause the printer's settings allow is
    * never held back by the cooldown or an unacknowledged warning: it escalates that warning instead.
    */
-  private decide(loaded: FrameForInference, score: number, pauseAllowed: boolean): Promise<AlertDecision | null> {
+  private decide(
+    loaded: FrameForInference,
+    score: number,
+    boxes: AlertBox[],
+    pauseAllowed: boolean,
+  ): Promise<AlertDecision | null> {
     const { frame, printer } = loaded;
     return this.dataSource.transaction(async (manager) => {
       await this.alerts.lockPrinter(manager, printer.id);
@@ -97,6 +120,7 @@ export class DetectionChainService {
           pauseRequestedAt: new Date(),
           frameId: frame.id,
           score,
+          boxes,
         });
         await this.frames.keepAround(manager, printer.id, frame.id);
         return { alertId: lastOpen.id, level: 'pause', created: false, pause: true };
@@ -113,6 +137,7 @@ export class DetectionChainService {
         level,
         state: 'open',
         score,
+        boxes,
         pauseRequestedAt: pause ? new Date() : null,
       });
       await this.frames.keepAround(manager, printer.id, frame.id);
@@ -120,7 +145,7 @@ export class DetectionChainService {
     });
   }
 
-  private async pause(loaded: FrameForInference, alertId: string): Promise<boolean> {
+  private async pause(loaded: FrameForInference, alertId: string, boxes: AlertBox[]): Promise<boolean> {
     const { frame, printer } = loaded;
     const system: SystemPrincipal = { kind: 'system', orgId: printer.orgId, reason: ALERT_RULES.systemReason };
     try {
@@ -139,6 +164,8 @@ export class DetectionChainService {
       printerId: printer.id,
       alertId,
       copyId: frame.copyId,
+      frameId: frame.id,
+      boxes,
       at,
     });
     this.publishAlert(printer.orgId, printer.id, alertId, 'pause', 'open');

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { REDIS, REDIS_KEYS, type RedisKeys } from '@farmhand/core';
 import type { Redis } from 'ioredis';
-import { createFailureScoreState, parseFailureScoreState, startNewPrint, type FailureScoreState } from '../scoring';
+import {
+  acceptPrintLevel,
+  createFailureScoreState,
+  markPrintAlerted,
+  parseFailureScoreState,
+  settlePrint,
+  startNewPrint,
+  type FailureScoreState,
+} from '../scoring';
 
 interface StoredScoreState {
   /** The print the per-print means describe; a frame of another print starts them again. */
@@ -32,6 +40,53 @@ export class ScoreStateStore {
     step: (state: FailureScoreState) => T,
   ): Promise<T> {
     const key = this.keys.key('detection', 'score', printerId);
+    return this.locked(printerId, key, async () => {
+      const stored = await this.read(key);
+      let state = stored?.state ?? createFailureScoreState();
+      if (stored && stored.printKey !== printKey) state = startNewPrint(state);
+      const result = step(state);
+      await this.redis.set(key, JSON.stringify({ printKey, state: result.state } satisfies StoredScoreState));
+      return result;
+    });
+  }
+
+  /** An alert was raised in this print: its frames leave the printer's baseline unless the print ends well. */
+  markAlerted(printerId: string, printKey: string): Promise<boolean> {
+    return this.modify(printerId, printKey, (state) => markPrintAlerted(state, true));
+  }
+
+  /** The operator called this print's alert a false alarm: its frames may teach the baseline, its level is normal. */
+  markFalseAlarm(printerId: string, printKey: string): Promise<boolean> {
+    return this.modify(printerId, printKey, (state) => acceptPrintLevel(markPrintAlerted(state, false)));
+  }
+
+  /**
+   * The print ended (or was marked a failure): its frames stay in the printer's long mean only when it was not a
+   * failure. `printKey` null settles whatever print the printer is on (an end event does not name Farmhand's key).
+   */
+  settle(printerId: string, printKey: string | null, outcome: 'done' | 'failed' | 'cancelled'): Promise<boolean> {
+    return this.modify(printerId, printKey, (state) =>
+      settlePrint(state, outcome === 'done' || (outcome === 'cancelled' && !state.printAlerted)),
+    );
+  }
+
+  /** Changes the stored state of the printer's current print; false when there is none or it is another print. */
+  private modify(
+    printerId: string,
+    printKey: string | null,
+    change: (state: FailureScoreState) => FailureScoreState,
+  ): Promise<boolean> {
+    const key = this.keys.key('detection', 'score', printerId);
+    return this.locked(printerId, key, async () => {
+      const stored = await this.read(key);
+      if (!stored || (printKey !== null && stored.printKey !== printKey)) return false;
+      const state = change(stored.state);
+      await this.redis.set(key, JSON.stringify({ printKey: stored.printKey, state } satisfies StoredScoreState));
+      return true;
+    });
+  }
+
+  private async locked<T>(printerId: string, key: string, work: () => Promise<T>): Promise<T> {
     const lock = `${key}:lock`;
     const token = randomUUID();
     const deadline = Date.now() + LOCK_WAIT_MS;
@@ -40,12 +95,7 @@ export class ScoreStateStore {
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
     }
     try {
-      const stored = await this.read(key);
-      let state = stored?.state ?? createFailureScoreState();
-      if (stored && stored.printKey !== printKey) state = startNewPrint(state);
-      const result = step(state);
-      await this.redis.set(key, JSON.stringify({ printKey, state: result.state } satisfies StoredScoreState));
-      return result;
+      return await work();
     } finally {
       await this.redis.eval(RELEASE, 1, lock, token);
     }

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
-import { LOGGER } from '@farmhand/core';
+import { ApiErrors, LOGGER } from '@farmhand/core';
 import { Inject } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
@@ -22,6 +22,11 @@ export class DatasetController {
    */
   @Get()
   @CheckPolicies(['manage', 'Alert'])
+  @ApiOkResponse({
+    description: 'An uncompressed tar: images/<frameId>.jpg, labels.csv, manifest.json',
+    content: { 'application/x-tar': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiErrors({ 400: ['invalid_date', 'invalid_range', 'range_too_long'] })
   async export(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Query() query: DatasetQueryDto,

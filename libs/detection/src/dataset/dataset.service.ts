@@ -129,5 +129,7 @@ function csvRow(frame: LabelledFrame): string {
 }
 
 async function writeTo(stream: Writable, text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
+  if (stream.destroyed) throw new Error('the archive reader went away');
+  // A reader that goes away never drains: wait for either, so an abandoned export does not hang forever.
+  if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
 }

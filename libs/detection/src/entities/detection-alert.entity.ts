@@ -10,6 +10,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import type { AlertBox } from '../alerts/alert-boxes';
 import { DetectionFrame } from './detection-frame.entity';
 
 export const ALERT_LEVELS = ['warning', 'pause'] as const;
@@ -64,6 +65,10 @@ export class DetectionAlert {
   score!: number;
 
   /** The detector asked the printer to pause (at most once per print). */
+  /** Where the model saw it: the hottest tiles of the alert's frame, in fractions of the frame. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  boxes!: AlertBox[];
+
   @Column({ type: 'timestamptz', nullable: true })
   pauseRequestedAt!: Date | null;
 

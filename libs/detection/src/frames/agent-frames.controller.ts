@@ -1,11 +1,12 @@
 import { Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
-import { DomainException } from '@farmhand/core';
+import { AcceptsRawBody, ApiErrors, DomainException } from '@farmhand/core';
 import type { Printer } from '@farmhand/printers';
 import { FRAME_CAPTURED_AT_HEADER } from '@farmhand/protocol';
 import type { Response } from 'express';
 import { frameTooLarge, readFrameBody } from './frame-body';
+import { StoredFrameDto } from '../dto/detection-responses.dto';
 import { FrameIngestService, type StoredFrame } from './frame-ingest.service';
 
 /** Where agents upload webcam frames (AGENT_HTTP_PATHS.frames). */
@@ -19,8 +20,21 @@ export class AgentFramesController {
    * the credential's; nothing in the request can name another. 202 once stored and queued for inference.
    */
   @Post()
+  @AcceptsRawBody()
   @HttpCode(202)
   @CheckPolicies(['report', 'Printer'])
+  @ApiOperation({
+    requestBody: { required: true, content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } } },
+  })
+  @ApiHeader({ name: FRAME_CAPTURED_AT_HEADER, required: false, description: 'Capture time, epoch milliseconds' })
+  @ApiAcceptedResponse({ type: StoredFrameDto, description: 'Stored, and queued for inference while printing' })
+  @ApiErrors({
+    400: ['frame_incomplete', 'frame_not_jpeg', 'frame_required', 'frame_truncated', 'frame_unreadable'],
+    403: ['agent_only'],
+    404: ['printer_not_found'],
+    413: ['frame_too_large', 'frame_too_many_pixels'],
+    429: ['frame_rate_limited'],
+  })
   async upload(
     @Req() request: AuthorizedRequest,
     @Res({ passthrough: true }) response: Response,

@@ -18,8 +18,9 @@ export function readFrameBody(request: Request, response: Response, maxBytes: nu
       settled = true;
       request.off('data', onData);
       request.off('end', onEnd);
-      request.off('error', onError);
       request.off('aborted', onAborted);
+      // The 'error' listener stays: after 'aborted', Node errors the request a tick later, and an 'error' nobody
+      // listens to would crash the process. finish() ignores it once settled.
       if (error) reject(error);
       else resolve(value!);
     };

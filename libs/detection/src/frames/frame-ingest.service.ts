@@ -14,6 +14,7 @@ import {
   type RedisKeys,
 } from '@farmhand/core';
 import { DashboardPublisher } from '@farmhand/dashboard';
+import { CopyDirectory } from '@farmhand/jobs';
 import { PrintersService, detectionSettingsOf, type Printer } from '@farmhand/printers';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -52,6 +53,7 @@ export class FrameIngestService {
     private readonly frames: FramesRepository,
     private readonly storage: FrameStorage,
     private readonly printers: PrintersService,
+    private readonly copies: CopyDirectory,
     private readonly presence: PrinterPresenceService,
     private readonly prints: PrintIdentityStore,
     private readonly jobs: JobQueue,
@@ -114,7 +116,7 @@ export class FrameIngestService {
 
     const live = await this.presence.getLive(printerId);
     const printing = live?.status?.state === 'printing';
-    const copyId = printing ? await this.frames.printingCopyOf(printerId) : null;
+    const copyId = printing ? await this.copies.printingOn(printerId) : null;
     let printKey: string | null = null;
     if (copyId) printKey = `copy:${copyId}`;
     else if (printing) {

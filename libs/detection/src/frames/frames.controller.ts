@@ -1,8 +1,15 @@
 import { Controller, Get, Param, ParseUUIDPipe, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
+import { ApiErrors } from '@farmhand/core';
 import type { Response } from 'express';
 import { FramesService } from './frames.service';
+
+const JPEG = {
+  description: 'The webcam frame; `x-frame-taken-at` says when it was taken',
+  headers: { 'x-frame-taken-at': { description: 'ISO 8601', schema: { type: 'string', format: 'date-time' } } },
+  content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },
+};
 
 /** Webcam frames for the dashboard: the latest of a printer, or one by id (an alert's frame). */
 @ApiTags('detection')
@@ -12,6 +19,8 @@ export class FramesController {
 
   @Get('printers/:printerId/frames/latest')
   @CheckPolicies(['read', 'Printer'])
+  @ApiOkResponse(JPEG)
+  @ApiErrors({ 404: ['frame_not_found', 'printer_not_found'] })
   async latest(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('printerId', ParseUUIDPipe) printerId: string,
@@ -24,6 +33,8 @@ export class FramesController {
 
   @Get('frames/:frameId')
   @CheckPolicies(['read', 'Printer'])
+  @ApiOkResponse(JPEG)
+  @ApiErrors({ 404: ['frame_not_found'] })
   async byId(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('frameId', ParseUUIDPipe) frameId: string,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { DetectionSettings } from '@farmhand/printers';
+import { PRINT_ATTEMPTS_TABLE } from '@farmhand/jobs';
+import { PRINTERS_TABLE, PrinterDirectory, type DetectionSettings } from '@farmhand/printers';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DetectionFrame } from '../entities/detection-frame.entity';
 
@@ -13,7 +14,7 @@ export interface FrameForInference {
  * A print attempt whose bed-clear outcome a person recorded. A machine that clears its own bed (auto-eject) records
  * `good` by itself, which is no label: those are left out.
  */
-export const LABELLED_ATTEMPT = `SELECT 1 FROM print_attempts pa JOIN printers lp ON lp.id = pa.printer_id
+export const LABELLED_ATTEMPT = `SELECT 1 FROM ${PRINT_ATTEMPTS_TABLE.name} pa JOIN ${PRINTERS_TABLE.name} lp ON lp.id = pa.printer_id
   WHERE pa.copy_id = f.copy_id AND pa.outcome $OUTCOME AND lp.auto_eject = false`;
 
 /** Frames kept around an alert: this many before it (all frames up to ALERT_KEEP_AFTER_MS after it are kept too). */
@@ -22,7 +23,10 @@ export const ALERT_KEEP_AFTER_MS = 2 * 60_000;
 
 @Injectable()
 export class FramesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly printers: PrinterDirectory,
+  ) {}
 
   async insert(manager: EntityManager, frame: Partial<DetectionFrame>): Promise<DetectionFrame> {
     const repository = manager.getRepository(DetectionFrame);
@@ -46,11 +50,10 @@ export class FramesRepository {
   async forInference(frameId: string): Promise<FrameForInference | null> {
     const frame = await this.dataSource.getRepository(DetectionFrame).findOne({ where: { id: frameId } });
     if (!frame) return null;
-    const [printer] = (await this.dataSource.query(
-      `SELECT id, org_id AS "orgId", fleet_id AS "fleetId", name, detection FROM printers WHERE id = $1 AND org_id = $2`,
-      [frame.printerId, frame.orgId],
-    )) as FrameForInference['printer'][];
-    return printer ? { frame, printer } : null;
+    const printer = await this.printers.profile(frame.orgId, frame.printerId);
+    if (!printer) return null;
+    const { id, orgId, fleetId, name, detection } = printer;
+    return { frame, printer: { id, orgId, fleetId, name, detection } };
   }
 
   /** Writes the score once: false when the frame was already scored (a retried job must not count it twice). */
@@ -67,15 +70,6 @@ export class FramesRepository {
     await this.dataSource
       .getRepository(DetectionFrame)
       .update({ id: frameId }, { inferenceError: code.slice(0, 64), scoredAt: new Date() });
-  }
-
-  /** The copy the printer is printing now (Farmhand started it), if any. */
-  async printingCopyOf(printerId: string): Promise<string | null> {
-    const rows = (await this.dataSource.query(
-      `SELECT id FROM print_copies WHERE printer_id = $1 AND state = 'printing' LIMIT 1`,
-      [printerId],
-    )) as { id: string }[];
-    return rows[0]?.id ?? null;
   }
 
   /** Whether an alert of this printer was raised within ALERT_KEEP_AFTER_MS before `at` (its frames are kept). */

@@ -1,16 +1,44 @@
 /**
- * Obico's failure-scoring constants (obico-server, backend/app/lib/prediction.py and settings), kept in one place.
- * Change one only with a measurement that shows why, and write the reason beside it.
+ * The failure-scoring constants: Obico's (obico-server, backend/app/lib/prediction.py and settings) where they still
+ * hold, and the changes the issue's goals needed, each with its reason. Change one only with a measurement that shows
+ * why, and write the reason beside it.
+ *
+ * Why Obico's recipe needed changes (issue 12 point 4), measured with `scoreFrame` at one frame every 10 s:
+ * - Obico's long mean starts at 0 and learns from every frame, so a new printer had no baseline (30 frames of
+ *   warm-up) and a printer that started with spaghetti learned the spaghetti as normal. Here the long mean starts at
+ *   the model's clean prior, counted as `cleanPriorWeight` frames, and only frames judged fine, outside an open alert,
+ *   of prints that did not end as failures feed it (see `failure-scoring.ts`).
+ * - Obico's ewm (span 12) needs 8+ frames of a probability near 1 to move 0.38 above a clean baseline, and its pause
+ *   (adj / 1.75 above 0.78, or above 0.38 and 3.8 x (short - long)) needs a sum of box confidences well above 1: a
+ *   probability model (p <= 1) could warn after a minute and a half and never pause. With alpha 0.3, one frame of
+ *   p = 1 over a clean baseline stays below 0.38 even at sensitivity 1.2 (a hand in front of the camera), the second
+ *   frame warns and the fourth or fifth pauses (tests in failure-scoring.spec.ts).
+ * - Obico's 30-frame warm-up (5 minutes) blocked any warning in time. The absolute check (adj above `thresholdHigh`)
+ *   compares with the long mean, which the prior makes meaningful from the first frame of a new printer; the relative
+ *   check needs the print's short mean, which means little over a handful of frames, so that mean is shrunk toward the
+ *   long mean while the print is young (`shortPriorWeight`). A new printer's camera that scores a steady 0.6 still
+ *   never warns: its long mean moves from the prior to 0.6 faster than the ewm rises (adj peaks near 0.29).
+ * - The short mean learns only from frames judged fine too, so the first failure frames do not raise the bar the
+ *   relative check sets (3.8 x (short - long)) and hold back the pause they should lead to.
  */
 export const FAILURE_SCORING = {
-  /** EWM smoothing factor for the frame score: 2 / (span + 1) with span 12, Obico's grid-searched optimum. */
-  ewmAlpha: 2 / 13,
+  /** EWM smoothing factor for the frame score (Obico: 2 / 13, span 12; see above). */
+  ewmAlpha: 0.3,
   /** Window (in frames) of the short streaming mean over the current print. */
   shortWindow: 310,
   /** Window (in frames) of the long streaming mean over the printer's lifetime; survives new prints. */
   longWindow: 7200,
-  /** No decision during the first frames of a print while the means settle. */
-  warmUpFrames: 30,
+  /**
+   * Obico's 30 undecided frames at the start of every print, replaced by a soft warm-up: the relative check uses the
+   * print's short mean shrunk toward the long mean as if the print had this many frames at the printer's usual level,
+   * so a print's first frames are compared with the printer, and its own mean takes over as it grows. A hard warm-up
+   * (no decision at all) is still available through DETECTION_WARMUP_FRAMES, default 0.
+   */
+  shortPriorWeight: 30,
+  /** The clean prior when the model names none (manifest `scoring.cleanPrior`): a calibrated clean frame's score. */
+  cleanPriorDefault: 0.05,
+  /** How many frames the prior counts for in the long mean: a new printer's own clean frames outweigh it in minutes. */
+  cleanPriorWeight: 10,
   /** adj below this is always fine. */
   thresholdLow: 0.38,
   /** adj above this is always failing. */

@@ -94,23 +94,32 @@ describe('maxAttemptsPerWindow', () => {
 
 describe('USER_CODE_GUESS_LIMITS', () => {
   it('keeps any number of attackers below one in a million per code lifetime', () => {
-    // 500 failures/hour server-wide, 2 windows per 10-minute life = 1,000 guesses; 1,000 live codes; 2^40 codes:
-    // 1000 * 1000 / 1,099,511,627,776 = 9.0949e-7.
+    // 500,000 failures/hour server-wide, 2 windows per 10-minute life = 1,000,000 guesses; 1,000 live codes; 2^50
+    // codes: 1e6 * 1000 / 1,125,899,906,842,624 = 8.8818e-7.
     const odds = userCodeGuessingOdds();
 
-    expect(odds.codeSpace).toBe(2 ** 40);
-    expect(odds.attempts).toBe(1000);
-    expect(odds.upperBound).toBeCloseTo(9.094947017729282e-7, 18);
+    expect(odds.codeSpace).toBe(2 ** 50);
+    expect(odds.attempts).toBe(1_000_000);
+    expect(odds.upperBound).toBeCloseTo(8.881784197001252e-7, 18);
     expect(odds.upperBound).toBeLessThan(1e-6);
   });
 
-  it('keeps one account far lower still', () => {
-    expect(userCodeGuessingOdds(USER_CODE_GUESS_LIMITS.perUser).upperBound).toBeCloseTo(9.094947017729282e-9, 20);
-    expect(userCodeGuessingOdds(USER_CODE_GUESS_LIMITS.perOrganization).upperBound).toBeLessThan(4e-8);
+  it('allows about a million failures server-wide per code lifetime, so cheap accounts cannot spend it', () => {
+    expect(userCodeGuessingOdds().attempts).toBeGreaterThanOrEqual(1e6);
+  });
+
+  it('keeps one account, one organization and one address far lower still, each below the server-wide budget', () => {
+    expect(userCodeGuessingOdds(USER_CODE_GUESS_LIMITS.perUser).upperBound).toBeCloseTo(8.881784197001252e-12, 24);
+    expect(userCodeGuessingOdds(USER_CODE_GUESS_LIMITS.perOrganization).upperBound).toBeLessThan(4e-11);
+    expect(userCodeGuessingOdds(USER_CODE_GUESS_LIMITS.perAddress).upperBound).toBeLessThan(2e-10);
+    const { perUser, perOrganization, perAddress, global } = USER_CODE_GUESS_LIMITS;
+    expect(perUser.failures).toBeLessThan(perOrganization.failures);
+    expect(perOrganization.failures).toBeLessThan(perAddress.failures);
+    expect(perAddress.failures * 1000).toBeLessThanOrEqual(global.failures);
   });
 
   it('is consistent with the user-code constants', () => {
-    expect(USER_CODE_ALPHABET.length ** USER_CODE_LENGTH).toBe(2 ** 40);
+    expect(USER_CODE_ALPHABET.length ** USER_CODE_LENGTH).toBe(2 ** 50);
     expect(USER_CODE_LIFETIME_SECONDS).toBe(600);
     expect(USER_CODE_GUESS_LIMITS.global.failures).toBeLessThanOrEqual(
       maxAttemptsPerWindow({

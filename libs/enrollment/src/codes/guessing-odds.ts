@@ -61,15 +61,17 @@ export interface GuessLimit {
 
 /**
  * Lockout for user-code claims, counted on failed claims (unknown, expired, used or malformed codes alike) in
- * fixed windows. The global budget is what bounds an attacker with any number of accounts; the per-user and
- * per-organization limits stop one account or one tenant from spending it. `maxLiveCodes` caps pending pairings
- * server-wide (a further pairing request is refused until some expire). The arithmetic is in docs/security.md and
- * checked by guessing-odds.spec.ts.
+ * fixed windows. The global budget is what bounds an attacker with any number of accounts and addresses; it is large
+ * (half a million failures an hour) so that cheap accounts cannot spend it and lock honest admins out, and the 2^50
+ * code space keeps it safe. The per-user, per-organization and per-address limits stop one account, one tenant or one
+ * source from spending much of it. `maxLiveCodes` caps pending pairings server-wide (a further pairing request is
+ * refused until some expire). The arithmetic is in docs/security.md and checked by guessing-odds.spec.ts.
  */
 export const USER_CODE_GUESS_LIMITS = {
   perUser: { failures: 5, windowSeconds: 3600 },
   perOrganization: { failures: 20, windowSeconds: 3600 },
-  global: { failures: 500, windowSeconds: 3600 },
+  perAddress: { failures: 100, windowSeconds: 3600 },
+  global: { failures: 500_000, windowSeconds: 3600 },
   maxLiveCodes: 1000,
 } as const satisfies Record<string, GuessLimit | number>;
 

@@ -17,7 +17,7 @@ describe('user codes', () => {
     expect(USER_CODE_ALPHABET).toMatch(/^[0-9A-Z]+$/);
   });
 
-  it('are 8 characters drawn from that alphabet', () => {
+  it('are 10 characters drawn from that alphabet', () => {
     for (let draw = 0; draw < 1_000; draw++) {
       const code = generateUserCode();
       expect(code).toHaveLength(USER_CODE_LENGTH);
@@ -26,7 +26,7 @@ describe('user codes', () => {
   });
 
   it('do not repeat over many draws', () => {
-    // 10,000 draws from 2^40 codes: a collision by chance has probability ~4.5e-5.
+    // 10,000 draws from 2^50 codes: a collision by chance has probability ~4.4e-8.
     const codes = new Set(Array.from({ length: 10_000 }, generateUserCode));
 
     expect(codes.size).toBe(10_000);
@@ -48,25 +48,26 @@ describe('user codes', () => {
     }
   });
 
-  it('display as XXXX-XXXX', () => {
-    expect(formatUserCode('BCDF2345')).toBe('BCDF-2345');
+  it('display as two groups of five, ABCDE-FGHJK', () => {
+    expect(formatUserCode('BCDF2345GH')).toBe('BCDF2-345GH');
   });
 
   it.each([
-    ['bcdf-2345', 'BCDF2345'],
-    [' BCDF 2345 ', 'BCDF2345'],
-    ['bc-df-23-45', 'BCDF2345'],
-    ['BCDF\u20132345', 'BCDF2345'],
-    ['OIL0-ABCD', '0110ABCD'],
+    ['bcdf2-345gh', 'BCDF2345GH'],
+    [' BCDF2 345GH ', 'BCDF2345GH'],
+    ['bc-df-23-45-gh', 'BCDF2345GH'],
+    ['BCDF2\u2013345GH', 'BCDF2345GH'],
+    ['OIL0A-BCDEF', '0110ABCDEF'],
   ])('normalise what a person typed: %j', (input, canonical) => {
     expect(normalizeUserCode(input)).toBe(canonical);
   });
 
   it.each([
-    ['too short', 'BCDF-234'],
-    ['too long', 'BCDF-23456'],
-    ['a U, which Crockford leaves out', 'BCDF-234U'],
-    ['punctuation', 'BCDF_2345'],
+    ['too short', 'BCDF2-345G'],
+    ['too long', 'BCDF2-345GHJ'],
+    ['the old 8-character form', 'BCDF-2345'],
+    ['a U, which Crockford leaves out', 'BCDF2-345GU'],
+    ['punctuation', 'BCDF2_345GH'],
     ['a very long input', 'B'.repeat(10_000)],
     ['not a string', 12345678 as unknown as string],
   ])('reject %s', (_label, input) => {
@@ -74,23 +75,23 @@ describe('user codes', () => {
   });
 
   it('hash with a stable, keyed HMAC-SHA256 (vector computed with openssl)', () => {
-    // printf 'farmhand:user-code:v1:ABCD1234' | openssl dgst -sha256 -hmac "$SECRET"
-    expect(hashUserCode('ABCD1234', SECRET)).toBe('f0e091749ee263ed9f4daac55e5c5ef9b47064d69d00a854c929c713987b079a');
-    expect(hashUserCode('ABCD1234', SECRET)).toBe(hashUserCode('ABCD1234', Buffer.from(SECRET)));
+    // printf 'farmhand:user-code:v1:ABCD123456' | openssl dgst -sha256 -hmac "$SECRET"
+    expect(hashUserCode('ABCD123456', SECRET)).toBe('4e773774efa219bd105e92ffc46f6b2ad0b69f15bf5e2228db873bb5a40a39cd');
+    expect(hashUserCode('ABCD123456', SECRET)).toBe(hashUserCode('ABCD123456', Buffer.from(SECRET)));
   });
 
   it('hash differently under another secret, and differently from a device code with the same text', () => {
-    const hash = hashUserCode('ABCD1234', SECRET);
+    const hash = hashUserCode('ABCD123456', SECRET);
 
-    expect(hashUserCode('ABCD1234', `${SECRET}x`)).not.toBe(hash);
-    expect(hashDeviceCode('ABCD1234', SECRET)).not.toBe(hash);
+    expect(hashUserCode('ABCD123456', `${SECRET}x`)).not.toBe(hash);
+    expect(hashDeviceCode('ABCD123456', SECRET)).not.toBe(hash);
   });
 
   it('refuse to hash under a secret shorter than 32 bytes', () => {
-    expect(() => hashUserCode('ABCD1234', 'short')).toThrow(RangeError);
+    expect(() => hashUserCode('ABCD123456', 'short')).toThrow(RangeError);
   });
 
   it('refuse to hash a code that was not normalised', () => {
-    expect(() => hashUserCode('abcd-1234', SECRET)).toThrow(RangeError);
+    expect(() => hashUserCode('abcd1-23456', SECRET)).toThrow(RangeError);
   });
 });

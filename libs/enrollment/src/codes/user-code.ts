@@ -2,28 +2,29 @@ import { hmacSha256Hex, randomString } from './secret-hash';
 import type { ServerSecret } from './secret-hash';
 
 /**
- * Crockford's base32: digits and letters without I, L, O and U. 32 symbols give 5 bits per character, so 8
- * characters give 2^40 (1.1e12) codes, 43 times the 2.56e10 of RFC 8628's 20-consonant set. That margin is what lets
- * the lockout below keep a guess under one in a million with a thousand pairings open at once (docs/security.md).
- * The letters people confuse with digits are accepted and mapped on input (O -> 0, I and L -> 1).
+ * Crockford's base32: digits and letters without I, L, O and U. 32 symbols give 5 bits per character, so 10
+ * characters give 2^50 (1.1e15) codes. That space is what lets the server-wide lockout allow a million failures per
+ * code lifetime, more than cheap accounts from many addresses can spend, while a guess stays under one in a million
+ * with a thousand pairings open at once (docs/security.md). Shown as two groups of five (`ABCDE-FGHJK`); the letters
+ * people confuse with digits are accepted and mapped on input (O -> 0, I and L -> 1).
  */
 export const USER_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-export const USER_CODE_LENGTH = 8;
+export const USER_CODE_LENGTH = 10;
 export const USER_CODE_LIFETIME_SECONDS = 10 * 60;
 
-const CANONICAL = /^[0-9A-HJKMNP-TV-Z]{8}$/;
+const CANONICAL = /^[0-9A-HJKMNP-TV-Z]{10}$/;
 // Spaces, ASCII and Unicode dashes (a code copied from a chat or a PDF), all removed before matching.
 const SEPARATORS = /[\s\-\u2010-\u2015\u2212]/g;
 const MAX_INPUT_LENGTH = 64;
 
-/** A fresh user code in canonical form (8 characters, no dash). */
+/** A fresh user code in canonical form (10 characters, no dash). */
 export function generateUserCode(): string {
   return randomString(USER_CODE_ALPHABET, USER_CODE_LENGTH);
 }
 
-/** Display form: `XXXX-XXXX`. */
+/** Display form: two groups of five, `ABCDE-FGHJK`, easy to read aloud and to type. */
 export function formatUserCode(code: string): string {
-  return `${code.slice(0, 4)}-${code.slice(4)}`;
+  return `${code.slice(0, 5)}-${code.slice(5)}`;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
+import { ApiErrors } from '@farmhand/core';
+import { PrinterCredentialDto, RevokedCredentialsDto, RotatedCredentialDto } from '../dto/enrollment-responses.dto';
 import { PrinterCredentialsService } from './printer-credentials.service';
 
 @ApiTags('printer credentials')
@@ -11,6 +13,8 @@ export class PrinterCredentialsController {
   /** Ids and dates only; secrets are never returned after creation. */
   @Get()
   @CheckPolicies(['read', 'Printer'])
+  @ApiOkResponse({ type: [PrinterCredentialDto], description: 'The usable credentials, newest first' })
+  @ApiErrors({ 404: ['printer_not_found'] })
   async list(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('printerId', ParseUUIDPipe) printerId: string,
@@ -21,6 +25,8 @@ export class PrinterCredentialsController {
 
   @Post('rotate')
   @CheckPolicies(['rotate', 'Printer'])
+  @ApiCreatedResponse({ type: RotatedCredentialDto })
+  @ApiErrors({ 404: ['printer_not_found'] })
   rotate(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('printerId', ParseUUIDPipe) printerId: string,
@@ -32,6 +38,8 @@ export class PrinterCredentialsController {
   @Post('revoke')
   @CheckPolicies(['revoke', 'Printer'])
   @HttpCode(200)
+  @ApiOkResponse({ type: RevokedCredentialsDto })
+  @ApiErrors({ 404: ['printer_not_found'] })
   revoke(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('printerId', ParseUUIDPipe) printerId: string,

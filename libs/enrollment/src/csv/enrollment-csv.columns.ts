@@ -63,6 +63,22 @@ export const CSV_COLUMNS: readonly EnrollmentCsvColumnDescription[] = [
     example: 'http://127.0.0.1:5000',
   },
   {
+    name: 'kind',
+    required: false,
+    description:
+      'The printer software a farm gateway drives it with; copied to the credentials CSV for `farmhand-agent gateway enroll`.',
+    format: 'octoprint, moonraker, prusalink or bambu (default octoprint)',
+    example: 'moonraker',
+  },
+  {
+    name: 'address',
+    required: false,
+    description:
+      "The printer's address on the farm's LAN as the gateway reaches it; copied to the credentials CSV. Never a password or key: LAN secrets stay on the gateway.",
+    format: 'http:// or https:// URL without user name or password; for bambu a host name or IP address',
+    example: 'http://10.0.0.22:7125',
+  },
+  {
     name: 'tags',
     required: false,
     description: 'Free labels used by job requirements; lowercased and deduplicated.',

@@ -12,6 +12,8 @@ const VALID: Record<EnrollmentCsvColumn, string> = {
   model: 'Prusa MK4',
   serial: 'SN-001',
   octoprint_url: 'http://10.0.0.5:5000',
+  kind: 'Moonraker',
+  address: 'http://10.0.0.5:7125',
   tags: 'Enclosure|hardened',
   nozzle_diameter: '0.4',
   build_x: '250',
@@ -53,6 +55,8 @@ describe('parseEnrollmentCsv', () => {
         model: 'Prusa MK4',
         serial: 'SN-001',
         octoprintUrl: 'http://10.0.0.5:5000/',
+        kind: 'moonraker',
+        address: 'http://10.0.0.5:7125/',
         tags: ['enclosure', 'hardened'],
         nozzleDiameterMm: 0.4,
         buildVolumeMm: { x: 250, y: 210, z: 220 },
@@ -142,6 +146,27 @@ describe('parseEnrollmentCsv', () => {
     const result = await parseEnrollmentCsv(utf16);
 
     expect(codes(result)).toEqual(['unsupported_encoding']);
+  });
+
+  it('reads a gateway printer kind and LAN address, refusing an unknown kind and an address with a password', async () => {
+    const header = CSV_COLUMN_NAMES.join(',');
+    const result = await parseEnrollmentCsv(
+      Buffer.from(
+        [
+          header,
+          line({ name: 'X1C', serial: 'S1', kind: 'bambu', address: '10.0.0.23', octoprint_url: '' }),
+          line({ name: 'Maker', serial: 'S2', kind: 'makerbot' }),
+          line({ name: 'Leaky', serial: 'S3', address: 'http://user:pw@10.0.0.9' }),
+          line({ name: 'BambuUrl', serial: 'S4', kind: 'bambu', address: 'http://10.0.0.9' }),
+        ].join('\n'),
+      ),
+    );
+    expect(result.rows).toEqual([expect.objectContaining({ name: 'X1C', kind: 'bambu', address: '10.0.0.23' })]);
+    expect(result.errors.map((error) => [error.row, error.column, error.code])).toEqual([
+      [3, 'kind', 'invalid_kind'],
+      [4, 'address', 'invalid_url'],
+      [5, 'address', 'invalid_url'],
+    ]);
   });
 
   it('accepts exactly 10,000 printers', async () => {

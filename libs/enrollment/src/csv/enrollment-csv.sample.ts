@@ -36,6 +36,8 @@ export function generateSampleEnrollmentCsv(rowCount: number, options: SampleEnr
         spec.model,
         `SN-${prefix}-${number}`,
         `http://10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}:5000`,
+        'octoprint',
+        '',
         index % 3 === 0 ? 'enclosure|Hardened|enclosure' : 'open-frame',
         decimal(spec.nozzle),
         ...spec.build.map(decimal),

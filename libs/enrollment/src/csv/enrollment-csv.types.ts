@@ -5,6 +5,8 @@ export type EnrollmentCsvColumn =
   | 'model'
   | 'serial'
   | 'octoprint_url'
+  | 'kind'
+  | 'address'
   | 'tags'
   | 'nozzle_diameter'
   | 'build_x'
@@ -23,6 +25,10 @@ export interface ParsedPrinterRow {
   serial: string | null;
   /** Normalised http(s) URL (WHATWG `href`), destined for the agent's config. */
   octoprintUrl: string | null;
+  /** The printer software a farm gateway drives it with (octoprint, moonraker, prusalink, bambu); null: not given. */
+  kind: 'octoprint' | 'moonraker' | 'prusalink' | 'bambu' | null;
+  /** Where the gateway reaches it: an http(s) URL, or a host/IP for Bambu. Never a secret. */
+  address: string | null;
   /** Lowercased, deduplicated, in first-seen order. */
   tags: string[];
   nozzleDiameterMm: number;
@@ -38,6 +44,7 @@ export type RowErrorCode =
   | 'not_positive'
   | 'out_of_range'
   | 'invalid_url'
+  | 'invalid_kind'
   | 'invalid_tag'
   | 'too_many_tags'
   | 'extra_cells'

@@ -10,7 +10,11 @@ export const TEXT_LIMITS = {
   serial: 100,
   material: 50,
   octoprintUrl: 2048,
+  address: 500,
 } as const;
+const PRINTER_KINDS = ['octoprint', 'moonraker', 'prusalink', 'bambu'] as const;
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
 export const TAG_LIMITS = { maxTags: 20, maxLength: 50 } as const;
 export const NUMBER_LIMITS = { nozzleDiameterMm: 5, buildMm: 10_000 } as const;
 
@@ -68,6 +72,8 @@ export function validatePrinterRow(
   const serial = text(values, 'serial', TEXT_LIMITS.serial, false, fail);
   const material = text(values, 'material', TEXT_LIMITS.material, false, fail);
   const octoprintUrl = url(values.octoprint_url ?? '', fail);
+  const kind = printerKind(values.kind ?? '', fail);
+  const address = printerAddress(values.address ?? '', kind, fail);
   const tags = tagList(values.tags ?? '', fail);
   const nozzleDiameterMm = millimetres(values, 'nozzle_diameter', NUMBER_LIMITS.nozzleDiameterMm, context, fail);
   const x = millimetres(values, 'build_x', NUMBER_LIMITS.buildMm, context, fail);
@@ -84,6 +90,8 @@ export function validatePrinterRow(
       model: model!,
       serial,
       octoprintUrl,
+      kind,
+      address,
       tags,
       nozzleDiameterMm: nozzleDiameterMm!,
       buildVolumeMm: { x: x!, y: y!, z: z! },
@@ -114,26 +122,49 @@ function text(values: Cells, column: EnrollmentCsvColumn, maxLength: number, req
   return NON_ASCII.test(value) ? value.normalize('NFC') : value;
 }
 
-function url(value: string, fail: Fail): string | null {
+function printerKind(value: string, fail: Fail): ParsedPrinterRow['kind'] {
   if (value === '') return null;
-  if (value.length > TEXT_LIMITS.octoprintUrl) {
-    fail('octoprint_url', 'too_long', `octoprint_url is longer than ${TEXT_LIMITS.octoprintUrl} characters.`);
+  const lower = value.toLowerCase();
+  if ((PRINTER_KINDS as readonly string[]).includes(lower)) return lower as ParsedPrinterRow['kind'];
+  fail('kind', 'invalid_kind', `"${preview(value)}" is not a printer kind; write one of ${PRINTER_KINDS.join(', ')}.`);
+  return null;
+}
+
+function printerAddress(value: string, kind: ParsedPrinterRow['kind'], fail: Fail): string | null {
+  if (value === '') return null;
+  if (kind === 'bambu') {
+    if (value.length <= 253 && HOST.test(value)) return value;
+    fail('address', 'invalid_url', `"${preview(value)}" is not a host name or IP address (a Bambu printer's address).`);
+    return null;
+  }
+  return url(value, fail, 'address', TEXT_LIMITS.address);
+}
+
+function url(
+  value: string,
+  fail: Fail,
+  column: 'octoprint_url' | 'address' = 'octoprint_url',
+  maxLength: number = TEXT_LIMITS.octoprintUrl,
+): string | null {
+  if (value === '') return null;
+  if (value.length > maxLength) {
+    fail(column, 'too_long', `${column} is longer than ${maxLength} characters.`);
     return null;
   }
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
-    fail('octoprint_url', 'invalid_url', `"${preview(value)}" is not a URL; write it as http://host:port.`);
+    fail(column, 'invalid_url', `"${preview(value)}" is not a URL; write it as http://host:port.`);
     return null;
   }
   if (/\s/.test(value) || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.hostname === '') {
-    fail('octoprint_url', 'invalid_url', `"${preview(value)}" is not an http:// or https:// URL.`);
+    fail(column, 'invalid_url', `"${preview(value)}" is not an http:// or https:// URL.`);
     return null;
   }
   if (parsed.username !== '' || parsed.password !== '') {
     // The URL is copied into exports and agent configs; credentials do not belong there.
-    fail('octoprint_url', 'invalid_url', 'octoprint_url must not contain a user name or password.');
+    fail(column, 'invalid_url', `${column} must not contain a user name or password.`);
     return null;
   }
   return parsed.href;

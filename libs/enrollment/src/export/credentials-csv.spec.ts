@@ -24,10 +24,27 @@ describe('buildCredentialsCsv', () => {
     const csv = buildCredentialsCsv([entry], { ...SERVER, bom: false });
 
     expect(csv).toBe(
-      'name,serial,fleet,token,expires_at,agent_command\r\n' +
+      'name,serial,fleet,token,expires_at,agent_command,kind,address\r\n' +
         `Prusa-01,SN-001,Workshop A,${entry.token},2030-01-02T03:04:05.000Z,` +
-        `npx farmhand-agent enroll --server https://farm.example.com --token ${entry.token}\r\n`,
+        `curl -fsSL https://farm.example.com/agent/install.sh | sh -s -- enroll --server https://farm.example.com --token ${entry.token},,\r\n`,
     );
+  });
+
+  it('carries the kind and LAN address a farm gateway enrolls from (the OctoPrint URL when no address)', () => {
+    const rows = parse(
+      buildCredentialsCsv(
+        [
+          credential({ kind: 'moonraker', address: 'http://10.0.0.22:7125/' }),
+          credential({ name: 'Octo', octoprintUrl: 'http://10.0.0.5:5000/' }),
+        ],
+        { ...SERVER, bom: false },
+      ),
+      { columns: true },
+    ) as Array<Record<string, string>>;
+    expect(rows.map((row) => [row.kind, row.address])).toEqual([
+      ['moonraker', 'http://10.0.0.22:7125/'],
+      ['octoprint', 'http://10.0.0.5:5000/'],
+    ]);
   });
 
   it('starts with a UTF-8 BOM by default so that spreadsheets read accents', () => {
@@ -59,7 +76,7 @@ describe('buildCredentialsCsv', () => {
 
     expect(row[1]).toBe('');
     expect(row[5]).toBe(
-      `npx farmhand-agent enroll --server https://farm.example.com --token ${entry.token} --octoprint-url http://10.0.0.5:5000/`,
+      `curl -fsSL https://farm.example.com/agent/install.sh | sh -s -- enroll --server https://farm.example.com --token ${entry.token} --octoprint-url http://10.0.0.5:5000/`,
     );
   });
 });

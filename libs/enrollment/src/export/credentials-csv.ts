@@ -11,6 +11,9 @@ export interface PrinterCredentialExport {
   token: string;
   expiresAt: Date;
   octoprintUrl?: string | null;
+  /** For a farm gateway: the printer software and its LAN address, as the CSV gave them. */
+  kind?: string | null;
+  address?: string | null;
 }
 
 export interface CredentialsCsvOptions extends AgentCommandOptions {
@@ -18,7 +21,16 @@ export interface CredentialsCsvOptions extends AgentCommandOptions {
   bom?: boolean;
 }
 
-export const CREDENTIALS_CSV_COLUMNS = ['name', 'serial', 'fleet', 'token', 'expires_at', 'agent_command'] as const;
+export const CREDENTIALS_CSV_COLUMNS = [
+  'name',
+  'serial',
+  'fleet',
+  'token',
+  'expires_at',
+  'agent_command',
+  'kind',
+  'address',
+] as const;
 
 /**
  * The credentials CSV: a header and one line per printer, RFC 4180 (CRLF, quotes doubled), every cell neutralised
@@ -38,6 +50,9 @@ export function buildCredentialsCsv(
         entry.token,
         entry.expiresAt.toISOString(),
         agentEnrollCommand(entry.token, options, entry.octoprintUrl),
+        // What `farmhand-agent gateway enroll --credentials` reads; the address falls back to the OctoPrint URL.
+        entry.kind ?? (entry.address || entry.octoprintUrl ? 'octoprint' : null),
+        entry.address ?? entry.octoprintUrl ?? null,
       ]),
     );
   }

@@ -36,7 +36,7 @@ describe('renderEnrollmentQrSheet', () => {
     expect(html).toContain('<dt>Serial</dt><dd>&mdash;</dd>');
     expect(html).toContain('<dt>Expires</dt><dd>2030-01-02 03:04 UTC</dd>');
     expect(html).toContain(
-      `<code>npx farmhand-agent enroll --server https://farm.example.com --token ${entries[0].token}</code>`,
+      `<code>curl -fsSL https://farm.example.com/agent/install.sh | sh -s -- enroll --server https://farm.example.com --token ${entries[0].token}</code>`,
     );
     expect(html).toContain('<title>Farmhand enrollment - Acme &amp; Sons</title>');
   });

@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { FleetsRepository } from '@farmhand/accounts';
+import { FLEET_CONDITION_COLUMNS, FleetDirectory, OrganizationDirectory } from '@farmhand/accounts';
 import { AuditService } from '@farmhand/audit';
-import { fleetScopeOf, type AppAbility, type Principal } from '@farmhand/authz';
+import { accessibleWhere, type AppAbility, type Principal } from '@farmhand/authz';
 import { DomainException, LOGGER, chunk, isUniqueViolation } from '@farmhand/core';
+import { EnrolledPrintersRepository, type NewPrinter } from '@farmhand/printers';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { issueEnrollmentToken } from '../codes/secret-token';
 import { ENROLLMENT_CSV_LIMITS } from '../csv/enrollment-csv.columns';
 import { applyKnownFleets, compareRowErrors, parseEnrollmentCsv } from '../csv/enrollment-csv.parser';
-import type { FileError, ParsedPrinterRow, RowError } from '../csv/enrollment-csv.types';
+import type { EnrollmentCsvResult, FileError, ParsedPrinterRow, RowError } from '../csv/enrollment-csv.types';
 import { IMPORT_LIMITS } from '../enrollment.constants';
 import type { PrinterCredentialExport } from '../export/credentials-csv';
-import { EnrolledPrintersRepository, type NewPrinter } from '../printers/enrolled-printers.repository';
 import { canEnrollInto } from '../printers/enrollable-fleets';
 import { EnrollmentTokensRepository, type NewEnrollmentToken } from '../tokens/enrollment-tokens.repository';
 import { tooLarge } from './csv-upload';
 import { EnrollmentImportsRepository } from './enrollment-imports.repository';
-import { planImport, type ImportPlan } from './import-plan';
+import { planImport, type ImportPlan, type PlannedRow } from './import-plan';
 import { ImportProgressStore, type ImportPhase, type ImportProgress } from './import-progress.store';
 
 export interface ImportOptions {
@@ -65,7 +65,8 @@ export class EnrollmentImportsService {
     private readonly imports: EnrollmentImportsRepository,
     private readonly printers: EnrolledPrintersRepository,
     private readonly tokens: EnrollmentTokensRepository,
-    private readonly fleets: FleetsRepository,
+    private readonly fleets: FleetDirectory,
+    private readonly organizations: OrganizationDirectory,
     private readonly progressStore: ImportProgressStore,
     private readonly audit: AuditService,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -96,39 +97,21 @@ export class EnrollmentImportsService {
         throw tooLarge(ENROLLMENT_CSV_LIMITS.maxFileBytes);
       }
       tracker.phase('checking', { rowsTotal: parsed.dataRowCount });
-      // A fleet-limited admin imports into their own fleets only: the others are unknown fleets to them.
-      const fleets = (await this.fleets.list(orgId, fleetScopeOf(principal))).filter((fleet) =>
-        canEnrollInto(ability, orgId, fleet.id),
+      // A fleet-limited admin imports into their own fleets only: the others are unknown fleets to them. The fleets
+      // are those the caller may enroll printers into (the `enroll Printer` rule, its fleet as the fleet's id).
+      const fleets = await this.fleets.list(
+        orgId,
+        accessibleWhere(ability, 'enroll', 'Printer', {
+          orgId: FLEET_CONDITION_COLUMNS.orgId!,
+          fleetId: FLEET_CONDITION_COLUMNS.id!,
+        }),
       );
       const fleetIds = new Map(fleets.map((fleet) => [fleet.name, fleet.id]));
       const checked = applyKnownFleets(parsed, fleetIds.keys(), IMPORT_LIMITS.maxReportedErrors);
       const canManage = (fleetId: string) => canEnrollInto(ability, orgId, fleetId);
 
       if (options.mode === 'dry-run') {
-        const plan = await this.plan(null, orgId, checked.rows, fleetIds, canManage);
-        const errors = [...checked.errors, ...plan.errors].sort(compareRowErrors);
-        const shown = errors.slice(0, IMPORT_LIMITS.maxReportedErrors);
-        const invalidRows = new Set(errors.map((error) => error.row)).size;
-        const report: DryRunReport = {
-          importId: tracker.importId,
-          mode: 'dry-run',
-          valid: checked.fileErrors.length === 0 && errors.length === 0 && checked.errorsOmitted === 0,
-          summary: {
-            rows: checked.dataRowCount,
-            valid: plan.planned.length,
-            invalid: invalidRows,
-            create: plan.planned.filter((row) => row.action === 'create').length,
-            update: plan.planned.filter((row) => row.action === 'update').length,
-          },
-          fileErrors: checked.fileErrors,
-          errors: shown,
-          errorsOmitted: checked.errorsOmitted + errors.length - shown.length,
-          rows: plan.planned.map((planned) => ({
-            ...planned.row,
-            action: planned.action,
-            printerId: planned.printer?.id ?? null,
-          })),
-        };
+        const report = await this.dryRun(orgId, checked, fleetIds, canManage, tracker.importId);
         tracker.phase('done');
         return report;
       }
@@ -145,6 +128,44 @@ export class EnrollmentImportsService {
     }
   }
 
+  /** What a commit of this file would do now, with every error found, writing nothing. */
+  private async dryRun(
+    orgId: string,
+    checked: EnrollmentCsvResult,
+    fleetIds: Map<string, string>,
+    canManage: (fleetId: string) => boolean,
+    importId: string,
+  ): Promise<DryRunReport> {
+    const plan = await this.plan(null, orgId, checked.rows, fleetIds, canManage);
+    const errors = [...checked.errors, ...plan.errors].sort(compareRowErrors);
+    const shown = errors.slice(0, IMPORT_LIMITS.maxReportedErrors);
+    const invalidRows = new Set(errors.map((error) => error.row)).size;
+    return {
+      importId,
+      mode: 'dry-run',
+      valid: checked.fileErrors.length === 0 && errors.length === 0 && checked.errorsOmitted === 0,
+      summary: {
+        rows: checked.dataRowCount,
+        valid: plan.planned.length,
+        invalid: invalidRows,
+        create: plan.planned.filter((row) => row.action === 'create').length,
+        update: plan.planned.filter((row) => row.action === 'update').length,
+      },
+      fileErrors: checked.fileErrors,
+      errors: shown,
+      errorsOmitted: checked.errorsOmitted + errors.length - shown.length,
+      rows: plan.planned.map((planned) => ({
+        ...planned.row,
+        action: planned.action,
+        printerId: planned.printer?.id ?? null,
+      })),
+    };
+  }
+
+  /**
+   * Applies the plan in one transaction (all or nothing): the organization locked, the plan made again inside it and
+   * refused if it no longer holds, then written.
+   */
   private async commit(
     principal: Principal,
     orgId: string,
@@ -162,106 +183,95 @@ export class EnrollmentImportsService {
         const plan = await this.plan(manager, orgId, rows, fleetIds, canManage);
         if (plan.errors.length > 0) throw refusal([], plan.errors, 0);
         tracker.phase('writing');
-
-        const creates = plan.planned.filter((planned) => planned.action === 'create');
-        const updates = plan.planned.filter((planned) => planned.action === 'update');
-        const printerIds = new Map<number, string>();
-        let written = 0;
-        for (const part of chunk(creates, IMPORT_LIMITS.writeChunkRows)) {
-          const ids = await this.printers.insertMany(
-            manager,
-            orgId,
-            part.map((planned) => printerValues(orgId, planned.fleetId, planned.row, null)),
-          );
-          for (const planned of part) printerIds.set(planned.row.row, ids.get(planned.row.name)!);
-          written += part.length;
-          tracker.update({ rowsWritten: written });
-        }
-        for (const part of chunk(updates, IMPORT_LIMITS.writeChunkRows)) {
-          await this.printers.updateMany(
-            manager,
-            orgId,
-            part.map((planned) => ({
-              id: planned.printer!.id,
-              ...printerValues(orgId, planned.fleetId, planned.row, planned.printer!.serial),
-            })),
-          );
-          for (const planned of part) printerIds.set(planned.row.row, planned.printer!.id);
-          written += part.length;
-          tracker.update({ rowsWritten: written });
-        }
-        // Only the newest sheet of a printer is live: re-importing replaces the unused tokens of the last one.
-        const revoked = await this.tokens.revokeUnusedForPrinters(
-          manager,
-          updates.map((planned) => planned.printer!.id),
-        );
-
-        const committed: CommittedPrinter[] = [];
-        const tokens: NewEnrollmentToken[] = [];
-        for (const planned of plan.planned) {
-          const issued = issueEnrollmentToken();
-          const printerId = printerIds.get(planned.row.row)!;
-          tokens.push({
-            id: issued.id,
-            orgId,
-            fleetId: planned.fleetId,
-            printerId,
-            tokenHash: issued.hash,
-            source: 'import',
-            printerName: null,
-            template: {},
-            octoprintUrl: planned.row.octoprintUrl,
-            uses: 1,
-            expiresAt,
-          });
-          committed.push({
-            row: planned.row.row,
-            printerId,
-            action: planned.action,
-            name: planned.row.name,
-            serial: planned.row.serial ?? planned.printer?.serial ?? null,
-            fleet: fleetNames.get(planned.fleetId)!,
-            token: issued.token,
-            expiresAt,
-            octoprintUrl: planned.row.octoprintUrl,
-          });
-        }
-        for (const part of chunk(tokens, IMPORT_LIMITS.writeChunkRows)) await this.tokens.insertMany(manager, part);
-        await this.audit.record(manager, {
-          orgId,
-          principal,
-          action: 'enrollment.imported',
-          subject: { type: 'EnrollmentImport', id: tracker.importId },
-          details: {
-            created: creates.length,
-            updated: updates.length,
-            revokedUnused: revoked,
-            expiresAt: expiresAt.toISOString(),
-          },
-        });
-        return committed;
+        return this.applyPlan(manager, principal, orgId, plan.planned, { fleetNames, expiresAt, tracker });
       });
       return {
         importId: tracker.importId,
         mode: 'commit',
         created: printers.filter((printer) => printer.action === 'create').length,
         updated: printers.filter((printer) => printer.action === 'update').length,
-        organizationName: await this.imports.organizationName(orgId),
+        organizationName: await this.organizations.nameOf(orgId),
         printers,
       };
     } catch (error) {
-      // A printer created by a pairing or a token while this import ran; the plan was right a moment ago.
-      if (
-        isUniqueViolation(error, 'printers_org_name_unique') ||
-        isUniqueViolation(error, 'printers_org_serial_unique')
-      ) {
-        throw DomainException.conflict(
-          'import_conflict',
-          'A printer with one of these names or serials was added while importing; nothing was written, run it again',
-        );
-      }
-      throw error;
+      throw importConflictOr(error);
     }
+  }
+
+  /** The plan's writes: printers, the unused tokens of re-imported printers revoked, new tokens, the audit entry. */
+  private async applyPlan(
+    manager: EntityManager,
+    principal: Principal,
+    orgId: string,
+    planned: PlannedRow[],
+    { fleetNames, expiresAt, tracker }: { fleetNames: Map<string, string>; expiresAt: Date; tracker: ProgressTracker },
+  ): Promise<CommittedPrinter[]> {
+    const printerIds = await this.writePrinters(manager, orgId, planned, tracker);
+    const created = planned.filter((row) => row.action === 'create');
+    const updated = planned.filter((row) => row.action === 'update');
+    // Only the newest sheet of a printer is live: re-importing replaces the unused tokens of the last one.
+    const revoked = await this.tokens.revokeUnusedForPrinters(
+      manager,
+      updated.map((row) => row.printer!.id),
+    );
+    const issued = issueImportTokens(orgId, planned, printerIds, fleetNames, expiresAt);
+    for (const part of chunk(issued.tokens, IMPORT_LIMITS.writeChunkRows)) {
+      await this.tokens.insertMany(manager, part);
+    }
+    await this.audit.record(manager, {
+      orgId,
+      principal,
+      action: 'enrollment.imported',
+      subject: { type: 'EnrollmentImport', id: tracker.importId },
+      details: {
+        created: created.length,
+        updated: updated.length,
+        revokedUnused: revoked,
+        expiresAt: expiresAt.toISOString(),
+      },
+    });
+    return issued.committed;
+  }
+
+  /** Inserts the new printers, then updates the existing ones, in chunks; returns each row's printer id. */
+  private async writePrinters(
+    manager: EntityManager,
+    orgId: string,
+    planned: PlannedRow[],
+    tracker: ProgressTracker,
+  ): Promise<Map<number, string>> {
+    const printerIds = new Map<number, string>();
+    let written = 0;
+    for (const part of chunk(
+      planned.filter((row) => row.action === 'create'),
+      IMPORT_LIMITS.writeChunkRows,
+    )) {
+      const ids = await this.printers.insertMany(
+        manager,
+        orgId,
+        part.map((row) => printerValues(orgId, row.fleetId, row.row, null)),
+      );
+      for (const row of part) printerIds.set(row.row.row, ids.get(row.row.name)!);
+      written += part.length;
+      tracker.update({ rowsWritten: written });
+    }
+    for (const part of chunk(
+      planned.filter((row) => row.action === 'update'),
+      IMPORT_LIMITS.writeChunkRows,
+    )) {
+      await this.printers.updateMany(
+        manager,
+        orgId,
+        part.map((row) => ({
+          id: row.printer!.id,
+          ...printerValues(orgId, row.fleetId, row.row, row.printer!.serial),
+        })),
+      );
+      for (const row of part) printerIds.set(row.row.row, row.printer!.id);
+      written += part.length;
+      tracker.update({ rowsWritten: written });
+    }
+    return printerIds;
   }
 
   private async plan(
@@ -298,6 +308,60 @@ function printerValues(orgId: string, fleetId: string, row: ParsedPrinterRow, ke
     material: row.material,
     tags: row.tags,
   };
+}
+
+/** One single-use token per printer, bound to it, and the sheet's line for it (the token shown once). */
+function issueImportTokens(
+  orgId: string,
+  planned: PlannedRow[],
+  printerIds: Map<number, string>,
+  fleetNames: Map<string, string>,
+  expiresAt: Date,
+): { tokens: NewEnrollmentToken[]; committed: CommittedPrinter[] } {
+  const tokens: NewEnrollmentToken[] = [];
+  const committed: CommittedPrinter[] = [];
+  for (const row of planned) {
+    const issued = issueEnrollmentToken();
+    const printerId = printerIds.get(row.row.row)!;
+    tokens.push({
+      id: issued.id,
+      orgId,
+      fleetId: row.fleetId,
+      printerId,
+      tokenHash: issued.hash,
+      source: 'import',
+      printerName: null,
+      template: {},
+      octoprintUrl: row.row.octoprintUrl,
+      uses: 1,
+      expiresAt,
+    });
+    committed.push({
+      row: row.row.row,
+      printerId,
+      action: row.action,
+      name: row.row.name,
+      serial: row.row.serial ?? row.printer?.serial ?? null,
+      fleet: fleetNames.get(row.fleetId)!,
+      token: issued.token,
+      expiresAt,
+      octoprintUrl: row.row.octoprintUrl,
+      kind: row.row.kind,
+      address: row.row.address,
+    });
+  }
+  return { tokens, committed };
+}
+
+/** A printer created by a pairing or a token while this import ran; the plan was right a moment ago. */
+function importConflictOr(error: unknown): unknown {
+  if (isUniqueViolation(error, 'printers_org_name_unique') || isUniqueViolation(error, 'printers_org_serial_unique')) {
+    return DomainException.conflict(
+      'import_conflict',
+      'A printer with one of these names or serials was added while importing; nothing was written, run it again',
+    );
+  }
+  return error;
 }
 
 function refusal(fileErrors: FileError[], errors: RowError[], omitted: number): DomainException {

@@ -1,5 +1,5 @@
+import type { ExistingPrinter } from '@farmhand/printers';
 import type { ParsedPrinterRow } from '../csv/enrollment-csv.types';
-import type { ExistingPrinter } from '../printers/enrolled-printers.repository';
 import { planImport } from './import-plan';
 
 const FLEETS = new Map([
@@ -16,6 +16,8 @@ function row(row: number, name: string, serial: string | null, fleet = 'Fleet A'
     model: 'MK4',
     serial,
     octoprintUrl: null,
+    kind: null,
+    address: null,
     tags: [],
     nozzleDiameterMm: 0.4,
     buildVolumeMm: { x: 250, y: 210, z: 220 },

@@ -1,7 +1,7 @@
+import type { ExistingPrinter } from '@farmhand/printers';
 import { compareRowErrors } from '../csv/enrollment-csv.parser';
 import type { ParsedPrinterRow, RowError } from '../csv/enrollment-csv.types';
 import { preview } from '../csv/enrollment-csv.validator';
-import type { ExistingPrinter } from '../printers/enrolled-printers.repository';
 
 export interface PlannedRow {
   row: ParsedPrinterRow;

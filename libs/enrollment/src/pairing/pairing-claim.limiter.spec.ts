@@ -1,22 +1,21 @@
-import type { RateLimiter, RateLimitResult } from '@farmhand/core';
+import type { RateLimit, RateLimiter, RateLimitResult } from '@farmhand/core';
 import { USER_CODE_GUESS_LIMITS } from '../codes/guessing-odds';
-import { PairingClaimLimiter, type ClaimTicket } from './pairing-claim.limiter';
+import { PairingClaimLimiter, type ClaimGuessLimits, type ClaimTicket } from './pairing-claim.limiter';
 
-/** RateLimiter's contract in memory, yielding at every call like the Redis one does. */
+/** RateLimiter's contract in memory (one window), yielding at every call like the Redis one does. */
 class MemoryRateLimiter {
   readonly counts = new Map<string, number>();
 
-  async hit(bucket: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
+  async consume(limit: RateLimit, key: string, points = 1): Promise<RateLimitResult> {
     await Promise.resolve();
-    const count = (this.counts.get(bucket) ?? 0) + 1;
-    this.counts.set(bucket, count);
-    return { allowed: count <= limit, count, retryAfterSeconds: windowSeconds };
+    const consumed = (this.counts.get(key) ?? 0) + points;
+    this.counts.set(key, consumed);
+    return { allowed: consumed <= limit.points, consumed, retryAfterSeconds: limit.durationSeconds };
   }
 
-  async peek(bucket: string, limit: number): Promise<RateLimitResult> {
+  async consumed(_limit: RateLimit, key: string): Promise<number> {
     await Promise.resolve();
-    const count = this.counts.get(bucket) ?? 0;
-    return { allowed: count < limit, count, retryAfterSeconds: 0 };
+    return this.counts.get(key) ?? 0;
   }
 }
 
@@ -24,13 +23,17 @@ const HOUR = 3600;
 // Ten minutes into an hour-long window.
 const NOW = (1_000_000 * HOUR + 600) * 1000;
 
-function setup() {
+function setup(limits?: ClaimGuessLimits) {
   const memory = new MemoryRateLimiter();
-  return { memory, limiter: new PairingClaimLimiter(memory as unknown as RateLimiter) };
+  const rateLimiter = memory as unknown as RateLimiter;
+  return {
+    memory,
+    limiter: limits ? PairingClaimLimiter.withLimits(rateLimiter, limits) : new PairingClaimLimiter(rateLimiter),
+  };
 }
 
-async function fail(limiter: PairingClaimLimiter, user: string, org: string, now = NOW) {
-  return limiter.reserve(user, org, now);
+async function fail(limiter: PairingClaimLimiter, user: string, org: string, now = NOW, address = '192.0.2.1') {
+  return limiter.reserve(user, org, address, now);
 }
 
 describe('PairingClaimLimiter', () => {
@@ -50,7 +53,7 @@ describe('PairingClaimLimiter', () => {
   it('does not count successful claims as failures', async () => {
     const { limiter } = setup();
     for (let claim = 0; claim < 20; claim++) {
-      const reserved = await limiter.reserve('user:busy-admin', 'org-1', NOW);
+      const reserved = await limiter.reserve('user:busy-admin', 'org-1', '192.0.2.1', NOW);
       await limiter.succeeded((reserved as { ticket: ClaimTicket }).ticket);
     }
     for (let attempt = 0; attempt < USER_CODE_GUESS_LIMITS.perUser.failures; attempt++) {
@@ -65,12 +68,27 @@ describe('PairingClaimLimiter', () => {
     expect(results.filter((result) => 'ticket' in result)).toHaveLength(USER_CODE_GUESS_LIMITS.perUser.failures);
   });
 
-  it('a locked-out account cannot spend its organization’s or the server’s budget', async () => {
+  it('a locked-out account cannot spend its organization’s, its address’s or the server’s budget', async () => {
     const { limiter, memory } = setup();
     for (let attempt = 0; attempt < 50; attempt++) await fail(limiter, 'user:hammer', 'org-1');
     const window = Math.floor(NOW / 1000 / HOUR);
-    expect(memory.counts.get(`pairing-claims:org:org-1:${window}:all`)).toBe(USER_CODE_GUESS_LIMITS.perUser.failures);
-    expect(memory.counts.get(`pairing-claims:server:${window}:all`)).toBe(USER_CODE_GUESS_LIMITS.perUser.failures);
+    const perUser = USER_CODE_GUESS_LIMITS.perUser.failures;
+    expect(memory.counts.get(`org:org-1:${window}:all`)).toBe(perUser);
+    expect(memory.counts.get(`address:192.0.2.1:${window}:all`)).toBe(perUser);
+    expect(memory.counts.get(`server:${window}:all`)).toBe(perUser);
+  });
+
+  it('locks one address after its failures, across accounts and organizations', async () => {
+    const { limiter } = setup();
+    const perUser = USER_CODE_GUESS_LIMITS.perUser.failures;
+    const accounts = USER_CODE_GUESS_LIMITS.perAddress.failures / perUser;
+    for (let account = 0; account < accounts; account++) {
+      for (let attempt = 0; attempt < perUser; attempt++) {
+        expect(await fail(limiter, `user:cheap-${account}`, `org-cheap-${account}`)).toHaveProperty('ticket');
+      }
+    }
+    expect(await fail(limiter, 'user:one-more', 'org-one-more')).toHaveProperty('lockout.scope', 'address');
+    expect(await fail(limiter, 'user:elsewhere', 'org-elsewhere', NOW, '198.51.100.7')).toHaveProperty('ticket');
   });
 
   it('locks an organization after its failures, whoever in it guesses', async () => {
@@ -86,20 +104,26 @@ describe('PairingClaimLimiter', () => {
     expect(await fail(limiter, 'user:other', 'org-2')).toHaveProperty('ticket');
   });
 
-  it('locks pairing claims server-wide after the global budget, whatever the accounts', async () => {
-    const { limiter } = setup();
-    const perOrganization = USER_CODE_GUESS_LIMITS.perOrganization.failures;
-    const perUser = USER_CODE_GUESS_LIMITS.perUser.failures;
+  it('locks pairing claims server-wide after the global budget, whatever the accounts and addresses', async () => {
+    // The real budget is half a million failures an hour; the same arithmetic on a budget of 60.
+    const limits: ClaimGuessLimits = {
+      perUser: { failures: 5, windowSeconds: HOUR },
+      perOrganization: { failures: 10, windowSeconds: HOUR },
+      perAddress: { failures: 20, windowSeconds: HOUR },
+      global: { failures: 60, windowSeconds: HOUR },
+    };
+    const { limiter } = setup(limits);
     let evaluated = 0;
-    for (let org = 0; evaluated < USER_CODE_GUESS_LIMITS.global.failures; org++) {
-      for (let user = 0; user < perOrganization / perUser; user++) {
-        for (let attempt = 0; attempt < perUser; attempt++) {
-          if ('ticket' in (await fail(limiter, `user:${org}-${user}`, `org-${org}`))) evaluated++;
+    for (let org = 0; evaluated < limits.global.failures; org++) {
+      for (let user = 0; user < 2; user++) {
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const address = `10.0.${Math.floor(org / 2)}.1`;
+          if ('ticket' in (await fail(limiter, `user:${org}-${user}`, `org-${org}`, NOW, address))) evaluated++;
         }
       }
     }
-    expect(evaluated).toBe(USER_CODE_GUESS_LIMITS.global.failures);
-    expect(await fail(limiter, 'user:fresh', 'org-fresh')).toEqual({
+    expect(evaluated).toBe(limits.global.failures);
+    expect(await fail(limiter, 'user:fresh', 'org-fresh', NOW, '203.0.113.9')).toEqual({
       lockout: { scope: 'server', retryAfterSeconds: HOUR - 600, firstRefusal: true },
     });
   });

@@ -1,6 +1,8 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, UseInterceptors } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
+import { ApiErrors } from '@farmhand/core';
+import { ClaimedPrinterDto, DeniedPairingDto } from '../dto/enrollment-responses.dto';
 import { RetryAfterInterceptor } from '../retry-after.interceptor';
 import { ClaimPairingDto, DenyPairingDto } from './dto/pairing.dto';
 import { PairingsService } from './pairings.service';
@@ -17,6 +19,13 @@ export class PairingClaimsController {
 
   @Post('claim')
   @CheckPolicies(['enroll', 'Printer'])
+  @ApiCreatedResponse({ type: ClaimedPrinterDto, description: 'The printer is created; its agent gets a credential' })
+  @ApiErrors({
+    400: ['unknown_fleet'],
+    404: ['pairing_not_found'],
+    409: ['printer_name_taken', 'printer_serial_taken'],
+    429: ['too_many_attempts'],
+  })
   claim(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Body() body: ClaimPairingDto,
@@ -28,6 +37,8 @@ export class PairingClaimsController {
   @Post('deny')
   @CheckPolicies(['enroll', 'Printer'])
   @HttpCode(200)
+  @ApiOkResponse({ type: DeniedPairingDto })
+  @ApiErrors({ 404: ['pairing_not_found'], 429: ['too_many_attempts'] })
   deny(@Param('orgId', ParseUUIDPipe) orgId: string, @Body() body: DenyPairingDto, @Req() request: AuthorizedRequest) {
     return this.pairings.deny(request.principal!, orgId, body.userCode);
   }

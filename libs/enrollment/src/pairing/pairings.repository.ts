@@ -92,14 +92,6 @@ export class PairingsRepository {
     return row ?? null;
   }
 
-  async printerFleet(manager: EntityManager, printerId: string): Promise<string | null> {
-    const [row]: Array<{ fleetId: string }> = await manager.query(
-      `SELECT fleet_id AS "fleetId" FROM printers WHERE id = $1`,
-      [printerId],
-    );
-    return row?.fleetId ?? null;
-  }
-
   async recordPoll(manager: EntityManager, id: string): Promise<void> {
     await manager.query(`UPDATE enrollment_pairings SET last_polled_at = now() WHERE id = $1`, [id]);
   }

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FleetsRepository } from '@farmhand/accounts';
+import { FleetDirectory } from '@farmhand/accounts';
 import { AuditService } from '@farmhand/audit';
 import type { AgentPrincipal, AppAbility, Principal } from '@farmhand/authz';
-import { APP_CONFIG, DomainEvents, isUniqueViolation, type AppConfig } from '@farmhand/core';
+import { APP_CONFIG, DomainEvents, RequestContext, isUniqueViolation, type AppConfig } from '@farmhand/core';
+import { EnrolledPrintersRepository, PrinterDirectory } from '@farmhand/printers';
 import type { AgentInfo, Enrolled, PairingStartResponse } from '@farmhand/protocol';
 import { DataSource, type EntityManager } from 'typeorm';
 import { hashDeviceCode, generateDeviceCode, isWellFormedDeviceCode } from '../codes/device-code';
@@ -14,12 +15,11 @@ import {
   hashUserCode,
   normalizeUserCode,
 } from '../codes/user-code';
-import { ClientAddressLimiter } from '../client-address.limiter';
+import { ClientAddressLimiter, secretCounterKey } from '../client-address.limiter';
 import { PrinterCredentialsService } from '../credentials/printer-credentials.service';
 import { PAIRING_LIMITS } from '../enrollment.constants';
 import { EnrollmentErrors } from '../enrollment.exception';
 import { normalizeServerUrl } from '../export/agent-command';
-import { EnrolledPrintersRepository } from '../printers/enrolled-printers.repository';
 import { enrollableFleet } from '../printers/enrollable-fleets';
 import type { ClaimPairingDto } from './dto/pairing.dto';
 import { PairingClaimLimiter, type ClaimTicket } from './pairing-claim.limiter';
@@ -52,7 +52,8 @@ export class PairingsService {
     private readonly dataSource: DataSource,
     private readonly pairings: PairingsRepository,
     private readonly printers: EnrolledPrintersRepository,
-    private readonly fleets: FleetsRepository,
+    private readonly directory: PrinterDirectory,
+    private readonly fleets: FleetDirectory,
     private readonly credentials: PrinterCredentialsService,
     private readonly claimLimiter: PairingClaimLimiter,
     private readonly addressLimiter: ClientAddressLimiter,
@@ -63,7 +64,7 @@ export class PairingsService {
   }
 
   async start(agent: AgentInfo): Promise<PairingStartResponse> {
-    await this.addressLimiter.count('pairing-starts', PAIRING_LIMITS.startsPerAddress);
+    await this.addressLimiter.count(PAIRING_LIMITS.startsPerAddress);
     // A user code may collide with a pending one (2^40 codes); draw again.
     for (let attempt = 0; ; attempt++) {
       const deviceCode = generateDeviceCode();
@@ -101,14 +102,15 @@ export class PairingsService {
 
   /** The agent's poll: 428 pending, 429 slow_down, 410 expired, 403 denied, or the credential exactly once. */
   async poll(deviceCode: string): Promise<Enrolled> {
-    await this.addressLimiter.refuseAfterFailures();
-    const outcome: PollOutcome = isWellFormedDeviceCode(deviceCode)
+    const wellFormed = isWellFormedDeviceCode(deviceCode);
+    const attempt = await this.addressLimiter.begin(wellFormed ? secretCounterKey('device-code', deviceCode) : null);
+    const outcome: PollOutcome = wellFormed
       ? await this.dataSource.transaction((manager) => this.pollLocked(manager, deviceCode))
       : { kind: 'invalid' };
+    if (outcome.kind !== 'invalid') await this.addressLimiter.succeeded(attempt);
     switch (outcome.kind) {
       case 'invalid':
-        await this.addressLimiter.recordFailure();
-        throw EnrollmentErrors.invalidGrant();
+        return this.addressLimiter.failed(attempt, EnrollmentErrors.invalidGrant());
       case 'expired':
         throw EnrollmentErrors.expiredToken();
       case 'denied':
@@ -141,7 +143,9 @@ export class PairingsService {
     }
     await this.pairings.recordPoll(manager, pairing.id);
     if (pairing.status === 'pending') return { kind: 'pending' };
-    const fleetId = pairing.printerId ? await this.pairings.printerFleet(manager, pairing.printerId) : null;
+    const fleetId = pairing.printerId
+      ? ((await this.directory.placement(pairing.printerId, manager))?.fleetId ?? null)
+      : null;
     if (!pairing.orgId || !pairing.printerId || !fleetId) return { kind: 'invalid' };
     if (!(await this.pairings.markRedeemed(manager, pairing.id))) return { kind: 'invalid' };
     // The credential is created now, in this transaction, and exists in clear only in this answer.
@@ -261,7 +265,8 @@ export class PairingsService {
   }
 
   private async reserveAttempt(principal: Principal, orgId: string): Promise<ClaimTicket> {
-    const reserved = await this.claimLimiter.reserve(principalKey(principal), orgId);
+    const address = RequestContext.current()?.clientIp ?? 'none';
+    const reserved = await this.claimLimiter.reserve(principalKey(principal), orgId, address);
     if ('ticket' in reserved) return reserved.ticket;
     const { lockout } = reserved;
     if (lockout.firstRefusal) {

@@ -1,10 +1,10 @@
-import type { Fleet, FleetsRepository } from '@farmhand/accounts';
+import type { Fleet, FleetDirectory } from '@farmhand/accounts';
 import { subject, type AppAbility } from '@farmhand/authz';
 import { EnrollmentErrors } from '../enrollment.exception';
 
 /** The fleet, when it belongs to the organization and the caller may enroll printers into it; else 400 unknown_fleet. */
 export async function enrollableFleet(
-  fleets: FleetsRepository,
+  fleets: FleetDirectory,
   ability: AppAbility,
   orgId: string,
   fleetId: string,

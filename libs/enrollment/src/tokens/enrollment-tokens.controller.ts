@@ -11,9 +11,10 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
-import { DomainException } from '@farmhand/core';
+import { ApiErrors, DomainException } from '@farmhand/core';
+import { CreatedEnrollmentTokenDto, EnrollmentTokenListDto } from '../dto/enrollment-responses.dto';
 import { CreateEnrollmentTokenDto, ListEnrollmentTokensDto } from './dto/enrollment-token.dto';
 import { EnrollmentTokensService } from './enrollment-tokens.service';
 
@@ -27,6 +28,8 @@ export class EnrollmentTokensController {
   @Post()
   @CheckPolicies(['create', 'EnrollmentToken'], ['enroll', 'Printer'])
   @Header('Cache-Control', 'no-store')
+  @ApiCreatedResponse({ type: CreatedEnrollmentTokenDto })
+  @ApiErrors({ 400: ['unknown_fleet'] })
   create(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Body() body: CreateEnrollmentTokenDto,
@@ -37,17 +40,21 @@ export class EnrollmentTokensController {
 
   @Get()
   @CheckPolicies(['read', 'EnrollmentToken'])
+  @ApiOkResponse({ type: EnrollmentTokenListDto })
+  @ApiErrors()
   list(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Query() query: ListEnrollmentTokensDto,
     @Req() request: AuthorizedRequest,
   ) {
-    return this.tokens.list(request.principal!, orgId, query);
+    return this.tokens.list(request.ability!, orgId, query);
   }
 
   @Delete(':tokenId')
   @CheckPolicies(['delete', 'EnrollmentToken'])
   @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiErrors({ 404: ['enrollment_token_not_found'] })
   async revoke(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('tokenId') tokenId: string,

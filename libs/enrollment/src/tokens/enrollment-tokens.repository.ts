@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ConditionColumns, SqlCondition } from '@farmhand/authz';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EnrollmentToken, type EnrollmentTokenSource, type PrinterTemplate } from '../entities/enrollment-token.entity';
 
@@ -27,9 +28,16 @@ export interface ConsumedToken {
   octoprintUrl: string | null;
 }
 
+/** The `EnrollmentToken` subject's condition fields as columns of `list` (alias `token`). */
+export const TOKEN_CONDITION_COLUMNS: ConditionColumns = {
+  orgId: { column: 'token.org_id', type: 'uuid' },
+  fleetId: { column: 'token.fleet_id', type: 'uuid' },
+};
+
 export interface TokenListQuery {
   orgId: string;
-  fleetScope: string[] | null;
+  /** The tokens the caller may read, from their ability. */
+  readable: SqlCondition;
   source?: EnrollmentTokenSource;
   /** Only tokens that can still be redeemed. */
   usableOnly: boolean;
@@ -104,17 +112,17 @@ export class EnrollmentTokensRepository {
     return rows[0] ?? null;
   }
 
-  /** Scoped in SQL to the organization and, for fleet-limited callers, to their fleets. */
+  /** Scoped in SQL to the organization and to what the caller may read (a fleet-limited admin: their fleets). */
   list(query: TokenListQuery): Promise<[EnrollmentToken[], number]> {
     const builder = this.dataSource
       .getRepository(EnrollmentToken)
       .createQueryBuilder('token')
       .where('token.orgId = :orgId', { orgId: query.orgId })
+      .andWhere(query.readable.sql, query.readable.parameters)
       .orderBy('token.createdAt', 'DESC')
       .addOrderBy('token.id', 'ASC')
       .take(query.limit)
       .skip(query.offset);
-    if (query.fleetScope) builder.andWhere('token.fleetId = ANY(:fleetScope)', { fleetScope: query.fleetScope });
     if (query.source) builder.andWhere('token.source = :source', { source: query.source });
     if (query.usableOnly) {
       builder.andWhere('token.usesLeft > 0 AND token.revokedAt IS NULL AND token.expiresAt > now()');

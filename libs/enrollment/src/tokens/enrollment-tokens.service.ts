@@ -1,23 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FleetsRepository } from '@farmhand/accounts';
+import { FleetDirectory } from '@farmhand/accounts';
 import { AuditService } from '@farmhand/audit';
-import { fleetScopeOf, type AgentPrincipal, type AppAbility, type Principal } from '@farmhand/authz';
+import { accessibleWhere, subject, type AgentPrincipal, type AppAbility, type Principal } from '@farmhand/authz';
 import { APP_CONFIG, DomainEvents, isUniqueViolation, type AppConfig } from '@farmhand/core';
 import type { AgentInfo, Enrolled } from '@farmhand/protocol';
-import type { Printer } from '@farmhand/printers';
+import { EnrolledPrintersRepository, type Printer } from '@farmhand/printers';
 import { DataSource, type EntityManager } from 'typeorm';
 import { issueEnrollmentToken, parseSecretToken, verifySecretToken } from '../codes/secret-token';
-import { ClientAddressLimiter } from '../client-address.limiter';
+import { ClientAddressLimiter, secretCounterKey, type SecretAttempt } from '../client-address.limiter';
 import { PrinterCredentialsRepository } from '../credentials/printer-credentials.repository';
 import { PrinterCredentialsService } from '../credentials/printer-credentials.service';
 import type { EnrollmentToken, PrinterTemplate } from '../entities/enrollment-token.entity';
 import { ENROLLMENT_TOKEN_LIMITS } from '../enrollment.constants';
 import { EnrollmentErrors } from '../enrollment.exception';
 import { agentEnrollCommand, normalizeServerUrl } from '../export/agent-command';
-import { EnrolledPrintersRepository } from '../printers/enrolled-printers.repository';
-import { canEnrollInto, enrollableFleet } from '../printers/enrollable-fleets';
+import { enrollableFleet } from '../printers/enrollable-fleets';
 import type { CreateEnrollmentTokenDto, ListEnrollmentTokensDto } from './dto/enrollment-token.dto';
-import { EnrollmentTokensRepository, type ConsumedToken } from './enrollment-tokens.repository';
+import {
+  EnrollmentTokensRepository,
+  TOKEN_CONDITION_COLUMNS,
+  type ConsumedToken,
+} from './enrollment-tokens.repository';
 
 /** A token as admins list it: never the secret, which exists only in the answer that created it. */
 export interface EnrollmentTokenView {
@@ -50,7 +53,7 @@ export class EnrollmentTokensService {
     private readonly dataSource: DataSource,
     private readonly tokens: EnrollmentTokensRepository,
     private readonly printers: EnrolledPrintersRepository,
-    private readonly fleets: FleetsRepository,
+    private readonly fleets: FleetDirectory,
     private readonly credentials: PrinterCredentialsService,
     private readonly credentialRows: PrinterCredentialsRepository,
     private readonly addressLimiter: ClientAddressLimiter,
@@ -96,10 +99,10 @@ export class EnrollmentTokensService {
     };
   }
 
-  async list(principal: Principal, orgId: string, query: ListEnrollmentTokensDto) {
+  async list(ability: AppAbility, orgId: string, query: ListEnrollmentTokensDto) {
     const [rows, total] = await this.tokens.list({
       orgId,
-      fleetScope: fleetScopeOf(principal),
+      readable: accessibleWhere(ability, 'read', 'EnrollmentToken', TOKEN_CONDITION_COLUMNS),
       source: query.source,
       usableOnly: query.status === 'usable',
       limit: query.limit ?? 200,
@@ -110,7 +113,8 @@ export class EnrollmentTokensService {
 
   async revoke(principal: Principal, ability: AppAbility, orgId: string, tokenId: string): Promise<void> {
     const token = await this.tokens.findInOrg(orgId, tokenId);
-    if (!token || !canEnrollInto(ability, orgId, token.fleetId)) throw EnrollmentErrors.tokenNotFound();
+    if (!token || ability.cannot('delete', subject('EnrollmentToken', { orgId, fleetId: token.fleetId })))
+      throw EnrollmentErrors.tokenNotFound();
     await this.dataSource.transaction(async (manager) => {
       await this.tokens.revoke(manager, tokenId);
       await this.audit.record(manager, {
@@ -129,16 +133,18 @@ export class EnrollmentTokensService {
    * client address.
    */
   async redeem(token: string, agent: AgentInfo): Promise<Enrolled> {
-    await this.addressLimiter.refuseAfterFailures();
     const parsed = parseSecretToken(token, 'enrollment');
+    // Counted per token id (the part before the secret), so guesses at one token's secret are limited by themselves.
+    const limit = await this.addressLimiter.begin(parsed ? secretCounterKey('token', parsed.id) : null);
     const storedHash = parsed ? await this.tokens.findHash(parsed.id) : null;
-    if (!parsed || !storedHash || !verifySecretToken(token, storedHash)) return this.failedRedeem();
+    if (!parsed || !storedHash || !verifySecretToken(token, storedHash)) return this.failedRedeem(limit);
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.dataSource.transaction((manager) =>
           this.redeemLocked(manager, parsed.id, storedHash, agent),
         );
-        if (!result) return await this.failedRedeem();
+        if (!result) return this.failedRedeem(limit);
+        await this.addressLimiter.succeeded(limit);
         if (result.revokedCredentialIds.length > 0) {
           this.events.emit('printerCredential.revoked', {
             orgId: result.printer.orgId,
@@ -221,9 +227,8 @@ export class EnrollmentTokensService {
     });
   }
 
-  private async failedRedeem(): Promise<never> {
-    await this.addressLimiter.recordFailure();
-    throw EnrollmentErrors.invalidToken();
+  private failedRedeem(limit: SecretAttempt): never {
+    return this.addressLimiter.failed(limit, EnrollmentErrors.invalidToken());
   }
 }
 

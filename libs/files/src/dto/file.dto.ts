@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { QueryLimit, QueryOffset } from '@farmhand/core';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class UploadFileQueryDto {
   @ApiPropertyOptional({ description: 'File name for a raw (application/octet-stream) upload' })
@@ -11,13 +11,22 @@ export class UploadFileQueryDto {
 }
 
 export class ListFilesDto {
-  @IsOptional() @IsString() @MaxLength(100) search?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ maxLength: 100, description: 'Part of the name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+
+  @QueryLimit(500, 100) limit?: number;
+  @QueryOffset() offset?: number;
 }
 
+/** The signed download URL's query, as the server wrote it into the agent's dispatch command. */
 export class AgentDownloadQueryDto {
-  @IsString() @MaxLength(64) printer!: string;
-  @IsString() @MaxLength(20) expires!: string;
-  @IsString() @MaxLength(128) signature!: string;
+  @ApiProperty({ description: 'The printer the URL was signed for' }) @IsString() @MaxLength(64) printer!: string;
+  @ApiProperty({ description: 'Expiry, epoch seconds' }) @IsString() @MaxLength(20) expires!: string;
+  @ApiProperty({ description: 'HMAC over printer, hash and expiry' })
+  @IsString()
+  @MaxLength(128)
+  signature!: string;
 }

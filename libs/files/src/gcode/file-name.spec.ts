@@ -76,12 +76,16 @@ describe('sanitizeGcodeFileName', () => {
     expect(sanitizeGcodeFileName('c.G')).toBe('c.g');
   });
 
+  it('accepts Prusa binary G-code and Bambu/Orca project 3MF, keeping .gcode.3mf whole', () => {
+    expect(sanitizeGcodeFileName('Print.BGCODE')).toBe('Print.bgcode');
+    expect(sanitizeGcodeFileName('plate.3MF')).toBe('plate.3mf');
+    expect(sanitizeGcodeFileName('plate.gcode.3mf')).toBe('plate.gcode.3mf');
+    expect(sanitizeGcodeFileName('.gcode.3mf')).toBe('untitled.gcode.3mf');
+  });
+
   it.each([
     ['model.stl', /sliced first/],
-    ['plate.3mf', /3MF/],
-    ['plate.gcode.3mf', /3MF/],
-    ['print.bgcode', /binary G-code/],
-    ['notes.txt', /must end in \.gcode, \.gco, \.g/],
+    ['notes.txt', /must end in \.gcode\.3mf, \.bgcode, \.3mf, \.gcode, \.gco, \.g/],
     ['gcode', /must end in/],
   ])('refuses %s with a message saying what to upload', (input, message) => {
     const error = refusal(input);

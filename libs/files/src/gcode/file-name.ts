@@ -1,14 +1,13 @@
 import { GcodeRejectedError } from './gcode.exception';
 
 export const GCODE_EXTENSIONS = ['.gcode', '.gco', '.g'] as const;
+/** Every extension a library file may have: G-code, Prusa binary G-code, Bambu/Orca project 3MF (longest first). */
+export const PRINT_FILE_EXTENSIONS = ['.gcode.3mf', '.bgcode', '.3mf', ...GCODE_EXTENSIONS] as const;
 export const MAX_FILE_NAME_BYTES = 200;
 const FALLBACK_STEM = 'untitled';
 
 /** Extensions people will try, each with the one thing to do instead. */
 const REFUSED_EXTENSIONS: [suffix: string, message: string][] = [
-  ['.gcode.3mf', '3MF archives are not supported; export plain G-code from the slicer'],
-  ['.3mf', '3MF archives are not supported; export G-code from the slicer'],
-  ['.bgcode', 'binary G-code (.bgcode) is not supported; export plain G-code (.gcode)'],
   ['.stl', 'STL models must be sliced first; upload the G-code the slicer exports'],
   ['.obj', 'models must be sliced first; upload the G-code the slicer exports'],
   ['.step', 'models must be sliced first; upload the G-code the slicer exports'],
@@ -29,7 +28,7 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  * Turns the name a client sent into a name safe to store and show: the last path component only (`../`, `/`, `\`
  * are gone), no control or invisible characters, no Windows-reserved characters or device names, no leading dots,
  * at most 200 UTF-8 bytes (cut on a character boundary, the extension kept), never empty. Unicode letters stay.
- * The extension must be .gcode, .gco or .g (any case, returned lower-case); anything else is refused with a
+ * The extension must be .gcode, .gco, .g, .bgcode, .3mf or .gcode.3mf (any case, returned lower-case); anything else is refused with a
  * GcodeRejectedError `invalid_file_name` that says what to upload instead.
  */
 export function sanitizeGcodeFileName(input: unknown): string {
@@ -39,12 +38,12 @@ export function sanitizeGcodeFileName(input: unknown): string {
   const collapsed = base.replace(/\s+/g, ' ').trim();
 
   const lower = collapsed.toLowerCase();
-  const extension = GCODE_EXTENSIONS.find((candidate) => lower.endsWith(candidate));
+  const extension = PRINT_FILE_EXTENSIONS.find((candidate) => lower.endsWith(candidate));
   if (!extension) {
     const refused = REFUSED_EXTENSIONS.find(([suffix]) => lower.endsWith(suffix));
     if (refused) throw GcodeRejectedError.invalidFileName(`Not G-code: ${refused[1]}`);
     throw GcodeRejectedError.invalidFileName(
-      `Only G-code files are accepted: the name must end in ${GCODE_EXTENSIONS.join(', ')}`,
+      `Only print files are accepted: the name must end in ${PRINT_FILE_EXTENSIONS.join(', ')}`,
     );
   }
 

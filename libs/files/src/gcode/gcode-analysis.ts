@@ -30,12 +30,30 @@ export interface GcodeMetadata {
   material: string | null;
   /** Distinct materials of the filaments the print uses, in extruder order. */
   materials: string[];
+  /** `#rrggbb` of the first filament the print uses (PrusaSlicer, OrcaSlicer, Bambu Studio `filament_colour`). */
+  colorHex: string | null;
   nozzleDiameterMm: number | null;
   layerHeightMm: number | null;
   /** The printer the file was sliced for ('MK4S', 'Bambu Lab X1 Carbon', 'Creality Ender-3 Pro'). */
   printerModel: string | null;
   /** From the moves, not from slicer comments; null when no extruding move was found. */
   extent: GcodeExtent | null;
+  /** `bgcode` (Prusa binary G-code) or `3mf` (Bambu/Orca project with plate G-code); absent: plain G-code. */
+  format?: 'gcode' | 'bgcode' | '3mf';
+  /** A 3MF's plates: which are sliced, time, weight, and per filament its id (AMS mapping index + 1), type, colour. */
+  plates?: Array<{
+    index: number;
+    sliced: boolean;
+    estimatedTimeSeconds: number | null;
+    weightGrams: number | null;
+    filaments: Array<{
+      id: number;
+      type: string | null;
+      color: string | null;
+      usedGrams: number | null;
+      usedMeters: number | null;
+    }>;
+  }>;
 }
 
 export interface GcodeAnalysis {

@@ -19,6 +19,7 @@ const KEY_LIST = [
   'total filament used [g]',
   'total filament weight [g]',
   'filament_type',
+  'filament_colour',
   'filament',
   'nozzle_diameter',
   'extruder_train.0.nozzle.diameter',
@@ -70,6 +71,7 @@ export class SlicerMetadataCollector {
   private weightBambu: number | null = null;
   private weightPrusa: number | null = null;
   private filamentTypes: string[] | null = null;
+  private filamentColours: string[] | null = null;
   private usedFilaments: number[] | null = null;
   private nozzleDiameters: number[] | null = null;
   private nozzleCura: number | null = null;
@@ -142,6 +144,9 @@ export class SlicerMetadataCollector {
       case 'filament_type':
         this.filamentTypes ??= parseTextList(value);
         break;
+      case 'filament_colour':
+        this.filamentColours ??= parseTextList(value);
+        break;
       case 'filament':
         this.usedFilaments ??= parseIndexList(value);
         break;
@@ -191,6 +196,8 @@ export class SlicerMetadataCollector {
       ? (this.nozzleDiameters[firstUsed] ?? this.nozzleDiameters[0] ?? null)
       : this.nozzleCura;
 
+    const colour = this.filamentColours?.[firstUsed] ?? this.filamentColours?.[0] ?? null;
+
     let slicer = this.slicer;
     let slicerVersion = this.slicerVersion;
     if (slicer === null && this.generatorName !== null) {
@@ -207,6 +214,7 @@ export class SlicerMetadataCollector {
       filamentWeightGrams: roundTo(this.weightTotal ?? this.weightBambu ?? this.weightPrusa, 2),
       material: materials[0] ?? null,
       materials,
+      colorHex: colour && /^#[0-9a-f]{6}$/i.test(colour) ? colour.toLowerCase() : null,
       nozzleDiameterMm: nozzle !== null && nozzle > 0 ? nozzle : null,
       layerHeightMm: this.layerHeight,
       printerModel: this.printerModel ?? this.targetMachine ?? this.printerSettingsId,

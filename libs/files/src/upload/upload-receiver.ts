@@ -85,17 +85,15 @@ function receiveMultipart<T>(
 
 /**
  * A pass-through fed by `source`. Destroying it (as pipeline() does on error) unpipes and drains the source
- * instead of destroying it, so the HTTP socket stays usable for the error response.
+ * instead of destroying it, so the HTTP socket stays usable for the error response. The source's 'error' listener
+ * stays for the source's whole life: a client abort errors the request a tick after the abort signal has already
+ * torn the pipeline down, and an 'error' nobody listens to would crash the process.
  */
 function detached(source: Readable): Readable {
   const through = new PassThrough({ highWaterMark: 64 * 1024 });
-  const onError = (error: Error): void => {
-    through.destroy(error);
-  };
-  source.on('error', onError);
+  source.on('error', (error: Error) => through.destroy(error));
   source.pipe(through);
   through.once('close', () => {
-    source.off('error', onError);
     if (!source.readableEnded) {
       source.unpipe(through);
       source.resume();

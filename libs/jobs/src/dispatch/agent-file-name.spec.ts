@@ -10,6 +10,9 @@ describe('agentFileName', () => {
     ['部品.gcode', 'farmhand.gcode'],
     ['part. .gcode', 'part.gcode'],
     ['日本 part.gcode', 'part.gcode'],
+    ['Benchy MK4S.BGCODE', 'Benchy MK4S.bgcode'],
+    ['plate (P1S).gcode.3mf', 'plate (P1S).gcode.3mf'],
+    ['project.3MF', 'project.3mf'],
   ])('%j -> %j', (input, expected) => {
     expect(agentFileName(input)).toBe(expected);
   });

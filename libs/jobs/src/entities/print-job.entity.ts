@@ -68,6 +68,25 @@ export class PrintJob {
   @Column({ type: 'real', nullable: true })
   minBuildZ!: number | null;
 
+  /** The file's format when the job was created: only printers whose agent uploads it are matched. */
+  @Column({ type: 'varchar', length: 8, default: 'gcode' })
+  fileFormat!: 'gcode' | 'bgcode' | '3mf';
+
+  /** The printer model the file was sliced for (matched loosely against the printer's model); null: any. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  printerModel!: string | null;
+
+  /** The operator's override: send the file to printers whatever formats their agents announce. */
+  @Column({ type: 'boolean', default: false })
+  anyPrinterKind!: boolean;
+
+  /** Bambu: the 3MF plate to print (null: the first sliced plate) and the AMS slot per filament (null: none). */
+  @Column({ type: 'integer', nullable: true })
+  plate!: number | null;
+
+  @Column({ type: 'integer', array: true, nullable: true })
+  amsMapping!: number[] | null;
+
   /** Empty: any fleet of the organization. */
   @Column({ type: 'uuid', array: true, default: () => "'{}'" })
   fleetIds!: string[];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULT_JOB_OPTIONS, LOGGER, OnJob, QUEUE_OPTIONS, QueueName, type JobPayloads } from '@farmhand/core';
-import { FilesService } from '@farmhand/files';
+import { FilesService, formatOfMetadata, type GcodeMetadata } from '@farmhand/files';
 import type { Logger } from 'pino';
 import { CopiesService, PRINTING_STATES } from '../copies.service';
 import { agentFileName } from '../dispatch/agent-file-name';
@@ -82,6 +82,7 @@ export class DispatchJobs {
             size: file.sizeBytes,
             copyId,
             print: true,
+            ...(formatOfMetadata(file.metadata) === '3mf' ? { bambu: bambuArgs(file.metadata, plan.bambu) } : {}),
           },
         },
         { commandId, timeoutMs: DISPATCH_TIMEOUT_MS },
@@ -121,4 +122,17 @@ export class DispatchJobs {
     // Retried with backoff, same command id: an agent that received it answers again instead of printing twice.
     throw error;
   }
+}
+
+/**
+ * Bambu's print options for a 3MF copy: the job's plate, else the file's first sliced plate; the job's AMS mapping,
+ * else none (the printer prints from the external spool, as Bambu Studio does without a mapping).
+ */
+export function bambuArgs(
+  metadata: GcodeMetadata,
+  job: { plate: number | null; amsMapping: number[] | null } | null,
+): { plate: number; useAms: boolean; amsMapping: number[] } {
+  const plate = job?.plate ?? metadata.plates?.find((entry) => entry.sliced)?.index ?? 1;
+  const amsMapping = job?.amsMapping ?? [];
+  return { plate, useAms: amsMapping.length > 0, amsMapping };
 }

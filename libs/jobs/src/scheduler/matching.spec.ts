@@ -1,4 +1,4 @@
-import { matchCopies, meetsRequirements, type QueuedJob, type ReadyPrinter } from './matching';
+import { matchCopies, meetsRequirements, normalizeModel, type QueuedJob, type ReadyPrinter } from './matching';
 
 let sequence = 0;
 function printer(overrides: Partial<ReadyPrinter> = {}): ReadyPrinter {
@@ -13,6 +13,7 @@ function printer(overrides: Partial<ReadyPrinter> = {}): ReadyPrinter {
     buildY: 210,
     buildZ: 220,
     tags: [],
+    spools: [],
     ...overrides,
   };
 }
@@ -29,6 +30,8 @@ function job(overrides: Partial<QueuedJob> = {}): QueuedJob {
     minBuildZ: null,
     fleetIds: [],
     requiredTags: [],
+    filamentGrams: null,
+    fileColorHex: null,
     ...overrides,
   };
 }
@@ -122,5 +125,102 @@ describe('matchCopies', () => {
       (assignment) => printerById.get(assignment.printerId)!.material !== jobById.get(assignment.jobId)!.material,
     );
     expect(mismatched).toEqual([]);
+  });
+});
+
+describe('print file formats and printer kinds', () => {
+  const octoprint = () => printer({ uploadFormats: ['gcode'] });
+  const prusa = () => printer({ uploadFormats: ['bgcode', 'gcode'], model: 'Original Prusa MK4S' });
+  const bambu = () => printer({ uploadFormats: ['3mf'], model: 'P1S' });
+  const silent = () => printer({ uploadFormats: null });
+
+  it('sends a .bgcode only to printers whose agent uploads it (Prusa Link)', () => {
+    const bgcode = job({ fileFormat: 'bgcode' });
+    expect([octoprint(), prusa(), bambu(), silent()].map((p) => meetsRequirements(bgcode, p))).toEqual([
+      false,
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it('sends a .3mf only to Bambu printers, and G-code to every printer that takes G-code', () => {
+    expect([octoprint(), prusa(), bambu()].map((p) => meetsRequirements(job({ fileFormat: '3mf' }), p))).toEqual([
+      false,
+      false,
+      true,
+    ]);
+    expect([octoprint(), prusa(), bambu(), silent()].map((p) => meetsRequirements(job(), p))).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
+  });
+
+  it('lets the operator override the format rule', () => {
+    expect(meetsRequirements(job({ fileFormat: '3mf', anyPrinterKind: true }), octoprint())).toBe(true);
+  });
+
+  it('matches the sliced-for printer model without vendor, case or spacing; an unknown model takes any', () => {
+    expect(normalizeModel('Bambu Lab X1 Carbon')).toBe('X1C');
+    expect(normalizeModel('Original Prusa MK4S')).toBe(normalizeModel('mk4s'));
+    expect(meetsRequirements(job({ fileFormat: '3mf', printerModel: 'Bambu Lab P1S' }), bambu())).toBe(true);
+    expect(meetsRequirements(job({ fileFormat: '3mf', printerModel: 'Bambu Lab A1' }), bambu())).toBe(false);
+    expect(meetsRequirements(job({ fileFormat: 'bgcode', printerModel: 'MK4S' }), prusa())).toBe(true);
+    expect(meetsRequirements(job({ printerModel: 'MK4S' }), printer({ model: '' }))).toBe(true);
+  });
+
+  it('keeps jobs of different formats apart when sharing candidate lists', () => {
+    const printers = [octoprint(), bambu()];
+    const assignments = matchCopies([job({ fileFormat: '3mf' }), job()], printers, budget({ 'fleet-a': 10 }));
+    expect(assignments.map((a) => a.printerId).sort()).toEqual(printers.map((p) => p.id).sort());
+  });
+});
+
+describe('loaded spools', () => {
+  const spool = (material: string, remainingGrams: number, colorHex: string | null = null) => ({
+    material,
+    colorHex,
+    remainingGrams,
+  });
+
+  it('refuses a copy whose spool has less filament left than the file needs', () => {
+    const needs40 = job({ fileMaterial: 'PLA', filamentGrams: 40 });
+    expect(meetsRequirements(needs40, printer({ spools: [spool('PLA', 39.5)] }))).toBe(false);
+    expect(meetsRequirements(needs40, printer({ spools: [spool('PLA', 40)] }))).toBe(true);
+  });
+
+  it('goes by the spools loaded, not the printer material field, when spools are tracked', () => {
+    const petg = job({ material: 'PETG', filamentGrams: 10 });
+    expect(meetsRequirements(petg, printer({ material: 'PLA', spools: [spool('petg', 500)] }))).toBe(true);
+    expect(meetsRequirements(petg, printer({ material: 'PETG', spools: [spool('PLA', 500)] }))).toBe(false);
+    // The file's own material is a hard rule once what is loaded is known.
+    const filePla = job({ fileMaterial: 'PLA', filamentGrams: 10 });
+    expect(meetsRequirements(filePla, printer({ spools: [spool('ASA', 500)] }))).toBe(false);
+  });
+
+  it('matches the colour when both the file and the spool name one', () => {
+    const orange = job({ fileMaterial: 'PLA', fileColorHex: '#ff8000', filamentGrams: 5 });
+    expect(meetsRequirements(orange, printer({ spools: [spool('PLA', 500, '#FFFFFF')] }))).toBe(false);
+    expect(meetsRequirements(orange, printer({ spools: [spool('PLA', 500, '#FF8000')] }))).toBe(true);
+    expect(meetsRequirements(orange, printer({ spools: [spool('PLA', 500, null)] }))).toBe(true);
+  });
+
+  it('uses any slot of an AMS that holds the material with enough left', () => {
+    const ams = printer({ spools: [spool('PLA', 5), spool('PETG', 800), spool('PLA', 300)] });
+    expect(meetsRequirements(job({ fileMaterial: 'PLA', filamentGrams: 100 }), ams)).toBe(true);
+    expect(meetsRequirements(job({ fileMaterial: 'PLA', filamentGrams: 400 }), ams)).toBe(false);
+  });
+
+  it('sends the copy to the printer with enough filament, leaving the nearly empty one idle', () => {
+    const empty = printer({ spools: [spool('PLA', 3)] });
+    const full = printer({ spools: [spool('PLA', 900)] });
+    const assignments = matchCopies(
+      [job({ queued: 2, fileMaterial: 'PLA', filamentGrams: 50 })],
+      [empty, full],
+      budget(),
+    );
+    expect(assignments.map((assignment) => assignment.printerId)).toEqual([full.id]);
   });
 });

@@ -9,6 +9,21 @@ export interface ReadyPrinter {
   buildY: number | null;
   buildZ: number | null;
   tags: string[];
+  /** The printer's model as the operator named it ('' or null: unknown, accepts any). */
+  model?: string | null;
+  /** What its agent uploads (`gcode`, `bgcode`, `3mf`); null: never said, taken as G-code only. */
+  uploadFormats?: string[] | null;
+  /**
+   * The spools loaded on it (libs/spools), slot order. Empty: the printer's spools are not tracked, and its
+   * `material` field alone speaks for what is loaded.
+   */
+  spools: SpoolOnPrinter[];
+}
+
+export interface SpoolOnPrinter {
+  material: string;
+  colorHex: string | null;
+  remainingGrams: number;
 }
 
 /** A job with queued copies, in queue order, with what it needs. */
@@ -24,6 +39,15 @@ export interface QueuedJob {
   minBuildZ: number | null;
   fleetIds: string[];
   requiredTags: string[];
+  /** The file's format; only printers that upload it match, unless `anyPrinterKind`. Absent: G-code. */
+  fileFormat?: string;
+  anyPrinterKind?: boolean;
+  /** The printer model the file was sliced for; null: any. */
+  printerModel?: string | null;
+  /** The file's filament for one copy (its G-code header), when known. */
+  filamentGrams: number | null;
+  /** The file's first filament colour (`#rrggbb`), when the slicer wrote it. */
+  fileColorHex: string | null;
 }
 
 export interface Assignment {
@@ -39,13 +63,40 @@ function sameMaterial(a: string | null, b: string | null): boolean {
   return a !== null && b !== null && a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
+function sameColor(a: string | null, b: string | null): boolean {
+  return a === null || b === null || a.toLowerCase() === b.toLowerCase();
+}
+
 /**
- * Every requirement, each one a hard rule: the material loaded (a printer with no declared material accepts any,
+ * The spool a copy would print from on a printer whose spools are tracked: one of the wanted material (the job's,
+ * else the file's) and colour (when both the file and the spool name one) with at least the file's filament left.
+ * Null when none qualifies: the copy waits for another printer or a fresh spool.
+ */
+export function spoolForCopy(job: QueuedJob, printer: ReadyPrinter): SpoolOnPrinter | null {
+  const material = job.material ?? job.fileMaterial;
+  const needed = job.filamentGrams ?? 0;
+  return (
+    printer.spools.find(
+      (spool) =>
+        (material === null || sameMaterial(material, spool.material)) &&
+        sameColor(job.fileColorHex, spool.colorHex) &&
+        spool.remainingGrams >= needed,
+    ) ?? null
+  );
+}
+
+/**
+ * Every requirement, each one a hard rule: the material loaded (tracked spools first: one of the material and
+ * colour with the file's filament left; else the printer's material field, where no declared material accepts any
  * but is chosen last), the nozzle, the build volume on each axis (an unknown build volume fails a size
  * requirement), the fleets, every required tag.
  */
 export function meetsRequirements(job: QueuedJob, printer: ReadyPrinter): boolean {
-  if (job.material !== null && printer.material !== null && !sameMaterial(job.material, printer.material)) return false;
+  if (printer.spools.length) {
+    // Tracked spools say what is loaded better than the printer's material field, and how much is left.
+    if (!spoolForCopy(job, printer)) return false;
+  } else if (job.material !== null && printer.material !== null && !sameMaterial(job.material, printer.material))
+    return false;
   if (job.nozzleDiameter !== null) {
     if (printer.nozzleDiameter === null || Math.abs(printer.nozzleDiameter - job.nozzleDiameter) > NOZZLE_TOLERANCE)
       return false;
@@ -55,13 +106,32 @@ export function meetsRequirements(job: QueuedJob, printer: ReadyPrinter): boolea
   if (job.minBuildZ !== null && (printer.buildZ === null || printer.buildZ < job.minBuildZ)) return false;
   if (job.fleetIds.length && !job.fleetIds.includes(printer.fleetId)) return false;
   for (const tag of job.requiredTags) if (!printer.tags.includes(tag)) return false;
+  if (!job.anyPrinterKind && !(printer.uploadFormats ?? ['gcode']).includes(job.fileFormat ?? 'gcode')) return false;
+  if (job.printerModel && printer.model && normalizeModel(job.printerModel) !== normalizeModel(printer.model)) {
+    return false;
+  }
   return true;
+}
+
+const MODEL_ALIASES: Record<string, string> = { X1CARBON: 'X1C' };
+
+/**
+ * A printer model as slicers and people write it, compared without the vendor ('Original Prusa MK4S', 'Prusa MK4S'
+ * and 'mk4s' are one model; 'Bambu Lab X1 Carbon' is 'X1C'), without spaces, dashes or case.
+ */
+export function normalizeModel(model: string): string {
+  const bare = model
+    .toUpperCase()
+    .replace(/^(ORIGINAL\s+)?PRUSA\s+|^BAMBU\s*LAB\s+|^BAMBULAB\s+/, '')
+    .replace(/[^A-Z0-9+]/g, '');
+  return MODEL_ALIASES[bare] ?? bare;
 }
 
 /** Lower is better: the material already loaded first, then the smallest bed that fits (big ones stay free). */
 function preference(job: QueuedJob, printer: ReadyPrinter): [number, number] {
   const wanted = job.material ?? job.fileMaterial;
-  const materialRank = sameMaterial(wanted, printer.material) ? 0 : printer.material === null ? 2 : 1;
+  const loaded = printer.spools.length ? (spoolForCopy(job, printer)?.material ?? null) : printer.material;
+  const materialRank = sameMaterial(wanted, loaded) ? 0 : loaded === null ? 2 : 1;
   const volume = (printer.buildX ?? 1e4) * (printer.buildY ?? 1e4) * (printer.buildZ ?? 1e4);
   return [materialRank, volume];
 }
@@ -76,6 +146,11 @@ function signature(job: QueuedJob): string {
     job.minBuildZ,
     [...job.fleetIds].sort(),
     [...job.requiredTags].sort(),
+    job.fileFormat ?? 'gcode',
+    job.anyPrinterKind ?? false,
+    job.printerModel ? normalizeModel(job.printerModel) : null,
+    job.filamentGrams,
+    job.fileColorHex?.toLowerCase() ?? null,
   ]);
 }
 

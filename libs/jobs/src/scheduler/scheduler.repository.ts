@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { GCODE_FILES_TABLE } from '@farmhand/files';
+import { PRINTERS_TABLE } from '@farmhand/printers';
 import type { EntityManager } from 'typeorm';
 import { ACTIVE_COPY_STATES } from '../copy-state';
 import type { QueuedJob, ReadyPrinter } from './matching';
@@ -25,6 +27,8 @@ interface PrinterRow {
   build_y: number | null;
   build_z: number | null;
   tags: string[];
+  model: string;
+  upload_formats: string[] | null;
 }
 
 interface JobRow {
@@ -38,6 +42,11 @@ interface JobRow {
   min_build_z: number | null;
   fleet_ids: string[];
   required_tags: string[];
+  file_format: string;
+  any_printer_kind: boolean;
+  printer_model: string | null;
+  filament_grams: number | null;
+  file_color_hex: string | null;
 }
 
 const toPrinter = (row: PrinterRow): ReadyPrinter => ({
@@ -50,6 +59,9 @@ const toPrinter = (row: PrinterRow): ReadyPrinter => ({
   buildY: row.build_y,
   buildZ: row.build_z,
   tags: row.tags,
+  model: row.model,
+  uploadFormats: row.upload_formats,
+  spools: [],
 });
 
 const toJob = (row: JobRow): QueuedJob => ({
@@ -63,6 +75,11 @@ const toJob = (row: JobRow): QueuedJob => ({
   minBuildZ: row.min_build_z,
   fleetIds: row.fleet_ids,
   requiredTags: row.required_tags,
+  fileFormat: row.file_format,
+  anyPrinterKind: row.any_printer_kind,
+  printerModel: row.printer_model,
+  filamentGrams: row.filament_grams,
+  fileColorHex: row.file_color_hex,
 });
 
 /**
@@ -81,8 +98,9 @@ export class SchedulerRepository {
     filter: { orgId?: string | null; printerIds?: string[]; fleetIds?: string[]; lock?: boolean },
   ): Promise<ReadyPrinter[]> {
     const rows: PrinterRow[] = await manager.query(
-      `SELECT p.id, p.org_id, p.fleet_id, p.material, p.nozzle_diameter, p.build_x, p.build_y, p.build_z, p.tags
-         FROM printers p
+      `SELECT p.id, p.org_id, p.fleet_id, p.material, p.nozzle_diameter, p.build_x, p.build_y, p.build_z, p.tags,
+              p.model, p.upload_formats
+         FROM ${PRINTERS_TABLE.name} p
          LEFT JOIN printer_beds b ON b.printer_id = p.id
         WHERE p.state = 'operational'
           AND ($1::uuid IS NULL OR p.org_id = $1)
@@ -135,11 +153,15 @@ export class SchedulerRepository {
   async queuedJobs(manager: EntityManager, orgId: string, fleetIds: string[]): Promise<QueuedJob[]> {
     const rows: JobRow[] = await manager.query(
       `SELECT j.id, q.queued, j.material, f.metadata->>'material' AS file_material, j.nozzle_diameter,
-              j.min_build_x, j.min_build_y, j.min_build_z, j.fleet_ids, j.required_tags
+              j.min_build_x, j.min_build_y, j.min_build_z, j.fleet_ids, j.required_tags,
+              j.file_format, j.any_printer_kind, j.printer_model,
+              CASE WHEN jsonb_typeof(f.metadata->'filamentWeightGrams') = 'number'
+                   THEN (f.metadata->>'filamentWeightGrams')::float8 END AS filament_grams,
+              f.metadata->>'colorHex' AS file_color_hex
          FROM (SELECT job_id, count(*)::int AS queued FROM print_copies
                 WHERE org_id = $1 AND state = 'queued' GROUP BY job_id) q
          JOIN print_jobs j ON j.id = q.job_id
-         JOIN gcode_files f ON f.id = j.file_id
+         JOIN ${GCODE_FILES_TABLE.name} f ON f.id = j.file_id
         WHERE NOT j.held AND j.cancelled_at IS NULL AND j.deleted_at IS NULL
           AND (j.earliest_start_at IS NULL OR j.earliest_start_at <= now())
           AND (cardinality(j.fleet_ids) = 0 OR j.fleet_ids && $2::uuid[])

@@ -9,6 +9,8 @@ import {
   MetricsService,
   type AppConfig,
 } from '@farmhand/core';
+import { MaintenanceDirectory } from '@farmhand/maintenance';
+import { SpoolDirectory } from '@farmhand/spools';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { PRINTER_LINK, type PrinterLink } from '../printer-link';
@@ -50,6 +52,8 @@ export class SchedulerService {
     private readonly audit: AuditService,
     private readonly queue: JobQueue,
     private readonly events: DomainEvents,
+    private readonly spools: SpoolDirectory,
+    private readonly maintenance: MaintenanceDirectory,
     @Inject(PRINTER_LINK) private readonly link: PrinterLink,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -125,13 +129,25 @@ export class SchedulerService {
       const skippedFleets = fleets.length - held.length;
       if (!held.length) return { assigned: [], skippedFleets };
       // Under the fleet locks, a fresh statement sees every assignment committed before them.
-      const printers = await this.repository.readyPrinters(manager, {
+      const lockedPrinters = await this.repository.readyPrinters(manager, {
         orgId,
         printerIds,
         fleetIds: held,
         lock: true,
       });
+      // A printer an overdue maintenance task holds takes nothing until someone completes the task.
+      const onHold = await this.maintenance.heldAmong(
+        manager,
+        lockedPrinters.map((printer) => printer.id),
+      );
+      const printers = lockedPrinters.filter((printer) => !onHold.has(printer.id));
       if (!printers.length) return { assigned: [], skippedFleets };
+      // What is loaded and how much is left: a copy goes only where its material, colour and filament are.
+      const loaded = await this.spools.loadedOn(
+        printers.map((printer) => printer.id),
+        manager,
+      );
+      for (const printer of printers) printer.spools = loaded.get(printer.id) ?? [];
       const recent = await this.repository.recentStarts(manager, held, STAGGER_WINDOW_SECONDS);
       const budget = new Map(held.map((fleetId) => [fleetId, maxStarts - (recent.get(fleetId) ?? 0)]));
       if (![...budget.values()].some((left) => left > 0)) return { assigned: [], skippedFleets };

@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { FLEETS_TABLE } from '@farmhand/accounts';
+import { PRINTERS_TABLE } from '@farmhand/printers';
+import { toPositional, type ConditionColumns, type SqlCondition } from '@farmhand/authz';
 import { DataSource } from 'typeorm';
+
+/** A fleet `f` as the jobs printing only there: the fleets whose statistics a caller who may read those jobs sees. */
+export const FLEET_AS_JOB_COLUMNS: ConditionColumns = {
+  orgId: { column: 'f.org_id', type: 'uuid' },
+  fleetIds: { column: 'ARRAY[f.id]', type: 'uuid[]' },
+};
 
 export interface AttemptHistoryRow {
   id: string;
@@ -84,17 +93,19 @@ export class StatsRepository {
 
   /**
    * Per fleet over [from, to): the printing time inside the range (an attempt's started..ended, or now while it
-   * runs, clipped to the range), and the attempts that ended in it by how they ended. Limited to `fleetIds` when
-   * the caller is fleet-limited.
+   * runs, clipped to the range), and the attempts that ended in it by how they ended. Only the `readable` fleets
+   * (FLEET_AS_JOB_COLUMNS), and only `fleetId` when given.
    */
   async fleetUtilization(
     orgId: string,
     range: { from: Date; to: Date },
-    fleetIds: string[] | null,
+    fleetId: string | null,
+    readable: SqlCondition,
   ): Promise<FleetUtilizationRow[]> {
+    const scope = toPositional(readable, 5);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT f.id AS fleet_id, f.name AS fleet_name,
-              (SELECT count(*) FROM printers p WHERE p.fleet_id = f.id)::int AS printers,
+              (SELECT count(*) FROM ${PRINTERS_TABLE.name} p WHERE p.fleet_id = f.id)::int AS printers,
               COALESCE(sum(GREATEST(0, EXTRACT(EPOCH FROM
                 LEAST(COALESCE(a.ended_at, now()), $3::timestamptz) - GREATEST(a.started_at, $2::timestamptz))))
                 FILTER (WHERE a.started_at IS NOT NULL), 0) AS printing_seconds,
@@ -109,13 +120,13 @@ export class StatsRepository {
               COALESCE(sum(a.filament_mm) FILTER (WHERE a.ended_at >= $2 AND a.ended_at < $3), 0) AS filament_mm,
               COALESCE(sum(a.filament_grams) FILTER (WHERE a.ended_at >= $2 AND a.ended_at < $3), 0)
                 AS filament_grams
-         FROM fleets f
+         FROM ${FLEETS_TABLE.name} f
          LEFT JOIN print_attempts a
            ON a.fleet_id = f.id AND a.assigned_at < $3 AND (a.ended_at IS NULL OR a.ended_at >= $2)
-        WHERE f.org_id = $1 AND ($4::uuid[] IS NULL OR f.id = ANY($4))
+        WHERE f.org_id = $1 AND ($4::uuid IS NULL OR f.id = $4) AND ${scope.sql}
         GROUP BY f.id, f.name
         ORDER BY f.name`,
-      [orgId, range.from, range.to, fleetIds],
+      [orgId, range.from, range.to, fleetId, ...scope.values],
     );
     return rows.map((row) => ({
       fleetId: row.fleet_id as string,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { fleetScopeOf, type AppAbility, type Principal } from '@farmhand/authz';
+import { accessibleWhere, subject, type AppAbility } from '@farmhand/authz';
 import { DomainException } from '@farmhand/core';
 import { PrintersService } from '@farmhand/printers';
-import { StatsRepository } from './stats.repository';
+import { FLEET_AS_JOB_COLUMNS, StatsRepository } from './stats.repository';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Longest range one utilization query covers. */
@@ -53,16 +53,16 @@ export class StatsService {
     };
   }
 
-  /** Share of the range each fleet's printers spent printing, with outcomes and filament. */
-  async utilization(principal: Principal, orgId: string, query: { from: string; to: string; fleetId?: string }) {
+  /**
+   * Share of the range each fleet's printers spent printing, with outcomes and filament: the fleets whose jobs the
+   * caller may read (a fleet-limited caller sees its own fleets only).
+   */
+  async utilization(ability: AppAbility, orgId: string, query: { from: string; to: string; fleetId?: string }) {
     const window = range(query.from, query.to, 7);
-    const scope = fleetScopeOf(principal);
-    let fleets = scope;
-    if (query.fleetId) {
-      if (scope && !scope.includes(query.fleetId)) throw DomainException.notFound('fleet_not_found', 'Fleet not found');
-      fleets = [query.fleetId];
-    }
-    const rows = await this.stats.fleetUtilization(orgId, window, fleets);
+    if (query.fleetId && ability.cannot('read', subject('Job', { orgId, fleetIds: [query.fleetId] })))
+      throw DomainException.notFound('fleet_not_found', 'Fleet not found');
+    const readable = accessibleWhere(ability, 'read', 'Job', FLEET_AS_JOB_COLUMNS);
+    const rows = await this.stats.fleetUtilization(orgId, window, query.fleetId ?? null, readable);
     const rangeSeconds = (window.to.getTime() - window.from.getTime()) / 1000;
     return {
       from: window.from,

@@ -49,7 +49,7 @@ describe('webhook sender', () => {
       { 'X-Farmhand-Event': 'print.done' },
       '{"a":1}',
     );
-    expect(result).toEqual({ ok: true, status: 204, error: null, permanent: false });
+    expect(result).toEqual({ ok: true, status: 204, error: null, permanent: false, answer: '' });
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ method: 'POST', url: '/hook?x=1', body: '{"a":1}' });
     expect(received[0]!.headers['x-farmhand-event']).toBe('print.done');

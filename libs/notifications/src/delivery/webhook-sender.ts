@@ -16,6 +16,8 @@ export interface SendResult {
   error: string | null;
   /** Retrying cannot help (the address is refused): the delivery fails now. */
   permanent: boolean;
+  /** At most 1 kB of the receiver's answer (platforms that answer 200 with `ok: false` are judged on it). */
+  answer?: string;
 }
 
 type Resolver = (hostname: string, callback: (error: Error | null, addresses: LookupAddress[]) => void) => void;
@@ -77,7 +79,13 @@ export class WebhookSender {
             .then((snippet) => {
               const status = response.statusCode ?? 0;
               const ok = status >= 200 && status < 300;
-              finish({ ok, status, error: ok ? null : describeAnswer(status, snippet), permanent: false });
+              finish({
+                ok,
+                status,
+                error: ok ? null : describeAnswer(status, snippet),
+                permanent: false,
+                answer: snippet,
+              });
             })
             .catch((error: unknown) => finish(failure(error)));
         },

@@ -26,7 +26,7 @@ export class CreateWebhookDto {
   @MaxLength(MAX_WEBHOOK_URL_LENGTH)
   url!: string;
 
-  @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true })
+  @ApiProperty({ enum: WEBHOOK_EVENTS, enumName: 'WebhookEvent', isArray: true })
   @IsArray()
   @ArrayMinSize(1, { message: 'events must name at least one event' })
   @ArrayMaxSize(WEBHOOK_EVENTS.length)
@@ -34,7 +34,7 @@ export class CreateWebhookDto {
   @IsIn(WEBHOOK_EVENTS, { each: true, message: EVENTS_MESSAGE })
   events!: SubscribableWebhookEvent[];
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500 })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsString()
@@ -43,14 +43,15 @@ export class CreateWebhookDto {
 }
 
 export class UpdateWebhookDto {
+  // Left out means unchanged; null is not a URL, an event list or a switch (IsOptional would let it through).
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsString()
   @MaxLength(MAX_WEBHOOK_URL_LENGTH)
   url?: string;
 
-  @ApiPropertyOptional({ enum: WEBHOOK_EVENTS, isArray: true })
-  @IsOptional()
+  @ApiPropertyOptional({ enum: WEBHOOK_EVENTS, enumName: 'WebhookEvent', isArray: true })
+  @ValidateIf((_, value) => value !== undefined)
   @IsArray()
   @ArrayMinSize(1, { message: 'events must name at least one event' })
   @ArrayMaxSize(WEBHOOK_EVENTS.length)
@@ -59,11 +60,11 @@ export class UpdateWebhookDto {
   events?: SubscribableWebhookEvent[];
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500 })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsString()

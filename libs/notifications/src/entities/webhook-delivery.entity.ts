@@ -1,9 +1,15 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { DeliveryStatus, WebhookEvent } from '../webhook-events';
+import { NotificationChannel } from './notification-channel.entity';
 import { Webhook } from './webhook.entity';
 
-/** One event sent (or to send) to one webhook: the delivery log, and the job's state between tries. */
+/**
+ * One event sent (or to send) to one webhook or one notification channel (exactly one of the two): the delivery log,
+ * and the job's state between tries. Channels ride the same rows, job and retries as webhooks.
+ */
 @Entity('webhook_deliveries')
+@Check('webhook_deliveries_one_target', '(webhook_id IS NULL) <> (channel_id IS NULL)')
+@Index('webhook_deliveries_channel_created', ['channelId', 'createdAt'])
 @Index('webhook_deliveries_webhook_created', ['webhookId', 'createdAt'])
 @Index('webhook_deliveries_created', ['createdAt'])
 @Index('webhook_deliveries_pending', ['createdAt'], { where: `status = 'pending'` })
@@ -15,12 +21,19 @@ export class WebhookDelivery {
   @Column({ type: 'uuid' })
   orgId!: string;
 
-  @Column({ type: 'uuid' })
-  webhookId!: string;
+  @Column({ type: 'uuid', nullable: true })
+  webhookId!: string | null;
 
   @ManyToOne(() => Webhook, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'webhook_id' })
   webhook?: Webhook;
+
+  @Column({ type: 'uuid', nullable: true })
+  channelId!: string | null;
+
+  @ManyToOne(() => NotificationChannel, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'channel_id' })
+  channel?: NotificationChannel;
 
   @Column({ type: 'varchar', length: 64 })
   event!: WebhookEvent;

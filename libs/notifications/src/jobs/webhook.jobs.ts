@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULT_JOB_OPTIONS, LOGGER, OnJob, QUEUE_OPTIONS, QueueName, type JobPayloads } from '@farmhand/core';
 import type { Logger } from 'pino';
-import { WebhookSender } from '../delivery/webhook-sender';
+import { ChannelDeliverer } from '../channels/channel-deliverer';
+import { NotificationChannelsRepository } from '../channels/notification-channels.repository';
+import { WebhookSender, type SendResult } from '../delivery/webhook-sender';
+import type { WebhookDelivery } from '../entities/webhook-delivery.entity';
 import { WEBHOOK_SECRET_CIPHER, WEBHOOK_SENDER } from '../notifications.tokens';
 import { WebhookDeliveriesRepository } from '../webhook-deliveries.repository';
 import { WebhookPublisher } from '../webhook-publisher.service';
@@ -39,6 +42,8 @@ export class WebhookJobs {
     private readonly publisher: WebhookPublisher,
     @Inject(WEBHOOK_SENDER) private readonly sender: WebhookSender,
     @Inject(WEBHOOK_SECRET_CIPHER) private readonly cipher: WebhookSecretCipher,
+    private readonly channels: NotificationChannelsRepository,
+    private readonly channelDeliverer: ChannelDeliverer,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -49,7 +54,7 @@ export class WebhookJobs {
   @OnJob('webhook.deliver')
   async deliver(payload: JobPayloads['webhook.deliver'], job: { attemptsMade: number }) {
     const found = await this.deliveries.loadToSend(payload.orgId, payload.deliveryId);
-    if (!found) return { status: 'stale' };
+    if (!found) return this.deliverToChannel(payload, job.attemptsMade + 1);
     const { delivery, url, enabled } = found;
     if (delivery.status !== 'pending') return { status: 'stale', state: delivery.status };
     const attempts = job.attemptsMade + 1;
@@ -102,6 +107,64 @@ export class WebhookJobs {
     });
     // The message names the status only: the URL (which may carry a token) stays out of the logs.
     throw new Error(`webhook delivery not accepted (${result.status ? `HTTP ${result.status}` : 'no answer'})`);
+  }
+
+  /**
+   * A notification channel's delivery: the same row, job, retries and failure state as a webhook's, sent by the
+   * channel's platform format (channel-deliverer.ts).
+   */
+  private async deliverToChannel(payload: JobPayloads['webhook.deliver'], attempts: number) {
+    const delivery = await this.deliveries.findChannelDelivery(payload.orgId, payload.deliveryId);
+    const channel = delivery?.channelId ? await this.channels.findToSend(payload.orgId, delivery.channelId) : null;
+    if (!delivery || !channel) return { status: 'stale' };
+    if (delivery.status !== 'pending') return { status: 'stale', state: delivery.status };
+    const outcome = (status: 'delivered' | 'failed', at: Date) => this.channels.recordOutcome(channel.id, status, at);
+    if (!channel.enabled && delivery.event !== 'channel.test')
+      return this.finish(
+        delivery,
+        attempts,
+        { ok: false, status: null, error: 'the channel was disabled', permanent: true },
+        outcome,
+      );
+    const result = await this.channelDeliverer.send(channel, delivery);
+    return this.finish(delivery, attempts, result, outcome);
+  }
+
+  private async finish(
+    delivery: WebhookDelivery,
+    attempts: number,
+    result: SendResult,
+    outcome: (status: 'delivered' | 'failed', at: Date) => Promise<void>,
+  ) {
+    const log = { orgId: delivery.orgId, deliveryId: delivery.id, event: delivery.event, attempts };
+    if (result.ok) {
+      const at = new Date();
+      await this.deliveries.recordTry(delivery.id, {
+        status: 'delivered',
+        attempts,
+        responseStatus: result.status,
+        error: null,
+        deliveredAt: at,
+      });
+      await outcome('delivered', at);
+      this.logger.info({ ...log, responseStatus: result.status }, 'notification delivered');
+      return { status: 'delivered', responseStatus: result.status };
+    }
+    const final = result.permanent || attempts >= MAX_DELIVERY_ATTEMPTS;
+    await this.deliveries.recordTry(delivery.id, {
+      status: final ? 'failed' : 'pending',
+      attempts,
+      responseStatus: result.status,
+      error: result.error,
+      deliveredAt: null,
+    });
+    if (final) {
+      await outcome('failed', new Date());
+      this.logger.warn({ ...log, responseStatus: result.status }, 'notification delivery failed for good');
+      return { status: 'failed', attempts, responseStatus: result.status };
+    }
+    // The message names the status only: URLs (which carry tokens) stay out of the logs.
+    throw new Error(`notification not accepted (${result.status ? `HTTP ${result.status}` : 'no answer'})`);
   }
 
   /** Queues deliveries whose enqueue was lost, and prunes the delivery log past retention. */

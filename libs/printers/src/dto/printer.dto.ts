@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { QueryLimit, QueryOffset } from '@farmhand/core';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -20,30 +21,36 @@ import {
   ValidateIf,
 } from 'class-validator';
 
+/** The bed area of the webcam picture, as fractions of its width and height. */
 export class RegionOfInterestDto {
-  @IsNumber() @Min(0) @Max(1) x!: number;
-  @IsNumber() @Min(0) @Max(1) y!: number;
-  @IsNumber() @Min(0.05) @Max(1) width!: number;
-  @IsNumber() @Min(0.05) @Max(1) height!: number;
+  @ApiProperty({ minimum: 0, maximum: 1 }) @IsNumber() @Min(0) @Max(1) x!: number;
+  @ApiProperty({ minimum: 0, maximum: 1 }) @IsNumber() @Min(0) @Max(1) y!: number;
+  @ApiProperty({ minimum: 0.05, maximum: 1 }) @IsNumber() @Min(0.05) @Max(1) width!: number;
+  @ApiProperty({ minimum: 0.05, maximum: 1 }) @IsNumber() @Min(0.05) @Max(1) height!: number;
 }
 
+/** Failure detection for one printer; a field left out keeps its value (defaults: 1, false, 10, null). */
 export class DetectionSettingsDto {
+  @ApiPropertyOptional({ minimum: 0.8, maximum: 1.2, description: '0.8 (fewer alerts) to 1.2 (more alerts)' })
   @IsOptional()
   @IsNumber()
   @Min(0.8, { message: 'sensitivity must be between 0.8 and 1.2' })
   @Max(1.2, { message: 'sensitivity must be between 0.8 and 1.2' })
   sensitivity?: number;
 
+  @ApiPropertyOptional({ description: 'Pause a print the detector finds failing' })
   @IsOptional()
   @IsBoolean()
   autoPause?: boolean;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 2, maximum: 600, description: 'Seconds between webcam frames' })
   @IsOptional()
   @IsInt()
   @Min(2)
   @Max(600)
   frameIntervalSeconds?: number;
 
+  @ApiPropertyOptional({ type: RegionOfInterestDto, nullable: true, description: 'null: the whole frame' })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @ValidateNested()
@@ -59,7 +66,7 @@ export class UpdatePrinterDto {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ format: 'uuid', description: 'Move it to this fleet' })
   @IsOptional()
   @IsUUID('all', { message: 'fleetId must be a fleet id' })
   fleetId?: string;
@@ -70,7 +77,14 @@ export class UpdatePrinterDto {
   @MaxLength(100)
   model?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    exclusiveMinimum: true,
+    maximum: 5000,
+    description: 'mm',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsNumber()
@@ -78,7 +92,14 @@ export class UpdatePrinterDto {
   @Max(5000)
   buildX?: number | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    exclusiveMinimum: true,
+    maximum: 5000,
+    description: 'mm',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsNumber()
@@ -86,7 +107,14 @@ export class UpdatePrinterDto {
   @Max(5000)
   buildY?: number | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    exclusiveMinimum: true,
+    maximum: 5000,
+    description: 'mm',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsNumber()
@@ -94,7 +122,7 @@ export class UpdatePrinterDto {
   @Max(5000)
   buildZ?: number | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0.1, maximum: 3, description: 'mm' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsNumber()
@@ -102,7 +130,7 @@ export class UpdatePrinterDto {
   @Max(3)
   nozzleDiameter?: number | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 50 })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString()
@@ -121,18 +149,24 @@ export class UpdatePrinterDto {
   @IsBoolean()
   autoEject?: boolean;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: DetectionSettingsDto })
   @IsOptional()
   @ValidateNested()
   @Type(() => DetectionSettingsDto)
   detection?: DetectionSettingsDto;
 }
 
+const LISTED_STATES = ['offline', 'operational', 'printing', 'paused', 'error', 'unknown'];
+
 export class ListPrintersDto {
-  @IsOptional() @IsUUID() fleetId?: string;
-  @IsOptional() @IsIn(['offline', 'operational', 'printing', 'paused', 'error', 'unknown']) state?: string;
-  @IsOptional() @IsString() @MaxLength(40) tag?: string;
-  @IsOptional() @IsString() @MaxLength(100) search?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() fleetId?: string;
+  @ApiPropertyOptional({ enum: LISTED_STATES }) @IsOptional() @IsIn(LISTED_STATES) state?: string;
+  @ApiPropertyOptional({ maxLength: 40 }) @IsOptional() @IsString() @MaxLength(40) tag?: string;
+  @ApiPropertyOptional({ maxLength: 100, description: 'Part of the name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+  @QueryLimit(1000, 200) limit?: number;
+  @QueryOffset() offset?: number;
 }

@@ -90,6 +90,10 @@ export class Printer {
   detection!: Partial<DetectionSettings>;
 
   /** Last persisted state transition (offline, operational, printing, paused, error, ...). */
+  /** What its agent uploads and prints (gcode, bgcode, 3mf), from the agent's hello; null until it said. */
+  @Column({ type: 'text', array: true, nullable: true })
+  uploadFormats!: string[] | null;
+
   @Column({ type: 'varchar', length: 32, default: 'offline' })
   state!: string;
 

@@ -17,12 +17,21 @@ export class ImportEnrollmentCsvDto {
   @IsIn(['csv', 'json', 'html'], { message: 'format must be csv, json or html' })
   format?: 'csv' | 'json' | 'html';
 
-  @ApiPropertyOptional({ description: 'Chosen by the client to follow progress at GET …/imports/:importId' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Chosen by the client to follow progress at GET …/imports/:importId',
+  })
   @IsOptional()
   @IsUUID('all', { message: 'importId must be a UUID' })
   importId?: string;
 
-  @ApiPropertyOptional({ default: ENROLLMENT_TOKEN_LIMITS.importDefaultLifetimeHours })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: ENROLLMENT_TOKEN_LIMITS.maxLifetimeHours,
+    default: ENROLLMENT_TOKEN_LIMITS.importDefaultLifetimeHours,
+    description: 'How long the tokens of a commit stay valid',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -21,14 +21,14 @@ export class PollPairingDto {
 
 /** The user code as the admin typed it: normalised by the server (case, dashes, O/0, I/L/1). */
 export class DenyPairingDto {
-  @ApiProperty({ example: 'WDJB-MJHT' })
+  @ApiProperty({ example: 'WDJBM-JHT4K' })
   @IsString()
   @MaxLength(64)
   userCode!: string;
 }
 
 export class ClaimPairingDto extends PrinterTemplateDto {
-  @ApiProperty({ example: 'WDJB-MJHT' })
+  @ApiProperty({ example: 'WDJBM-JHT4K' })
   @IsString()
   @MaxLength(64)
   userCode!: string;
@@ -39,7 +39,7 @@ export class ClaimPairingDto extends PrinterTemplateDto {
   @MaxLength(100)
   name!: string;
 
-  @ApiProperty()
+  @ApiProperty({ format: 'uuid' })
   @IsUUID('all', { message: 'fleetId must be a fleet id' })
   fleetId!: string;
 

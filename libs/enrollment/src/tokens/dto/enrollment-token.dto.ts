@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { QueryLimit, QueryOffset } from '@farmhand/core';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -18,18 +19,29 @@ import { PrinterTemplateDto } from '../../dto/printer-template.dto';
 import { ENROLLMENT_TOKEN_LIMITS } from '../../enrollment.constants';
 
 export class CreateEnrollmentTokenDto extends PrinterTemplateDto {
-  @ApiProperty()
+  @ApiProperty({ format: 'uuid' })
   @IsUUID('all', { message: 'fleetId must be a fleet id' })
   fleetId!: string;
 
-  @ApiPropertyOptional({ description: 'How many printers may enroll with it (default 1).', default: 1 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: ENROLLMENT_TOKEN_LIMITS.maxUses,
+    description: 'How many printers may enroll with it (default 1).',
+    default: 1,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(ENROLLMENT_TOKEN_LIMITS.maxUses)
   uses?: number;
 
-  @ApiPropertyOptional({ default: ENROLLMENT_TOKEN_LIMITS.defaultLifetimeHours })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: ENROLLMENT_TOKEN_LIMITS.maxLifetimeHours,
+    default: ENROLLMENT_TOKEN_LIMITS.defaultLifetimeHours,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -45,10 +57,14 @@ export class CreateEnrollmentTokenDto extends PrinterTemplateDto {
 }
 
 export class ListEnrollmentTokensDto {
-  @IsOptional() @IsIn(['admin', 'import']) source?: 'admin' | 'import';
-  @IsOptional() @IsIn(['usable', 'all']) status?: 'usable' | 'all';
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ enum: ['admin', 'import'] }) @IsOptional() @IsIn(['admin', 'import']) source?:
+    'admin' | 'import';
+  @ApiPropertyOptional({ enum: ['usable', 'all'], default: 'all' })
+  @IsOptional()
+  @IsIn(['usable', 'all'])
+  status?: 'usable' | 'all';
+  @QueryLimit(1000, 200) limit?: number;
+  @QueryOffset() offset?: number;
 }
 
 export class RedeemEnrollmentTokenDto {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Printer } from '@farmhand/printers';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Printer } from './entities/printer.entity';
 
 export interface NewPrinter {
   orgId: string;

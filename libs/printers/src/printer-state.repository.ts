@@ -41,6 +41,14 @@ export class PrinterStateRepository {
     return rows[0]?.from ?? null;
   }
 
+  /** Records the formats the printer's agent announced it uploads (its hello's `upload.<format>` capabilities). */
+  async setUploadFormats(printerId: string, orgId: string, formats: string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE printers SET upload_formats = $3 WHERE id = $1 AND org_id = $2 AND upload_formats IS DISTINCT FROM $3`,
+      [printerId, orgId, formats],
+    );
+  }
+
   async touch(printerId: string, orgId: string, at: Date): Promise<void> {
     await this.dataSource.query('UPDATE printers SET last_seen_at = $3 WHERE id = $1 AND org_id = $2', [
       printerId,

@@ -1,0 +1,1 @@
+export const CHAT_SECRET_CIPHER = Symbol('CHAT_SECRET_CIPHER');

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { PrinterDirectoryModule } from '@farmhand/printers';
+import { MaintenanceController } from './maintenance.controller';
+import { MaintenanceDirectory } from './maintenance-directory';
+import { MaintenanceRepository } from './maintenance.repository';
+import { MaintenanceService } from './maintenance.service';
+
+/** What libs/jobs needs of maintenance in every role: holds for the scheduler, counters for ended prints. */
+@Module({
+  providers: [MaintenanceRepository, MaintenanceDirectory],
+  exports: [MaintenanceDirectory],
+})
+export class MaintenanceDirectoryModule {}
+
+/** Maintenance's routes (the api). */
+@Module({
+  imports: [PrinterDirectoryModule],
+  controllers: [MaintenanceController],
+  providers: [MaintenanceRepository, MaintenanceService],
+  exports: [MaintenanceService],
+})
+export class MaintenanceModule {}
