@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import { AGENT_NAMESPACE, parseAgentMessage } from '@farmhand/protocol';
 import { Server } from 'socket.io';
 
-import { OctoPrintFarm } from '../../octoprint-sim/src/octoprint-farm';
-import { waitFor } from './testing/test-helpers';
+import { OctoPrintFarm } from '../../printer-sim/src/octoprint/octoprint-farm';
+import { waitFor } from '../../../test/support/wait-for';
 
 jest.setTimeout(60_000);
 

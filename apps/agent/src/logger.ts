@@ -16,6 +16,12 @@ const REDACTED = [
   'authorization',
   '*.authorization',
   'headers["x-api-key"]',
+  'password',
+  '*.password',
+  'accessCode',
+  '*.accessCode',
+  'secret',
+  '*.secret',
 ];
 
 export function createLogger(level = 'info', destination?: DestinationStream): Logger {

@@ -1,2 +1,4 @@
-/** Reported in hello and enrollment; keep in step with the root package.json. */
-export const AGENT_VERSION = '0.1.0';
+import { CURRENT_AGENT_VERSION } from '@farmhand/protocol';
+
+/** Reported in hello and enrollment: the release of the tree this agent was built from (see `@farmhand/protocol`). */
+export const AGENT_VERSION: string = CURRENT_AGENT_VERSION;

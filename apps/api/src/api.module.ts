@@ -3,18 +3,20 @@ import { AccountsModule } from '@farmhand/accounts';
 import { AgentsModule } from '@farmhand/agents';
 import { AuditModule } from '@farmhand/audit';
 import { AuthzModule } from '@farmhand/authz';
+import { ChatopsModule } from '@farmhand/chatops';
 import { CoreModule, type AppConfig } from '@farmhand/core';
 import { DashboardModule } from '@farmhand/dashboard';
 import { DetectionModule } from '@farmhand/detection';
 import { EnrollmentModule } from '@farmhand/enrollment';
 import { FilesModule } from '@farmhand/files';
 import { JobsModule } from '@farmhand/jobs';
+import { MaintenanceModule } from '@farmhand/maintenance';
 import { NotificationsModule } from '@farmhand/notifications';
 import { PrintersModule } from '@farmhand/printers';
+import { SpoolsModule } from '@farmhand/spools';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { HealthController } from './health.controller';
-import { MetricsController } from './metrics.controller';
 
 /** The api role: HTTP API and socket.io gateways. A composition root: it only imports what it serves. */
 @Module({})
@@ -32,11 +34,14 @@ export class ApiModule {
         AgentsModule,
         DashboardModule,
         FilesModule,
+        SpoolsModule,
+        MaintenanceModule,
         JobsModule,
         NotificationsModule,
         DetectionModule,
+        ChatopsModule,
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController],
     };
   }
 }

@@ -1,9 +1,14 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
+import { SESSION_COOKIE } from '@farmhand/accounts';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
   ExceptionsFilter,
+  JsonBodyOnlyInterceptor,
+  crossSiteRequestMiddleware,
+  SafeInputPipe,
+  jsonBodyParser,
+  clientAbortMiddleware,
   NestPinoLogger,
   RedisIoAdapter,
   expressErrorHandler,
@@ -12,15 +17,22 @@ import {
   requestContextMiddleware,
   type AppConfig,
 } from '@farmhand/core';
+import { CHAT_INBOUND_PATH, chatInboundBodyParser } from '@farmhand/chatops';
 import { createFarmhandDataSource } from '@farmhand/schema';
-import express from 'express';
 import helmet from 'helmet';
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { serveAgentDownloads } from './agent-downloads';
+import { serveApiDocs } from './api-docs';
 import { ApiModule } from './api.module';
+import { createOpenApiDocument, setApiPrefix } from './openapi-document';
 import { CONTENT_SECURITY_POLICY, serveWebApp } from './web-app';
 
-/** Served outside `/api`: Prometheus scrapes `/metrics` by convention. */
-export const UNPREFIXED_ROUTES = ['metrics'] as const;
+/**
+ * Paths the dashboard's client-side fallback never answers: `/metrics` lives on METRICS_PORT, and is a 404 here;
+ * `/agent/…` are the agent's downloads (agent-downloads.ts), and any other path there is a 404.
+ */
+export const SERVER_ROUTES = ['metrics', 'agent'] as const;
 
 /**
  * Builds the api application (not yet listening) from validated configuration; main.ts and the tests share it.
@@ -46,28 +58,39 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   app.disable('x-powered-by');
   app.use(helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
   app.use(requestContextMiddleware(proxies, logger));
-  // JSON bodies only, with an explicit size limit; parse errors answer 400/413 in the API's error shape.
-  app.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
+  app.use(clientAbortMiddleware(logger));
+  app.use(crossSiteRequestMiddleware({ publicUrl: config.PUBLIC_URL, sessionCookie: SESSION_COOKIE }));
+  // Chat platforms sign the exact bytes they send: those routes keep the raw body (and the JSON parser skips it).
+  app.use(CHAT_INBOUND_PATH, chatInboundBodyParser(config.BODY_LIMIT_BYTES));
+  // JSON bodies only, with an explicit size limit and nesting depth; parse errors answer 400/413 in the API's error
+  // shape.
+  app.use(jsonBodyParser(config.BODY_LIMIT_BYTES));
   app.use(expressErrorHandler(logger));
-  app.setGlobalPrefix('api', { exclude: [...UNPREFIXED_ROUTES] });
-  app.useGlobalPipes(createValidationPipe());
+  setApiPrefix(app);
+  // Text that PostgreSQL cannot store (NUL, lone surrogates) and prototype keys are refused before validation.
+  app.useGlobalPipes(new SafeInputPipe(), createValidationPipe());
   app.useGlobalFilters(new ExceptionsFilter(logger));
+  app.useGlobalInterceptors(new JsonBodyOnlyInterceptor(app.get(Reflector)));
   app.useWebSocketAdapter(new RedisIoAdapter(app, config.REDIS_URL, config.REDIS_PREFIX));
   // No enableShutdownHooks(): main.ts handles SIGTERM itself (graceful-shutdown.ts), draining before Nest closes.
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Farmhand API')
-      .setDescription('Print farm management: organizations, printers, enrollment, queue, detection')
-      .setVersion('0.1.0')
-      .addCookieAuth('fh_session')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = createOpenApiDocument(app);
   app.getHttpAdapter().get('/api/openapi.json', (_request, response) => {
     (response as { json: (body: unknown) => void }).json(document);
   });
-  serveWebApp(app, config.WEB_DIST_DIR, logger, UNPREFIXED_ROUTES);
+  serveApiDocs(app, document, config, logger);
+  serveAgentDownloads(app, config, logger);
+  serveWebApp(app, config.WEB_DIST_DIR, logger, SERVER_ROUTES);
+  keepConnectionsLongerThanClients(app.getHttpServer() as Server);
   return app;
+}
+
+/**
+ * Node closes an idle keep-alive connection after 5 s, which races a client (or a load balancer, whose idle timeout
+ * is typically 60 s) reusing it: the request lands on a closing socket and fails with ECONNRESET. The server keeps
+ * idle connections longer than its clients do, so the client always closes first.
+ */
+function keepConnectionsLongerThanClients(server: Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }

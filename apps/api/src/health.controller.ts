@@ -1,8 +1,22 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@farmhand/authz';
-import { HealthService, healthHttpStatus } from '@farmhand/core';
+import { ApiErrors, HealthService, healthHttpStatus } from '@farmhand/core';
 import type { Response } from 'express';
+
+class HealthChecksDto {
+  @ApiProperty({ enum: ['up', 'down'] }) database!: 'up' | 'down';
+  @ApiProperty({ enum: ['up', 'down'] }) redis!: 'up' | 'down';
+}
+
+class HealthReportDto {
+  @ApiProperty({ enum: ['ok', 'degraded', 'unavailable', 'shutting_down'] }) status!: string;
+  @ApiProperty({ type: HealthChecksDto }) checks!: HealthChecksDto;
+}
+
+class LivenessDto {
+  @ApiProperty({ enum: ['alive'] }) status!: 'alive';
+}
 
 @ApiTags('health')
 @Controller('health')
@@ -15,6 +29,12 @@ export class HealthController {
    */
   @Get()
   @Public()
+  @ApiOkResponse({ type: HealthReportDto, description: '`ok`, or `degraded` while only Redis is away' })
+  @ApiServiceUnavailableResponse({
+    type: HealthReportDto,
+    description: '`unavailable` (PostgreSQL is away) or `shutting_down`',
+  })
+  @ApiErrors()
   async check(@Res({ passthrough: true }) response: Response) {
     const report = await this.health.check();
     response.status(healthHttpStatus(report));
@@ -27,6 +47,8 @@ export class HealthController {
    */
   @Get('live')
   @Public()
+  @ApiOkResponse({ type: LivenessDto })
+  @ApiErrors()
   live() {
     return { status: 'alive' };
   }

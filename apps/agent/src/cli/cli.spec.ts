@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { AGENT_NAMESPACE } from '@farmhand/protocol';
 import { Server } from 'socket.io';
 
-import { OctoPrintFarm } from '../../../octoprint-sim/src/octoprint-farm';
+import { OctoPrintFarm } from '../../../printer-sim/src/octoprint/octoprint-farm';
 import { saveConfigFile } from '../config/agent-config';
 import { FakeEnrollmentServer } from '../testing/fake-enrollment-server';
-import { silentLogger, waitFor } from '../testing/test-helpers';
+import { silentLogger } from '../testing/test-helpers';
 import { runCli } from './cli';
 import type { CliIo } from './cli';
+import { waitFor } from '../../../../test/support/wait-for';
 
 jest.setTimeout(20_000);
 
@@ -87,7 +88,7 @@ describe('farmhand-agent CLI', () => {
   it('pairs with a user code and a QR code', async () => {
     const { out, io: cliIo } = io();
     expect(await runCli(['enroll', '--server', enrollment.url, '--pair', '--config', configPath], cliIo)).toBe(0);
-    expect(out.stdout).toContain('WDJB-MJHT');
+    expect(out.stdout).toContain('WDJBM-JHT4K');
     expect(JSON.parse(readFileSync(configPath, 'utf8')).printerId).toBe('prn_paired');
   });
 

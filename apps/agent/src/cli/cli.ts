@@ -16,6 +16,7 @@ import {
 import type { AgentConfigFile } from '../config/agent-config';
 import { EnrollmentClient, EnrollmentError } from '../enrollment/enrollment.client';
 import { pairDevice } from '../enrollment/pairing-flow';
+import { runGatewayCli } from '../gateway/gateway-cli';
 import { createLogger } from '../logger';
 import { OctoPrintClient } from '../octoprint/octoprint.client';
 import { AgentRuntime } from '../runtime/agent-runtime';
@@ -36,6 +37,7 @@ export const USAGE = `farmhand-agent ${AGENT_VERSION}: connects one OctoPrint pr
 Usage:
   farmhand-agent enroll --server <url> (--token <token> | --pair) [options]
   farmhand-agent run [options]
+  farmhand-agent gateway (enroll | run) [options]   many printers of any kind from one host (gateway --help)
 
 Common options:
   --config <path>              config file (default ~/.config/farmhand-agent/config.json, env FARMHAND_AGENT_CONFIG)
@@ -85,6 +87,7 @@ class UsageError extends Error {}
 
 /** Returns the process exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'gateway') return runGatewayCli(argv.slice(1), io);
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     if (values.version) return print(io.stdout, `${AGENT_VERSION}\n`, 0);

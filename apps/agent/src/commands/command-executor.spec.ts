@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { commandSchema } from '@farmhand/protocol';
 
-import { OctoPrintFarm } from '../../../octoprint-sim/src/octoprint-farm';
+import { OctoPrintFarm } from '../../../printer-sim/src/octoprint/octoprint-farm';
 import { OctoPrintClient } from '../octoprint/octoprint.client';
-import { silentLogger, sleep } from '../testing/test-helpers';
+import { silentLogger } from '../testing/test-helpers';
 import { CommandExecutor } from './command-executor';
 import { FileDispatcher } from './file-dispatcher';
 import { GcodePolicy } from './gcode-policy';
+import { sleep } from '../../../../test/support/wait-for';
 
 describe('CommandExecutor', () => {
   let farm: OctoPrintFarm;

@@ -1,7 +1,7 @@
 import type { Command, CommandResult } from '@farmhand/protocol';
 import type { Logger } from 'pino';
 
-import { BackendError } from '../backend/printer-backend';
+import { BackendError, supportsCommand } from '../backend/printer-backend';
 import type { CommandData, PrinterBackend } from '../backend/printer-backend';
 import type { FileDispatcher } from './file-dispatcher';
 import type { GcodePolicy } from './gcode-policy';
@@ -56,6 +56,11 @@ export class CommandExecutor {
       return failure(command.id, new BackendError('timeout', 'command arrived after it expired'));
     }
     this.executions += 1;
+    if (!supportsCommand(this.options.backend.capabilities, command.type)) {
+      const error = new BackendError('unsupported', `${this.options.backend.kind} cannot do ${command.type}`);
+      this.options.logger.warn({ commandId: command.id, type: command.type, code: error.code }, 'command refused');
+      return failure(command.id, error);
+    }
     try {
       const job = command.type === 'dispatch' || command.type === 'start';
       const data = job ? await this.exclusively(() => this.perform(command)) : await this.perform(command);
@@ -108,6 +113,8 @@ export class CommandExecutor {
         return this.options.captureFrame();
       case 'dispatch':
         return this.options.dispatcher.dispatch(command.args);
+      case 'emergency_stop':
+        return backend.emergencyStop();
     }
   }
 

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 
 import pino from 'pino';
 
-import { OctoPrintFarm } from '../../../octoprint-sim/src/octoprint-farm';
+import { OctoPrintFarm } from '../../../printer-sim/src/octoprint/octoprint-farm';
 import { OctoPrintClient } from '../octoprint/octoprint.client';
 import { silentLogger } from '../testing/test-helpers';
 import { FileDispatcher } from './file-dispatcher';

@@ -8,7 +8,7 @@ import { finished } from 'node:stream/promises';
 import type { DispatchArgs } from '@farmhand/protocol';
 import type { Logger } from 'pino';
 
-import { BackendError } from '../backend/printer-backend';
+import { BackendError, uploadFormatOf } from '../backend/printer-backend';
 import type { CommandData, PrinterBackend } from '../backend/printer-backend';
 
 export interface FileDispatcherOptions {
@@ -30,11 +30,16 @@ export class FileDispatcher {
     const maxBytes = this.options.maxBytes ?? 512 * 1024 * 1024;
     if (args.size > maxBytes)
       throw new BackendError('too_large', `file of ${args.size} bytes exceeds this agent's ${maxBytes}`);
+    const format = uploadFormatOf(args.fileName);
+    const { backend } = this.options;
+    if (!format || !backend.capabilities.uploadFormats.includes(format)) {
+      throw new BackendError('unsupported', `${backend.kind} does not print ${format ?? 'this kind of'} files`);
+    }
     const { state } = this.options.backend.status();
     if (ACTIVE_STATES.includes(state)) throw new BackendError('invalid_state', `cannot dispatch while ${state}`);
     const directory = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'farmhand-dispatch-'));
     try {
-      const localPath = join(directory, 'download.gcode');
+      const localPath = join(directory, `download.${format}`);
       const started = Date.now();
       const sha256 = await this.download(args, localPath);
       if (sha256 !== args.sha256)
@@ -50,6 +55,7 @@ export class FileDispatcher {
         sha256: args.sha256,
         copyId: args.copyId,
         print: args.print,
+        ...(args.bambu ? { bambu: args.bambu } : {}),
       });
     } finally {
       await rm(directory, { recursive: true, force: true });

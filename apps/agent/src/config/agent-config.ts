@@ -1,6 +1,6 @@
 import { chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 import { z } from 'zod';
 
@@ -34,11 +34,23 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string 
 
 /** Reads the config file; a missing file is an empty config. Tightens permissions left too open. */
 export async function loadConfigFile(path: string): Promise<{ config: AgentConfigFile; tightened: boolean }> {
+  const read = await readPrivateJson(path, agentConfigFileSchema);
+  return read ? { config: read.data, tightened: read.tightened } : { config: {}, tightened: false };
+}
+
+/**
+ * Reads a JSON file that holds secrets and validates it; null when it does not exist. A file readable by group or
+ * others is set back to 0600 (`tightened`), so a copy made with the wrong umask does not stay exposed.
+ */
+export async function readPrivateJson<T>(
+  path: string,
+  schema: z.ZodType<T>,
+): Promise<{ data: T; tightened: boolean } | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { config: {}, tightened: false };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new ConfigError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   let data: unknown;
@@ -47,7 +59,7 @@ export async function loadConfigFile(path: string): Promise<{ config: AgentConfi
   } catch {
     throw new ConfigError(`${path} is not valid JSON`);
   }
-  const parsed = agentConfigFileSchema.safeParse(data);
+  const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
@@ -57,17 +69,22 @@ export async function loadConfigFile(path: string): Promise<{ config: AgentConfi
     await chmod(path, 0o600);
     tightened = true;
   }
-  return { config: parsed.data, tightened };
+  return { data: parsed.data, tightened };
 }
 
 /** Writes atomically (temp file + rename), mode 0600 in a 0700 directory. */
 export async function saveConfigFile(path: string, config: AgentConfigFile): Promise<void> {
+  await writePrivateJson(path, config);
+}
+
+/** Writes JSON atomically (temp file + rename), mode 0600 in a 0700 directory. */
+export async function writePrivateJson(path: string, data: unknown): Promise<void> {
   const directory = dirname(path);
   await mkdir(directory, { recursive: true, mode: 0o700 });
-  const temporary = join(directory, `.config.${process.pid}.${Date.now()}.tmp`);
+  const temporary = join(directory, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const handle = await open(temporary, 'wx', 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(config, null, 2)}\n`, 'utf8');
+    await handle.writeFile(`${JSON.stringify(data, null, 2)}\n`, 'utf8');
     await handle.sync();
   } finally {
     await handle.close();

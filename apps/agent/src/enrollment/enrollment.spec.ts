@@ -36,7 +36,7 @@ describe('enrollment', () => {
     });
     expect(enrolled).toMatchObject({ printerId: 'prn_paired' });
     const output = printed.join('\n');
-    expect(output).toContain('WDJB-MJHT');
+    expect(output).toContain('WDJBM-JHT4K');
     expect(output).toContain(`${server.url}/pair`);
     expect(output).toMatch(/[▀▄█]/);
     expect(waits.every((ms) => ms >= MIN_POLL_INTERVAL_MS)).toBe(true);

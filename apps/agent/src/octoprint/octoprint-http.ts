@@ -107,8 +107,13 @@ function errorFor(status: number, body: unknown): BackendError {
     body !== null && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string'
       ? (body as { error: string }).error.slice(0, 300)
       : `HTTP ${status}`;
-  if (status === 401 || status === 403)
-    return new BackendError('backend_unauthorized', `OctoPrint refused the API key`);
+  if (status === 401 || status === 403) {
+    // OctoPrint answers 403 to an unknown or revoked key and to a key whose user lacks the permission.
+    return new BackendError(
+      'backend_unauthorized',
+      `OctoPrint refused the API key (HTTP ${status}: ${detail}): it is wrong, revoked, or its user lacks permissions`,
+    );
+  }
   if (status === 409) return new BackendError('invalid_state', detail);
   if (status === 404) return new BackendError('not_found', detail);
   if (status === 400 || status === 415) return new BackendError('invalid_arguments', detail);

@@ -29,6 +29,8 @@ export interface MonitorOptions {
   usePushSocket: boolean;
   pushRetryMaxMs: number;
   pushPingIntervalMs?: number;
+  /** Longest wait between tries while OctoPrint refuses the API key (default 5 min). */
+  unauthorizedRetryMaxMs?: number;
 }
 
 /**
@@ -48,6 +50,9 @@ export class OctoPrintMonitor extends EventEmitter {
   private lastState: PrinterState = 'unknown';
   private lastStatusKey = '';
   private lastPrintEvent: { type: PrintEventType; path: string | null } | null = null;
+  /** While OctoPrint refuses the key: tries so far, and no poll before `retryAt` (a back-off, not a 403 every 2 s). */
+  private refusals = 0;
+  private retryAt = 0;
   /** When OctoPrint last reported PrintStarted, to confirm a start that answered 204. */
   lastStartedAt = 0;
 
@@ -73,7 +78,7 @@ export class OctoPrintMonitor extends EventEmitter {
   async start(): Promise<void> {
     this.running = true;
     this.pollTimer = setInterval(() => {
-      if (!this.pushAuthed) void this.poll();
+      if (!this.pushAuthed && Date.now() >= this.retryAt) void this.poll();
     }, this.options.pollIntervalMs);
     this.pollTimer.unref();
     // The push socket opens after a successful poll: with a wrong key or no OctoPrint there is nothing to log in to.
@@ -127,16 +132,32 @@ export class OctoPrintMonitor extends EventEmitter {
           ? { stateText: connectionStateText(connection.body), flags: null, tool0: null, bed: null, z: null }
           : fromPrinter(printer.body);
       this.merge({ ...fromJob(job.body), ...update });
+      this.refusals = 0;
+      this.retryAt = 0;
       this.setLink('ok');
       if (this.options.usePushSocket && !this.push && !this.pushTimer) this.openPush();
     } catch (error) {
-      this.setLink(
-        error instanceof BackendError && error.code === 'backend_unauthorized' ? 'unauthorized' : 'unreachable',
-      );
+      if (error instanceof BackendError && error.code === 'backend_unauthorized') this.refused(error.message);
+      else this.setLink('unreachable');
     } finally {
       this.polling = false;
     }
     this.publish(true);
+  }
+
+  /** A refused key does not fix itself: say what is wrong once, then try again less and less often. */
+  private refused(reason: string): void {
+    const capMs = this.options.unauthorizedRetryMaxMs ?? 5 * 60_000;
+    const waitMs = Math.min(capMs, this.options.pollIntervalMs * 2 ** Math.min(this.refusals, 20));
+    this.refusals += 1;
+    this.retryAt = Date.now() + waitMs;
+    if (this.backendLink !== 'unauthorized') {
+      this.options.logger.warn(
+        { reason, retryInSeconds: Math.round(waitMs / 1000) },
+        'OctoPrint refused the API key: set the right key (--octoprint-api-key, OCTOPRINT_API_KEY or the config file)',
+      );
+    }
+    this.setLink('unauthorized');
   }
 
   private openPush(): void {

@@ -1,10 +1,14 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { AgentEvent } from '@farmhand/protocol';
 
-import { OctoPrintFarm } from '../../../octoprint-sim/src/octoprint-farm';
+import { OctoPrintFarm } from '../../../printer-sim/src/octoprint/octoprint-farm';
 import { BackendError } from '../backend/printer-backend';
-import { gcodeFile, silentLogger, sleep, waitFor } from '../testing/test-helpers';
+import { gcodeFile, silentLogger } from '../testing/test-helpers';
 import { OctoPrintClient } from './octoprint.client';
 import type { OctoPrintClientOptions } from './octoprint.client';
+import { sleep, waitFor } from '../../../../test/support/wait-for';
 
 jest.setTimeout(30_000);
 
@@ -54,6 +58,37 @@ describe('OctoPrintClient against the simulator', () => {
     expect(farm.pushClients(0)).toBe(0);
   });
 
+  it('backs off while OctoPrint refuses the key, with one warning that names the problem', async () => {
+    let requests = 0;
+    const refusing = createServer((_req, res) => {
+      requests += 1;
+      res.writeHead(403, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: 'Invalid API key' }));
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const warnings: Array<{ reason?: string; message: string }> = [];
+    const logger = silentLogger();
+    logger.warn = ((object: { reason?: string }, message: string) =>
+      warnings.push({ ...object, message })) as unknown as typeof logger.warn;
+    try {
+      const { client } = connect({
+        baseUrl: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`,
+        pollIntervalMs: 50,
+        logger,
+      });
+      await client.start();
+      await sleep(1_600);
+      // Every 50 ms would be 30 tries; doubling waits (50, 100, 200, 400, 800 ms) make about 5.
+      expect(requests).toBeLessThanOrEqual(8);
+      expect(client.link()).toBe('unauthorized');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0].message).toMatch(/refused the API key/);
+      expect(warnings[0].reason).toMatch(/HTTP 403: Invalid API key/);
+    } finally {
+      refusing.close();
+    }
+  });
+
   it('logs in passively and takes status and events from the push socket', async () => {
     // A poll period longer than the test: anything it sees came through the push socket.
     const { client, printTypes } = connect({ pollIntervalMs: 60_000 });
@@ -75,6 +110,7 @@ describe('OctoPrintClient against the simulator', () => {
     farm.setPushEnabled(0, false);
     const { client, printTypes } = connect();
     await client.start();
+    // Nothing to wait for: the refused socket is the absence of an event. A few push retries' time, then check.
     await sleep(300);
     expect(client.pushActive).toBe(false);
     const file = gcodeFile(6_000);
@@ -143,6 +179,8 @@ describe('OctoPrintClient against the simulator', () => {
     await waitFor(() => client.status().state === 'printing', 'printing again');
     await client.cancel();
     await waitFor(() => client.status().state === 'operational', 'operational after cancel');
+    await waitFor(() => printTypes().includes('print.cancelled'), 'the cancelled event');
+    // "Once": no event comes after the last one to prove a duplicate absent, so give one a moment to show up.
     await sleep(300);
     expect(printTypes()).toEqual(['print.started', 'print.paused', 'print.resumed', 'print.cancelled']);
     await expect(client.pause()).rejects.toMatchObject({ code: 'invalid_state' });

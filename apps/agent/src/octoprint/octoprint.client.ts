@@ -6,8 +6,14 @@ import type { BackendLink, JogArgs, TemperatureArgs } from '@farmhand/protocol';
 import type { Logger } from 'pino';
 
 import { JobLedger } from '../backend/job-ledger';
-import { BackendError } from '../backend/printer-backend';
-import type { BackendStatus, CommandData, PrinterBackend, UploadRequest } from '../backend/printer-backend';
+import { BackendError, addressLabel } from '../backend/printer-backend';
+import type {
+  BackendCapabilities,
+  BackendStatus,
+  CommandData,
+  PrinterBackend,
+  UploadRequest,
+} from '../backend/printer-backend';
 import { OctoPrintHttp } from './octoprint-http';
 import { OctoPrintMonitor } from './octoprint-monitor';
 
@@ -22,6 +28,7 @@ export interface OctoPrintClientOptions {
   usePushSocket?: boolean;
   pushRetryMaxMs?: number;
   pushPingIntervalMs?: number;
+  unauthorizedRetryMaxMs?: number;
   requestTimeoutMs?: number;
   uploadTimeoutMs?: number;
   /** How long to wait for a print to actually begin after OctoPrint accepted a start. */
@@ -31,9 +38,31 @@ export interface OctoPrintClientOptions {
 const SETTINGS_TTL_MS = 5 * 60_000;
 const ACTIVE_STATES = ['printing', 'pausing', 'paused', 'cancelling'];
 
+/** Everything OctoPrint's REST API offers; the serial link is OctoPrint's to open and close. */
+export const OCTOPRINT_CAPABILITIES: BackendCapabilities = {
+  commands: [
+    'start',
+    'pause',
+    'resume',
+    'cancel',
+    'home',
+    'jog',
+    'temperature',
+    'gcode',
+    'connect',
+    'disconnect',
+    'emergency_stop',
+  ],
+  uploadFormats: ['gcode'],
+  snapshot: true,
+  liveCamera: false,
+};
+
 /** PrinterBackend for OctoPrint 1.10/1.11 over its REST API and push socket. */
 export class OctoPrintClient extends EventEmitter implements PrinterBackend {
   readonly kind = 'octoprint' as const;
+  readonly capabilities = OCTOPRINT_CAPABILITIES;
+  readonly address: string;
   private readonly http: OctoPrintHttp;
   private readonly monitor: OctoPrintMonitor;
   private readonly ledger: JobLedger;
@@ -41,6 +70,7 @@ export class OctoPrintClient extends EventEmitter implements PrinterBackend {
 
   constructor(private readonly options: OctoPrintClientOptions) {
     super();
+    this.address = addressLabel(options.baseUrl);
     this.http = new OctoPrintHttp({
       baseUrl: options.baseUrl,
       apiKey: options.apiKey,
@@ -54,6 +84,7 @@ export class OctoPrintClient extends EventEmitter implements PrinterBackend {
       usePushSocket: options.usePushSocket ?? true,
       pushRetryMaxMs: options.pushRetryMaxMs ?? 30_000,
       pushPingIntervalMs: options.pushPingIntervalMs,
+      unauthorizedRetryMaxMs: options.unauthorizedRetryMaxMs,
     });
     this.monitor.on('status', (status: BackendStatus) => this.emit('status', status));
     this.monitor.on('event', (event: unknown) => this.emit('event', event));
@@ -105,6 +136,12 @@ export class OctoPrintClient extends EventEmitter implements PrinterBackend {
 
   async cancel(): Promise<CommandData> {
     await this.http.postJson('/api/job', { command: 'cancel' });
+    return { accepted: true };
+  }
+
+  /** M112 through OctoPrint's command endpoint: OctoPrint sends it to the firmware ahead of its queue. */
+  async emergencyStop(): Promise<CommandData> {
+    await this.http.postJson('/api/printer/command', { commands: ['M112'] });
     return { accepted: true };
   }
 
@@ -179,7 +216,10 @@ export class OctoPrintClient extends EventEmitter implements PrinterBackend {
     const deadline = Date.now() + (this.options.startConfirmTimeoutMs ?? 8_000);
     while (Date.now() < deadline) {
       const { state } = this.status();
-      if (this.monitor.lastStartedAt >= since || state === 'printing' || state === 'paused' || state === 'pausing') {
+      if (state === 'printing' || state === 'paused' || state === 'pausing') return { printing: true };
+      if (this.monitor.lastStartedAt >= since) {
+        // Started (the push event came first): read the state once more so the next command sees it printing.
+        await this.monitor.poll();
         return { printing: true };
       }
       if (!this.monitor.pushAuthed) await this.monitor.poll();

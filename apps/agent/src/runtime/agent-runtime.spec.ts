@@ -8,10 +8,11 @@ import type { AgentMessage, CommandInput } from '@farmhand/protocol';
 import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
 
-import { OctoPrintFarm } from '../../../octoprint-sim/src/octoprint-farm';
+import { OctoPrintFarm } from '../../../printer-sim/src/octoprint/octoprint-farm';
 import { OctoPrintClient } from '../octoprint/octoprint.client';
-import { gcodeFile, silentLogger, sleep, waitFor } from '../testing/test-helpers';
+import { gcodeFile, silentLogger } from '../testing/test-helpers';
 import { AgentRuntime } from './agent-runtime';
+import { sleep, waitFor } from '../../../../test/support/wait-for';
 
 jest.setTimeout(30_000);
 
@@ -143,6 +144,44 @@ describe('AgentRuntime against a socket.io stand-in for Farmhand', () => {
     expect(hello.capabilities).toEqual(expect.arrayContaining(['pause', 'dispatch', 'frames']));
     expect(server.messages('status').at(-1)).toMatchObject({ state: 'operational', backend: 'ok' });
     expect(server.invalid).toEqual([]);
+  });
+
+  const startPrintAtPrinter = () => {
+    farm.printer(0).addFile('part.gcode', Buffer.from(';TIME:6000\n;LAYER_COUNT:40\nG28\n'));
+    farm.printer(0).selectFile('part.gcode', true);
+  };
+  const printEvents = () => server.messages('event').filter((event) => event.type.startsWith('print.'));
+
+  it('credits a cancel Farmhand sent with origin farmhand; one made at the printer has none', async () => {
+    await startAgent();
+    await waitFor(() => server.sockets.length === 1, 'connection');
+    startPrintAtPrinter();
+    await waitFor(() => printEvents().some((event) => event.type === 'print.started'), 'started');
+    server.send(SERVER_EVENTS.command, command({ type: 'cancel', args: {} }));
+    await waitFor(() => printEvents().some((event) => event.type === 'print.cancelled'), 'cancelled');
+    expect(printEvents().find((event) => event.type === 'print.cancelled')).toMatchObject({ origin: 'farmhand' });
+
+    startPrintAtPrinter();
+    await waitFor(() => printEvents().filter((event) => event.type === 'print.started').length === 2, 'restarted');
+    farm.printer(0).cancel();
+    await waitFor(() => printEvents().filter((event) => event.type === 'print.cancelled').length === 2, 'cancelled');
+    expect(printEvents().filter((event) => event.type === 'print.cancelled')[1]).not.toHaveProperty('origin');
+  });
+
+  it('reports a print failed as of the moment the host went, once it stays unreachable past the limit', async () => {
+    await startAgent({ unreachableFailAfterSeconds: 1 });
+    await waitFor(() => server.sockets.length === 1, 'connection');
+    startPrintAtPrinter();
+    await waitFor(() => server.messages('status').some((status) => status.state === 'printing'), 'printing');
+    const before = Date.now();
+    farm.setOffline(0);
+    await waitFor(() => printEvents().some((event) => event.type === 'print.failed'), 'failed', 10_000);
+    const failed = printEvents().find((event) => event.type === 'print.failed')!;
+    expect(failed).toMatchObject({ origin: 'link_lost', job: { fileName: 'part.gcode' } });
+    // Dated when the link went (within a poll of going offline), not when the limit passed.
+    expect(failed.at).toBeGreaterThanOrEqual(before);
+    expect(failed.at).toBeLessThan(before + 1_000);
+    expect(failed.reason).toMatch(/unreachable since/);
   });
 
   it('runs a command delivered twice only once and answers both deliveries alike', async () => {

@@ -1,21 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 
-import {
-  AGENT_EVENTS,
-  AGENT_CAPABILITIES,
-  PROTOCOL_VERSION,
-  SERVER_EVENTS,
-  parseServerMessage,
-} from '@farmhand/protocol';
-import type { AgentEvent, CommandResult, Hello, ProtocolError } from '@farmhand/protocol';
+import { AGENT_EVENTS, PROTOCOL_VERSION, SERVER_EVENTS, isAgentOutdated, parseServerMessage } from '@farmhand/protocol';
+import type { AgentEvent, CommandResult, Hello, JobRef, ProtocolError } from '@farmhand/protocol';
 import type { Logger } from 'pino';
 
+import { capabilityNames } from '../backend/printer-backend';
 import type { BackendStatus, PrinterBackend } from '../backend/printer-backend';
 import { CommandExecutor } from '../commands/command-executor';
 import { FileDispatcher } from '../commands/file-dispatcher';
 import { GcodePolicy } from '../commands/gcode-policy';
 import { AGENT_VERSION } from '../version';
 import type { BackoffPolicy } from './backoff';
+import { CameraStreamer } from './camera-streamer';
 import { FrameUploader } from './frame-uploader';
 import { ServerLink } from './server-link';
 import { StatusReporter } from './status-reporter';
@@ -33,7 +30,18 @@ export interface AgentRuntimeOptions {
   statusMinIntervalMs?: number;
   statusRoutineIntervalMs?: number;
   statusHeartbeatMs?: number;
+  /** The version this agent reports (default: the release it was built from). */
+  agentVersion?: string;
+  /**
+   * When the printer's host stays unreachable this long during a print, the print is reported failed as of the
+   * moment the link was lost (default 600 s; 0 never).
+   */
+  unreachableFailAfterSeconds?: number;
 }
+
+/** A cancel Farmhand sent is credited for the printer's cancel event that follows within this time. */
+const CANCEL_ATTRIBUTION_MS = 10 * 60_000;
+const ACTIVE_STATES = ['printing', 'pausing', 'paused', 'cancelling'];
 
 const MAX_QUEUED_EVENTS = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -47,10 +55,16 @@ export class AgentRuntime {
   readonly link: ServerLink;
   readonly executor: CommandExecutor;
   readonly frames: FrameUploader;
+  readonly camera: CameraStreamer;
   private readonly reporter: StatusReporter;
   private readonly queuedEvents: AgentEvent[] = [];
   private readonly startedAt = Date.now();
   private helloVersion: string | null = null;
+  private toldOutdated: string | null = null;
+  private cancelSentAt = 0;
+  /** The job that was running when the host was last seen, and when the link went. */
+  private activeJob: JobRef | null = null;
+  private linkLost: { at: number; job: JobRef | null; timer: NodeJS.Timeout | null } | null = null;
 
   constructor(private readonly options: AgentRuntimeOptions) {
     const { backend, logger } = options;
@@ -69,6 +83,7 @@ export class AgentRuntime {
       idleIntervalSeconds: options.idleFrameIntervalSeconds,
       isServerReachable: () => this.link.connected,
     });
+    this.camera = new CameraStreamer({ backend, logger, send: (event, frame) => this.link.send(event, frame) });
     this.executor = new CommandExecutor({
       backend,
       logger,
@@ -82,9 +97,14 @@ export class AgentRuntime {
       routineIntervalMs: options.statusRoutineIntervalMs,
       heartbeatMs: options.statusHeartbeatMs,
     });
-    backend.on('status', (status: BackendStatus) => this.reporter.update(status));
+    backend.on('status', (status: BackendStatus) => {
+      this.reporter.update(status);
+      this.watchLink(status);
+    });
     backend.on('event', (event: AgentEvent) => this.onBackendEvent(event));
     this.link.on('connected', () => this.onConnected());
+    // A stream belongs to one connection: after a reconnect the server asks again if someone still watches.
+    this.link.on('disconnected', () => this.camera.stop());
     this.link.on('message', (event: string, args: unknown[]) => this.onServerMessage(event, args));
   }
 
@@ -98,6 +118,8 @@ export class AgentRuntime {
   }
 
   async stop(): Promise<void> {
+    this.camera.stop();
+    if (this.linkLost?.timer) clearTimeout(this.linkLost.timer);
     this.frames.stop();
     this.reporter.stop();
     this.link.close();
@@ -108,10 +130,11 @@ export class AgentRuntime {
     this.helloVersion = this.options.backend.version();
     return {
       protocolVersion: PROTOCOL_VERSION,
-      agentVersion: AGENT_VERSION,
+      agentVersion: this.options.agentVersion ?? AGENT_VERSION,
       backend: this.options.backend.kind,
+      backendAddress: this.options.backend.address,
       backendVersion: this.helloVersion,
-      capabilities: [...AGENT_CAPABILITIES],
+      capabilities: capabilityNames(this.options.backend.capabilities),
       hostname: hostname().slice(0, 255),
       startedAt: this.startedAt,
     };
@@ -126,7 +149,52 @@ export class AgentRuntime {
     }
   }
 
+  /**
+   * The printer's host gone for longer than the limit while printing: the print is reported failed as of the
+   * moment the link went, so Farmhand does not wait for the host (or date the failure by its return).
+   */
+  private watchLink(status: BackendStatus): void {
+    if (status.backend === 'ok') {
+      if (this.linkLost?.timer) clearTimeout(this.linkLost.timer);
+      this.linkLost = null;
+      this.activeJob = ACTIVE_STATES.includes(status.state) ? status.job : null;
+      return;
+    }
+    if (status.backend !== 'unreachable' || this.linkLost) return;
+    const limitMs = (this.options.unreachableFailAfterSeconds ?? 600) * 1000;
+    const lost: { at: number; job: JobRef | null; timer: NodeJS.Timeout | null } = {
+      at: Date.now(),
+      job: this.activeJob,
+      timer: null,
+    };
+    this.linkLost = lost;
+    if (!lost.job || limitMs <= 0) return;
+    lost.timer = setTimeout(() => {
+      lost.timer = null;
+      if (this.linkLost !== lost) return;
+      this.activeJob = null;
+      const since = new Date(lost.at).toISOString();
+      this.options.logger.warn(
+        { since, job: lost.job?.fileName },
+        'printer unreachable past the limit; print reported failed',
+      );
+      this.onBackendEvent({
+        id: randomUUID(),
+        type: 'print.failed',
+        at: lost.at,
+        job: lost.job,
+        reason: `the printer's host has been unreachable since ${since}`,
+        origin: 'link_lost',
+      });
+    }, limitMs);
+    lost.timer.unref();
+  }
+
   private onBackendEvent(event: AgentEvent): void {
+    if (event.type === 'print.cancelled' && Date.now() - this.cancelSentAt < CANCEL_ATTRIBUTION_MS) {
+      this.cancelSentAt = 0;
+      event = { ...event, origin: 'farmhand' };
+    }
     if (event.type === 'connection.changed' && event.link === 'backend' && event.connected && this.link.connected) {
       // OctoPrint was unreachable when we said hello: say it again now that its version is known.
       if (this.helloVersion === null && this.options.backend.version() !== null) {
@@ -145,13 +213,37 @@ export class AgentRuntime {
     const message = parsed.value;
     if (message.event === SERVER_EVENTS.welcome) {
       if (message.data.frameIntervalSeconds) this.frames.setInterval(message.data.frameIntervalSeconds);
+      if (message.data.latestAgentVersion) this.checkVersion(message.data.latestAgentVersion);
     } else if (message.event === SERVER_EVENTS.protocolError) {
       this.options.logger.warn({ code: message.data.code, event: message.data.event }, 'server rejected a message');
     } else if (message.event === SERVER_EVENTS.closing) {
       this.link.reconnectSoon(message.data.reconnectWithinMs);
+    } else if (message.event === SERVER_EVENTS.settings) {
+      this.frames.setInterval(message.data.frameIntervalSeconds);
+      this.options.logger.info({ frameIntervalSeconds: message.data.frameIntervalSeconds }, 'settings applied');
+    } else if (message.event === SERVER_EVENTS.cameraStream) {
+      this.camera.request(message.data);
     } else {
-      void this.executor.execute(message.data).then((result) => this.reply(result, ack));
+      const command = message.data;
+      // Marked before it runs: the printer's cancel event may arrive before the command's own answer.
+      if (command.type === 'cancel') this.cancelSentAt = Date.now();
+      void this.executor.execute(command).then((result) => {
+        if (command.type === 'cancel' && !result.ok) this.cancelSentAt = 0;
+        this.reply(result, ack);
+      });
     }
+  }
+
+  /** Says once per release that the server serves a newer agent, and how to install it. */
+  private checkVersion(latest: string): void {
+    const version = this.options.agentVersion ?? AGENT_VERSION;
+    if (!isAgentOutdated(version, latest) || this.toldOutdated === latest) return;
+    this.toldOutdated = latest;
+    const install = `curl -fsSL ${this.options.serverUrl.replace(/\/+$/, '')}/agent/install.sh | sh`;
+    this.options.logger.warn(
+      { agentVersion: version, latestAgentVersion: latest, install },
+      `this agent is out of date: it is ${version}, the server serves ${latest}; update it with \`${install}\``,
+    );
   }
 
   /** Answers a bad message with a protocol error (never an error with an error) and keeps running. */

@@ -43,6 +43,11 @@ export class FrameUploader {
     this.timer = null;
   }
 
+  /** Seconds between frames while printing (the server's setting once it sent one). */
+  get interval(): number {
+    return this.intervalSeconds;
+  }
+
   setInterval(seconds: number): void {
     this.intervalSeconds = seconds;
   }

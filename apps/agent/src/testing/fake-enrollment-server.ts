@@ -50,9 +50,9 @@ export class FakeEnrollmentServer {
     if (req.url === '/api/enrollment/pairings') {
       return send(201, {
         deviceCode: 'd'.repeat(43),
-        userCode: 'WDJB-MJHT',
+        userCode: 'WDJBM-JHT4K',
         verificationUri: `${this.url}/pair`,
-        verificationUriComplete: `${this.url}/pair?code=WDJB-MJHT`,
+        verificationUriComplete: `${this.url}/pair?code=WDJBM-JHT4K`,
         expiresIn: 600,
         interval: 5,
       });

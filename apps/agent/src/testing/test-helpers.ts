@@ -9,19 +9,6 @@ export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until the predicate holds; fails the test with `what` after the timeout. */
-export async function waitFor(predicate: () => boolean, what = 'condition', timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 /** A small G-code file the simulator prints for `seconds` simulated seconds. */
 export function gcodeFile(seconds: number, name = 'part.gcode'): { path: string; size: number; text: string } {
   const text = `;TIME:${seconds}\n;LAYER_COUNT:40\nM140 S60\nM104 S210\nG28\nG1 X10 Y10 Z0.2\n`;

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { z } from 'zod';
-import type { ModelInput } from './model-manifest';
+import { readJpegHeader } from './jpeg-header';
+import type { ModelInput, TilesConfig } from './model-manifest';
 
 /** A region of the frame given as fractions of its width and height, e.g. the printer's bed. */
 export interface RegionOfInterest {
@@ -76,6 +77,41 @@ export interface Box {
   y2: number;
 }
 
+/** A tile as fractions of the scored region (the region of interest, or the whole frame). */
+export interface TileBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Size of the region, resized, from which the grid tiles are cut at the model's input size. */
+function tiledSize(side: number, cells: number, overlap: number): number {
+  return Math.round(side * (cells - (cells - 1) * overlap));
+}
+
+function tileOffsets(big: number, side: number, cells: number): number[] {
+  return Array.from({ length: cells }, (_, k) => (cells > 1 ? Math.round((k * (big - side)) / (cells - 1)) : 0));
+}
+
+/**
+ * The tiles a model scores, in the order of its rows in the batch: the whole region first (when included), then
+ * the grid row by row. No tiles configured = one whole-region tile.
+ */
+export function tileLayout(tiles: TilesConfig | undefined, width = 224, height = 224): TileBox[] {
+  if (!tiles) return [{ x: 0, y: 0, w: 1, h: 1 }];
+  const [cols, rows] = tiles.grid;
+  const bigWidth = tiledSize(width, cols, tiles.overlap);
+  const bigHeight = tiledSize(height, rows, tiles.overlap);
+  const boxes: TileBox[] = tiles.includeWhole ? [{ x: 0, y: 0, w: 1, h: 1 }] : [];
+  for (const top of tileOffsets(bigHeight, height, rows)) {
+    for (const left of tileOffsets(bigWidth, width, cols)) {
+      boxes.push({ x: left / bigWidth, y: top / bigHeight, w: width / bigWidth, h: height / bigHeight });
+    }
+  }
+  return boxes;
+}
+
 function regionInPixels(roi: RegionOfInterest, width: number, height: number): FrameGeometry['region'] {
   const left = Math.min(width - 1, Math.max(0, Math.floor(roi.x * width)));
   const top = Math.min(height - 1, Math.max(0, Math.floor(roi.y * height)));
@@ -97,6 +133,8 @@ export class FramePreprocessor {
   private readonly options: PreprocessOptions;
   /** pixel (0..255) -> normalized value, per channel: 3 x 256 entries. */
   private readonly table: Float32Array;
+  /** The tiled path's grid as normalized float planes, reused from frame to frame. */
+  private scratch: Float32Array | undefined;
 
   constructor(
     private readonly input: ModelInput,
@@ -126,70 +164,73 @@ export class FramePreprocessor {
   ): Promise<FrameGeometry> {
     const offset = slot * this.frameLength;
     if (offset + this.frameLength > target.length) throw new RangeError(`slot ${slot} is outside the batch tensor`);
-    const roi = regionOfInterestSchema.safeParse(regionOfInterest);
-    if (!roi.success)
-      throw new FrameRejectedError('REGION_INVALID', `invalid region of interest: ${roi.error.message}`);
-    if (image.byteLength > this.options.maxInputBytes) {
-      throw new FrameRejectedError(
-        'FRAME_TOO_LARGE',
-        `image has ${image.byteLength} bytes, limit ${this.options.maxInputBytes}`,
-      );
-    }
-    const sharpOptions: sharp.SharpOptions = {
-      limitInputPixels: this.options.limitInputPixels,
-      failOn: this.options.failOn,
-      autoOrient: true,
-    };
-    let frameWidth: number;
-    let frameHeight: number;
-    try {
-      const metadata = await sharp(image, sharpOptions).metadata();
-      if (!this.options.allowedFormats.includes(metadata.format)) {
-        throw new FrameRejectedError('FRAME_FORMAT_NOT_ALLOWED', `format ${metadata.format} is not accepted`);
-      }
-      frameWidth = metadata.autoOrient.width;
-      frameHeight = metadata.autoOrient.height;
-      if (frameWidth * frameHeight > this.options.limitInputPixels) {
-        throw new FrameRejectedError('FRAME_TOO_LARGE', `image has ${frameWidth}x${frameHeight} pixels`);
-      }
-    } catch (error) {
-      throw this.rejection(error);
-    }
-
-    const region = regionInPixels(roi.data, frameWidth, frameHeight);
-    const placed = this.placement(region.width, region.height);
-    let pipeline = sharp(image, sharpOptions).timeout({ seconds: this.options.timeoutSeconds });
-    if (region.width !== frameWidth || region.height !== frameHeight) pipeline = pipeline.extract(region);
-    pipeline = pipeline.resize(placed.width, placed.height, { fit: 'fill', kernel: this.input.kernel });
-    if (placed.width !== this.width || placed.height !== this.height) {
+    const { pixels, pixelsWidth, pixelsHeight, geometry } = await this.decodeRegion(image, regionOfInterest, (region) =>
+      this.placement(region.width, region.height),
+    );
+    const placed = this.placement(geometry.region.width, geometry.region.height);
+    if (placed.width === this.width && placed.height === this.height) {
+      if (pixelsWidth === this.width && pixelsHeight === this.height) this.writeChw(pixels, target, offset);
+      else this.writeChwResampled(pixels, pixelsWidth, pixelsHeight, target, offset);
+    } else if (pixelsWidth !== placed.width || pixelsHeight !== placed.height) {
+      throw new Error('a letterboxed region is never decoded below its placed size');
+    } else {
+      const plane = this.width * this.height;
       const [r, g, b] = this.input.letterboxColor;
-      pipeline = pipeline.extend({
-        top: placed.top,
-        left: placed.left,
-        bottom: this.height - placed.height - placed.top,
-        right: this.width - placed.width - placed.left,
-        background: { r, g, b, alpha: 1 },
-      });
+      target.fill(this.table[r], offset, offset + plane);
+      target.fill(this.table[256 + g], offset + plane, offset + 2 * plane);
+      target.fill(this.table[512 + b], offset + 2 * plane, offset + 3 * plane);
+      this.writeChwPlaced(pixels, placed, target, offset);
     }
-    let raw: { data: Buffer; info: sharp.OutputInfo };
-    try {
-      raw = await pipeline
-        .removeAlpha()
-        .toColourspace('srgb')
-        .raw({ depth: 'uchar' })
-        .toBuffer({ resolveWithObject: true });
-    } catch (error) {
-      throw this.rejection(error);
+    return { ...geometry, placed, inputWidth: this.width, inputHeight: this.height };
+  }
+
+  /**
+   * Preprocesses one encoded image into tileLayout(tiles).length consecutive slots of `target`, starting at
+   * `firstSlot`: one decode of the region at the grid's size, the tiles cut from it, the whole region resampled
+   * from it (bilinear). Only for 'resize' inputs (the manifest enforces it).
+   */
+  async preprocessTilesInto(
+    image: Uint8Array,
+    target: Float32Array,
+    firstSlot: number,
+    tiles: TilesConfig,
+    regionOfInterest: RegionOfInterest = FULL_FRAME,
+  ): Promise<FrameGeometry> {
+    const count = tileLayout(tiles).length;
+    if ((firstSlot + count) * this.frameLength > target.length) {
+      throw new RangeError(`slots ${firstSlot}..${firstSlot + count - 1} are outside the batch tensor`);
     }
-    const { width, height, channels } = raw.info;
-    if (width !== this.width || height !== this.height || channels !== 3 || raw.data.length !== this.frameLength) {
-      throw new FrameRejectedError(
-        'FRAME_UNREADABLE',
-        `decoded to ${width}x${height}x${channels}, expected ${this.width}x${this.height}x3`,
-      );
+    const [cols, rows] = tiles.grid;
+    const bigWidth = tiledSize(this.width, cols, tiles.overlap);
+    const bigHeight = tiledSize(this.height, rows, tiles.overlap);
+    const decoded = await this.decodeRegion(image, regionOfInterest, () => ({
+      width: bigWidth,
+      height: bigHeight,
+    }));
+    const { geometry } = decoded;
+    let pixels = decoded.pixels;
+    if (decoded.pixelsWidth !== bigWidth || decoded.pixelsHeight !== bigHeight) {
+      pixels = resampleBilinear(pixels, decoded.pixelsWidth, decoded.pixelsHeight, bigWidth, bigHeight);
     }
-    this.writeChw(raw.data, target, offset);
-    return { frameWidth, frameHeight, region, placed, inputWidth: this.width, inputHeight: this.height };
+    // Normalized once into planes of the grid's size; every tile is then row copies, the whole region a resample.
+    const planes = this.gridPlanes(pixels, bigWidth, bigHeight);
+    let slot = firstSlot;
+    if (tiles.includeWhole) {
+      this.writeWholeFromPlanes(planes, bigWidth, bigHeight, target, slot * this.frameLength);
+      slot++;
+    }
+    for (const top of tileOffsets(bigHeight, this.height, rows)) {
+      for (const left of tileOffsets(bigWidth, this.width, cols)) {
+        this.copyWindowFromPlanes(planes, bigWidth, bigHeight, left, top, target, slot * this.frameLength);
+        slot++;
+      }
+    }
+    return {
+      ...geometry,
+      placed: { left: 0, top: 0, width: this.width, height: this.height },
+      inputWidth: this.width,
+      inputHeight: this.height,
+    };
   }
 
   /** Maps a box in fractions of the model input to fractions of the whole frame, clipped to the region. */
@@ -219,7 +260,343 @@ export class FramePreprocessor {
     };
   }
 
-  private writeChw(pixels: Buffer, target: Float32Array, offset: number): void {
+  /**
+   * Validates, reads the header, and decodes the region resized (stretched) to the size `sizeFor(region)` picks,
+   * as RGB bytes. When the region shrinks, the whole frame is resized first and the region extracted in scaled
+   * coordinates: libvips then decodes the JPEG at 1/2, 1/4 or 1/8 scale (DCT shrink-on-load), which a crop before
+   * the resize would prevent. The scaled region may sit up to half a pixel off the exact crop.
+   */
+  private async decodeRegion(
+    image: Uint8Array,
+    regionOfInterest: RegionOfInterest,
+    sizeFor: (region: FrameGeometry['region']) => { width: number; height: number },
+  ): Promise<{
+    pixels: Uint8Array;
+    /** The decoded size: (width, height) from sizeFor, or less on one axis when shrink-on-load rounded it down. */
+    pixelsWidth: number;
+    pixelsHeight: number;
+    geometry: Pick<FrameGeometry, 'frameWidth' | 'frameHeight' | 'region'>;
+  }> {
+    const roi = regionOfInterestSchema.safeParse(regionOfInterest);
+    if (!roi.success)
+      throw new FrameRejectedError('REGION_INVALID', `invalid region of interest: ${roi.error.message}`);
+    if (image.byteLength > this.options.maxInputBytes) {
+      throw new FrameRejectedError(
+        'FRAME_TOO_LARGE',
+        `image has ${image.byteLength} bytes, limit ${this.options.maxInputBytes}`,
+      );
+    }
+    const sharpOptions: sharp.SharpOptions = {
+      limitInputPixels: this.options.limitInputPixels,
+      failOn: this.options.failOn,
+      autoOrient: true,
+    };
+    const { format, width: frameWidth, height: frameHeight } = await this.frameInfo(image, sharpOptions);
+    const region = regionInPixels(roi.data, frameWidth, frameHeight);
+    const { width, height } = sizeFor(region);
+    const whole = region.width === frameWidth && region.height === frameHeight;
+    const scaleX = width / region.width;
+    const scaleY = height / region.height;
+    // The size sharp decodes the region to; below (width, height) on one axis only when JPEG shrink-on-load needs it.
+    let outWidth = width;
+    let outHeight = height;
+    let pipeline = sharp(image, sharpOptions).timeout({ seconds: this.options.timeoutSeconds });
+    if (scaleX <= 1 && scaleY <= 1) {
+      let scaledWidth = Math.max(width, Math.round(frameWidth * scaleX));
+      let scaledHeight = Math.max(height, Math.round(frameHeight * scaleY));
+      const factor =
+        format === 'jpeg' && this.input.resize === 'resize' ? dctShrinkFactor(Math.min(1 / scaleX, 1 / scaleY)) : 0;
+      if (factor > 0) {
+        // sharp decodes at 1/s only when both axes shrink by at least s + 1 (it halves s below that for libjpeg's
+        // rounding): cap each axis at frame / (s + 1); the axis that falls short is resampled up afterwards.
+        scaledWidth = Math.min(scaledWidth, Math.floor(frameWidth / factor));
+        scaledHeight = Math.min(scaledHeight, Math.floor(frameHeight / factor));
+        outWidth = Math.min(width, Math.max(1, Math.round(region.width * (scaledWidth / frameWidth))));
+        outHeight = Math.min(height, Math.max(1, Math.round(region.height * (scaledHeight / frameHeight))));
+      }
+      pipeline = pipeline.resize(scaledWidth, scaledHeight, {
+        fit: 'fill',
+        kernel: this.input.kernel,
+        fastShrinkOnLoad: true,
+      });
+      if (!whole || scaledWidth !== outWidth || scaledHeight !== outHeight) {
+        pipeline = pipeline.extract({
+          left: Math.min(scaledWidth - outWidth, Math.round(region.left * (scaledWidth / frameWidth))),
+          top: Math.min(scaledHeight - outHeight, Math.round(region.top * (scaledHeight / frameHeight))),
+          width: outWidth,
+          height: outHeight,
+        });
+      }
+    } else if (whole) {
+      pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: this.input.kernel });
+    } else {
+      pipeline = pipeline.extract(region).resize(width, height, { fit: 'fill', kernel: this.input.kernel });
+    }
+    let raw: { data: Buffer; info: sharp.OutputInfo };
+    try {
+      raw = await pipeline
+        .removeAlpha()
+        .toColourspace('srgb')
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true });
+    } catch (error) {
+      throw this.rejection(error);
+    }
+    if (raw.info.width !== outWidth || raw.info.height !== outHeight || raw.info.channels !== 3) {
+      throw new FrameRejectedError(
+        'FRAME_UNREADABLE',
+        `decoded to ${raw.info.width}x${raw.info.height}x${raw.info.channels}, expected ${outWidth}x${outHeight}x3`,
+      );
+    }
+    return {
+      pixels: raw.data,
+      pixelsWidth: outWidth,
+      pixelsHeight: outHeight,
+      geometry: { frameWidth, frameHeight, region },
+    };
+  }
+
+  /**
+   * The grid image normalized into three float planes (R, G, B), in a scratch array reused across frames: the
+   * callers use it synchronously, before their next await, so frames prepared concurrently never share it.
+   */
+  private gridPlanes(pixels: Uint8Array, width: number, height: number): Float32Array {
+    const plane = width * height;
+    if (!this.scratch || this.scratch.length < 3 * plane) this.scratch = new Float32Array(3 * plane);
+    const planes = this.scratch;
+    const table = this.table;
+    for (let i = 0, p = 0; i < plane; i++, p += 3) {
+      planes[i] = table[pixels[p]];
+      planes[plane + i] = table[256 + pixels[p + 1]];
+      planes[2 * plane + i] = table[512 + pixels[p + 2]];
+    }
+    return planes;
+  }
+
+  /** Copies the input-sized window at (left, top) of the grid planes into one frame slot, row by row. */
+  private copyWindowFromPlanes(
+    planes: Float32Array,
+    stride: number,
+    rows: number,
+    left: number,
+    top: number,
+    target: Float32Array,
+    offset: number,
+  ): void {
+    const width = this.width;
+    const plane = width * this.height;
+    const sourcePlane = stride * rows;
+    for (let c = 0; c < 3; c++) {
+      for (let y = 0; y < this.height; y++) {
+        const from = c * sourcePlane + (top + y) * stride + left;
+        target.set(planes.subarray(from, from + width), offset + c * plane + y * width);
+      }
+    }
+  }
+
+  /**
+   * The whole grid resampled to the input size (bilinear, pixel centres aligned, as writeChwResampled): an exact 2x
+   * reduction, the default grid's case, averages 2x2 blocks.
+   */
+  private writeWholeFromPlanes(
+    planes: Float32Array,
+    sourceWidth: number,
+    sourceHeight: number,
+    target: Float32Array,
+    offset: number,
+  ): void {
+    const width = this.width;
+    const height = this.height;
+    const plane = width * height;
+    const sourcePlane = sourceWidth * sourceHeight;
+    if (sourceWidth === 2 * width && sourceHeight === 2 * height) {
+      for (let c = 0; c < 3; c++) {
+        for (let y = 0; y < height; y++) {
+          let upper = c * sourcePlane + 2 * y * sourceWidth;
+          let lower = upper + sourceWidth;
+          const row = offset + c * plane + y * width;
+          for (let x = 0; x < width; x++, upper += 2, lower += 2) {
+            target[row + x] = (planes[upper] + planes[upper + 1] + planes[lower] + planes[lower + 1]) * 0.25;
+          }
+        }
+      }
+      return;
+    }
+    const left = new Int32Array(width);
+    const right = new Int32Array(width);
+    const weight = new Float32Array(width);
+    const sx = sourceWidth / width;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(sourceWidth - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      left[x] = x0;
+      right[x] = Math.min(sourceWidth - 1, x0 + 1);
+      weight[x] = fx - x0;
+    }
+    const sy = sourceHeight / height;
+    for (let y = 0; y < height; y++) {
+      const fy = Math.min(sourceHeight - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+      const y0 = Math.floor(fy);
+      const wy = fy - y0;
+      const y1 = Math.min(sourceHeight - 1, y0 + 1);
+      for (let c = 0; c < 3; c++) {
+        const upper = c * sourcePlane + y0 * sourceWidth;
+        const lower = c * sourcePlane + y1 * sourceWidth;
+        const row = offset + c * plane + y * width;
+        for (let x = 0; x < width; x++) {
+          const wx = weight[x];
+          const top = planes[upper + left[x]] + (planes[upper + right[x]] - planes[upper + left[x]]) * wx;
+          const bottom = planes[lower + left[x]] + (planes[lower + right[x]] - planes[lower + left[x]]) * wx;
+          target[row + x] = top + (bottom - top) * wy;
+        }
+      }
+    }
+  }
+
+  /**
+   * The format and (oriented) size of a frame, checked against the allowed formats and the pixel limit: a JPEG's
+   * from its markers (no sharp call), anything else or an unusual JPEG from sharp's metadata().
+   */
+  private async frameInfo(
+    image: Uint8Array,
+    sharpOptions: sharp.SharpOptions,
+  ): Promise<{ format: string; width: number; height: number }> {
+    try {
+      const header = this.options.allowedFormats.includes('jpeg') ? readJpegHeader(image) : undefined;
+      let info: { format: string; width: number; height: number };
+      if (header) {
+        info = { format: 'jpeg', width: header.width, height: header.height };
+      } else {
+        const metadata = await sharp(image, sharpOptions).metadata();
+        if (!this.options.allowedFormats.includes(metadata.format)) {
+          throw new FrameRejectedError('FRAME_FORMAT_NOT_ALLOWED', `format ${metadata.format} is not accepted`);
+        }
+        info = { format: metadata.format, width: metadata.autoOrient.width, height: metadata.autoOrient.height };
+      }
+      if (info.width * info.height > this.options.limitInputPixels) {
+        throw new FrameRejectedError('FRAME_TOO_LARGE', `image has ${info.width}x${info.height} pixels`);
+      }
+      return info;
+    } catch (error) {
+      throw this.rejection(error);
+    }
+  }
+
+  /** Writes a placed.width x placed.height RGB image at placed.(left, top) of the input (letterbox). */
+  private writeChwPlaced(
+    pixels: Uint8Array,
+    placed: FrameGeometry['placed'],
+    target: Float32Array,
+    offset: number,
+  ): void {
+    const plane = this.width * this.height;
+    const table = this.table;
+    for (let y = 0; y < placed.height; y++) {
+      let p = y * placed.width * 3;
+      const row = offset + (placed.top + y) * this.width + placed.left;
+      for (let x = 0; x < placed.width; x++, p += 3) {
+        target[row + x] = table[pixels[p]];
+        target[row + plane + x] = table[256 + pixels[p + 1]];
+        target[row + 2 * plane + x] = table[512 + pixels[p + 2]];
+      }
+    }
+  }
+
+  /**
+   * Bilinear resampling of an RGB image (pixel centres aligned, as resampleBilinear) to the input size, normalized
+   * and written as CHW in one pass, without rounding to bytes in between.
+   */
+  private writeChwResampled(
+    pixels: Uint8Array,
+    sourceWidth: number,
+    sourceHeight: number,
+    target: Float32Array,
+    offset: number,
+  ): void {
+    const plane = this.width * this.height;
+    const { scale, mean, std } = this.input.normalization;
+    const gainR = scale / std[0];
+    const gainG = scale / std[1];
+    const gainB = scale / std[2];
+    const biasR = -mean[0] / std[0];
+    const biasG = -mean[1] / std[1];
+    const biasB = -mean[2] / std[2];
+    if (sourceWidth === this.width) {
+      this.writeChwResampledRows(pixels, sourceHeight, target, offset, [gainR, gainG, gainB], [biasR, biasG, biasB]);
+      return;
+    }
+    const left = new Int32Array(this.width);
+    const right = new Int32Array(this.width);
+    const weight = new Float32Array(this.width);
+    const sx = sourceWidth / this.width;
+    for (let x = 0; x < this.width; x++) {
+      const fx = Math.min(sourceWidth - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      left[x] = x0 * 3;
+      right[x] = Math.min(sourceWidth - 1, x0 + 1) * 3;
+      weight[x] = fx - x0;
+    }
+    const sy = sourceHeight / this.height;
+    for (let y = 0; y < this.height; y++) {
+      const fy = Math.min(sourceHeight - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+      const y0 = Math.floor(fy);
+      const wy = fy - y0;
+      const upper = y0 * sourceWidth * 3;
+      const lower = Math.min(sourceHeight - 1, y0 + 1) * sourceWidth * 3;
+      const row = offset + y * this.width;
+      for (let x = 0; x < this.width; x++) {
+        const wx = weight[x];
+        const a = upper + left[x];
+        const b = upper + right[x];
+        const c = lower + left[x];
+        const d = lower + right[x];
+        let top = pixels[a] + (pixels[b] - pixels[a]) * wx;
+        let bottom = pixels[c] + (pixels[d] - pixels[c]) * wx;
+        target[row + x] = (top + (bottom - top) * wy) * gainR + biasR;
+        top = pixels[a + 1] + (pixels[b + 1] - pixels[a + 1]) * wx;
+        bottom = pixels[c + 1] + (pixels[d + 1] - pixels[c + 1]) * wx;
+        target[row + plane + x] = (top + (bottom - top) * wy) * gainG + biasG;
+        top = pixels[a + 2] + (pixels[b + 2] - pixels[a + 2]) * wx;
+        bottom = pixels[c + 2] + (pixels[d + 2] - pixels[c + 2]) * wx;
+        target[row + 2 * plane + x] = (top + (bottom - top) * wy) * gainB + biasB;
+      }
+    }
+  }
+
+  /** writeChwResampled when only the rows differ (shrink-on-load rounded the vertical reduction up): 2 taps. */
+  private writeChwResampledRows(
+    pixels: Uint8Array,
+    sourceHeight: number,
+    target: Float32Array,
+    offset: number,
+    gain: readonly number[],
+    bias: readonly number[],
+  ): void {
+    const plane = this.width * this.height;
+    const stride = this.width * 3;
+    const sy = sourceHeight / this.height;
+    const [gainR, gainG, gainB] = gain;
+    const [biasR, biasG, biasB] = bias;
+    for (let y = 0; y < this.height; y++) {
+      const fy = Math.min(sourceHeight - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+      const y0 = Math.floor(fy);
+      const wy = fy - y0;
+      let upper = y0 * stride;
+      let lower = Math.min(sourceHeight - 1, y0 + 1) * stride;
+      const row = offset + y * this.width;
+      const end = row + this.width;
+      for (let i = row; i < end; i++, upper += 3, lower += 3) {
+        const r = pixels[upper];
+        const g = pixels[upper + 1];
+        const b = pixels[upper + 2];
+        target[i] = (r + (pixels[lower] - r) * wy) * gainR + biasR;
+        target[i + plane] = (g + (pixels[lower + 1] - g) * wy) * gainG + biasG;
+        target[i + 2 * plane] = (b + (pixels[lower + 2] - b) * wy) * gainB + biasB;
+      }
+    }
+  }
+
+  private writeChw(pixels: Uint8Array, target: Float32Array, offset: number): void {
     const plane = this.width * this.height;
     const table = this.table;
     const red = offset;
@@ -238,4 +615,56 @@ export class FramePreprocessor {
     if (/pixel limit/i.test(message)) return new FrameRejectedError('FRAME_TOO_LARGE', message);
     return new FrameRejectedError('FRAME_UNREADABLE', message);
   }
+}
+
+/**
+ * A reduction of a JPEG by `shrink` on its less-reduced axis: the divisor s + 1 (3, 5 or 9) that lets sharp decode
+ * at 1/s (2, 4, 8) by DCT scaling, when reaching it costs that axis at most a tenth of its resolution (upsampled
+ * back afterwards); 0 when sharp already picks the largest such s itself or no s is within reach.
+ */
+export function dctShrinkFactor(shrink: number): number {
+  for (const s of [8, 4, 2]) {
+    if (shrink >= s + 1) return 0;
+    if (shrink >= MIN_RESOLUTION_KEPT * (s + 1)) return s + 1;
+  }
+  return 0;
+}
+
+/** The least fraction of its resolution the short axis keeps when the reduction is rounded up for DCT scaling. */
+const MIN_RESOLUTION_KEPT = 0.9;
+
+/** Bilinear resampling of RGB bytes (pixel centres aligned; a 2x reduction averages 2x2 blocks exactly). */
+export function resampleBilinear(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+): Uint8Array {
+  const out = new Uint8Array(outWidth * outHeight * 3);
+  const sx = width / outWidth;
+  const sy = height / outHeight;
+  for (let y = 0; y < outHeight; y++) {
+    const fy = Math.min(height - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(height - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < outWidth; x++) {
+      const fx = Math.min(width - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(width - 1, x0 + 1);
+      const wx = fx - x0;
+      const a = (y0 * width + x0) * 3;
+      const b = (y0 * width + x1) * 3;
+      const c = (y1 * width + x0) * 3;
+      const d = (y1 * width + x1) * 3;
+      const o = (y * outWidth + x) * 3;
+      for (let k = 0; k < 3; k++) {
+        const top = pixels[a + k] + (pixels[b + k] - pixels[a + k]) * wx;
+        const bottom = pixels[c + k] + (pixels[d + k] - pixels[c + k]) * wx;
+        out[o + k] = Math.round(top + (bottom - top) * wy);
+      }
+    }
+  }
+  return out;
 }

@@ -1,5 +1,8 @@
-export { DetectionModel, BatchTooLargeError } from './detection-model';
+export { DetectionModel, BatchTooLargeError, EmbeddingUnavailableError } from './detection-model';
 export type {
+  DetectOptions,
+  EmbeddingResult,
+  TileScore,
   DetectionFrame,
   DetectionModelOptions,
   DetectionResult,
@@ -12,8 +15,18 @@ export {
   FramePreprocessor,
   FrameRejectedError,
   regionOfInterestSchema,
+  tileLayout,
 } from './frame-preprocessor';
-export type { Box, FrameGeometry, FrameRejectionCode, PreprocessOptions, RegionOfInterest } from './frame-preprocessor';
+export type {
+  Box,
+  TileBox,
+  FrameGeometry,
+  FrameRejectionCode,
+  PreprocessOptions,
+  RegionOfInterest,
+} from './frame-preprocessor';
+export { readJpegHeader } from './jpeg-header';
+export type { JpegHeader } from './jpeg-header';
 export {
   EXECUTION_PROVIDERS,
   InferenceConfigError,
@@ -23,8 +36,15 @@ export {
 export type { ExecutionProvider, OpenSessionOptions, OpenedSession } from './inference-session';
 export { silentLogger } from './inference-logger';
 export type { InferenceLogger } from './inference-logger';
-export { ModelManifestError, loadModelDirectory, modelManifestSchema, parseModelManifest } from './model-manifest';
-export type { ModelDirectory, ModelManifest, ModelManifestInput } from './model-manifest';
+export {
+  ModelManifestError,
+  loadHeadFile,
+  loadModelDirectory,
+  modelManifestSchema,
+  parseModelManifest,
+} from './model-manifest';
+export type { ModelDirectory, ModelManifest, ModelManifestInput, ScoringConfig, TilesConfig } from './model-manifest';
+export * from './heads';
 export {
   ModelOutputError,
   ProbabilityDecoder,

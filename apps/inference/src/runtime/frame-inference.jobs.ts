@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER, OnJob, type JobOutcome, type JobPayloads } from '@farmhand/core';
-import { DetectionChainService, FrameStorage, FramesRepository } from '@farmhand/detection';
+import { DetectionChainService, FrameStorage, FramesRepository, alertBoxesFromTiles } from '@farmhand/detection';
 import { detectionSettingsOf } from '@farmhand/printers';
 import type { Logger } from 'pino';
 import type { RegionOfInterest } from '../model';
@@ -33,17 +33,17 @@ export class FrameInferenceJobs {
     } catch {
       return { status: 'file_gone' };
     }
-    const result = await this.runtime.detect({
-      id: loaded.frame.id,
-      image,
-      regionOfInterest: regionOf(detectionSettingsOf(loaded.printer).regionOfInterest),
-    });
+    const region = regionOf(detectionSettingsOf(loaded.printer).regionOfInterest);
+    const result = await this.runtime.detect({ id: loaded.frame.id, image, regionOfInterest: region });
     if (!result.ok) {
       await this.frames.recordInferenceError(loaded.frame.id, result.error.code);
       this.logger.warn({ frameId: loaded.frame.id, code: result.error.code }, 'frame could not be scored');
       return { status: 'rejected', code: result.error.code };
     }
-    const outcome = await this.chain.onScored(loaded, result.score);
+    const outcome = await this.chain.onScored(loaded, result.score, {
+      cleanPrior: this.runtime.cleanPrior,
+      boxes: alertBoxesFromTiles(result.tiles, region),
+    });
     return { ...outcome, score: result.score };
   }
 }

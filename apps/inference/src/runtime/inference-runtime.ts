@@ -83,6 +83,14 @@ export class InferenceRuntime implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
+  /**
+   * The model's clean prior (manifest `scoring.cleanPrior`): where a new printer's long mean starts. Undefined for a
+   * model without one (Obico's weights), when the scoring uses its default.
+   */
+  get cleanPrior(): number | undefined {
+    return this.model.manifest.scoring?.cleanPrior;
+  }
+
   /** Resolves with this frame's own result, whatever batch it travelled in. */
   detect(frame: DetectionFrame): Promise<DetectionResult> {
     if (!this.batcher) return Promise.reject(new Error('the inference runtime is not started'));

@@ -52,6 +52,31 @@ export function tinyProbabilityGraph(slope: number, intercept: number, size = 32
   return g.toBytes();
 }
 
+/** An embedding model: input [N,3,S,S], output embedding [N,3] = the mean of each channel (0..1). */
+export function tinyEmbeddingGraph(size = 32): Uint8Array {
+  const g = new OnnxGraphBuilder('tiny-embedding');
+  const x = g.input('image', ['N', 3, size, size]);
+  g.op('ReduceMean', [x], { axes: attribute.ints([2, 3]), keepdims: attribute.int(0) }, 'embedding');
+  g.output('embedding', ['N', 3]);
+  return g.toBytes();
+}
+
+/** Schema 2: tiles and a head on the embedding of tinyEmbeddingGraph (no decoder). */
+export function tinyEmbeddingManifest(overrides: Partial<ModelManifestInput> = {}): ModelManifestInput {
+  return {
+    schemaVersion: 2,
+    name: 'tiny-embedding',
+    file: 'model.onnx',
+    input: { name: 'image', shape: ['N', 3, 32, 32], resize: 'resize' },
+    tiles: { grid: [2, 1], overlap: 0, includeWhole: true },
+    outputs: { embedding: 'embedding' },
+    // p = sigmoid(8 x (red mean - 0.5)): red tiles score high, black ones low.
+    head: { kind: 'logistic', mean: [0.5, 0, 0], std: [1, 1, 1], weights: [8, 0, 0], bias: 0 },
+    scoring: { cleanPrior: 0.05 },
+    ...overrides,
+  };
+}
+
 export function tinyYoloManifest(overrides: Partial<ModelManifestInput> = {}): ModelManifestInput {
   return {
     schemaVersion: 1,
@@ -78,9 +103,11 @@ export function tinyProbabilityManifest(overrides: Partial<ModelManifestInput> =
 export async function writeModelDirectory(
   manifest: unknown,
   model: Uint8Array,
+  extraFiles: Record<string, string> = {},
 ): Promise<{ directory: string; remove: () => Promise<void> }> {
   const directory = await mkdtemp(path.join(tmpdir(), 'farmhand-model-'));
   await writeFile(path.join(directory, 'manifest.json'), JSON.stringify(manifest));
   await writeFile(path.join(directory, 'model.onnx'), model);
+  for (const [name, content] of Object.entries(extraFiles)) await writeFile(path.join(directory, name), content);
   return { directory, remove: () => rm(directory, { recursive: true, force: true }) };
 }
