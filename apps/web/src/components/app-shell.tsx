@@ -1,14 +1,32 @@
 import type { ReactNode } from 'react';
 import { useLive } from '../lib/live';
-import { useOpenAlertCount } from '../pages/alerts';
+import { GlobalShortcuts } from './shortcuts';
+import { useOpenAlertCount } from '../pages/alerts/alerts.queries';
 import { Link, navigate, useLocation } from '../lib/router';
 import { rememberOrganization, useOrg, useSession } from '../lib/session';
+import { NEXT_THEME, THEME_LABELS, setTheme, useTheme } from '../lib/theme';
 
 interface NavItem {
   label: string;
   path: string;
   visible: boolean;
   badge?: number | null;
+}
+
+/** Cycles system → light → dark; the label says the current choice. */
+export function ThemeToggle() {
+  const theme = useTheme();
+  return (
+    <button
+      type="button"
+      className="button button-ghost theme-toggle"
+      aria-label={`Colour theme: ${THEME_LABELS[theme]}. Switch to ${THEME_LABELS[NEXT_THEME[theme]]}`}
+      onClick={() => setTheme(NEXT_THEME[theme])}
+    >
+      <span aria-hidden="true">{theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}</span>
+      <span className="theme-label">{THEME_LABELS[theme]}</span>
+    </button>
+  );
 }
 
 function ConnectionIndicator() {
@@ -42,12 +60,22 @@ export function AppShell({ children }: { children: ReactNode }) {
   const openAlerts = useOpenAlertCount(ability.can('read', 'Alert'));
   const items: NavItem[] = [
     { label: 'Printers', path: `${base}/printers`, visible: ability.can('read', 'Printer') },
+    { label: 'Cameras', path: `${base}/cameras`, visible: ability.can('read', 'Printer') },
     { label: 'Queue', path: `${base}/queue`, visible: ability.can('read', 'Job') },
     { label: 'Alerts', path: `${base}/alerts`, visible: ability.can('read', 'Alert'), badge: openAlerts },
+    { label: 'Spools', path: `${base}/spools`, visible: ability.can('read', 'Spool') },
+    { label: 'Maintenance', path: `${base}/maintenance`, visible: ability.can('read', 'MaintenanceTask') },
     { label: 'Fleets', path: `${base}/fleets`, visible: ability.can('read', 'Fleet') },
     { label: 'Enroll', path: `${base}/enrollment`, visible: ability.can('enroll', 'Printer') },
     { label: 'Team', path: `${base}/team`, visible: ability.can('read', 'Member') },
+    { label: 'API keys', path: `${base}/api-keys`, visible: ability.can('read', 'ApiKey') },
     { label: 'Webhooks', path: `${base}/webhooks`, visible: ability.can('read', 'Webhook') },
+    {
+      label: 'Notifications',
+      path: `${base}/notifications`,
+      visible: ability.can('read', 'NotificationChannel'),
+    },
+    { label: 'Chat-ops', path: `${base}/chatops`, visible: ability.can('read', 'ChatIntegration') },
     { label: 'Audit log', path: `${base}/audit`, visible: ability.can('read', 'AuditLog') },
   ];
 
@@ -104,7 +132,11 @@ export function AppShell({ children }: { children: ReactNode }) {
             {org.role}
             {org.fleetIds ? ' · limited' : ''}
           </span>
+          <ThemeToggle />
           <span className="user-email">{me?.user.email}</span>
+          <Link to={`${base}/account`} className="button button-ghost account-link">
+            Account
+          </Link>
           <button
             type="button"
             className="button button-ghost"
@@ -117,6 +149,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       <main id="main" className="main" tabIndex={-1}>
         {children}
       </main>
+      <GlobalShortcuts base={base} mayReadJobs={ability.can('read', 'Job')} />
     </div>
   );
 }

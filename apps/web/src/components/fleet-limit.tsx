@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { Fleet } from '../lib/types';
+import type { Fleet } from '../lib/api/views';
 
 /**
  * "All fleets" or a chosen set. null means every fleet, now and future; an empty choice is not allowed by the

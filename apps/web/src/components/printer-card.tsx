@@ -1,6 +1,9 @@
 import type { DashboardPrinter } from '@farmhand/dashboard-messages';
 import { memo } from 'react';
+import { FrameViewer } from './frame-viewer';
+import { ATTENTION_LABELS } from '../lib/attention';
 import { bucketOf, formatAgo, formatDuration, formatTemperature, stateLabel } from '../lib/format';
+import { formatFinish } from '../lib/grid-view';
 import { Link } from '../lib/router';
 import { useLatestFrame } from '../lib/snapshot';
 
@@ -41,7 +44,16 @@ function FailureScore({ score }: { score: number | null }) {
  */
 function CardThumbnail({ printer }: { printer: DashboardPrinter }) {
   const frame = useLatestFrame(printer.orgId, printer.id, printer.live.snapshotAt);
-  if (frame) return <img className="thumb thumb-frame" src={frame.url} alt={`Latest snapshot of ${printer.name}`} />;
+  if (frame)
+    return (
+      <FrameViewer
+        src={frame.url}
+        alt={`Latest snapshot of ${printer.name}`}
+        title={`${printer.name}, latest snapshot`}
+        buttonClassName="thumb-button"
+        imageClassName="thumb thumb-frame"
+      />
+    );
   return (
     <div className="thumb" aria-hidden="true">
       <svg viewBox="0 0 24 24" width="22" height="22">
@@ -65,6 +77,7 @@ export const PrinterCard = memo(function PrinterCard({
   selectable,
   selected,
   onToggle,
+  onClearBed,
 }: {
   printer: DashboardPrinter;
   fleetName: string;
@@ -72,14 +85,17 @@ export const PrinterCard = memo(function PrinterCard({
   selectable: boolean;
   selected: boolean;
   onToggle: (id: string) => void;
+  /** Set when the user may confirm this printer's plate clear. */
+  onClearBed?: (printer: DashboardPrinter) => void;
 }) {
   const { live } = printer;
   const bucket = bucketOf(live);
   const titleId = `printer-${printer.id}`;
   const active = bucket === 'printing' || bucket === 'paused';
+  const attention = live.attention ?? null;
   return (
     <article
-      className={`card printer-card bucket-${bucket}${selected ? ' is-selected' : ''}`}
+      className={`card printer-card bucket-${bucket}${attention ? ` needs-attention attention-${attention}` : ''}${selected ? ' is-selected' : ''}`}
       aria-labelledby={titleId}
     >
       <div className="card-head">
@@ -101,7 +117,13 @@ export const PrinterCard = memo(function PrinterCard({
             {printer.model ? ` · ${printer.model}` : ''}
           </span>
         </div>
-        <StateBadge live={live} />
+        {attention ? (
+          <span className={`state state-attention attention-${attention}`} title={stateLabel(live)}>
+            {ATTENTION_LABELS[attention].chip}
+          </span>
+        ) : (
+          <StateBadge live={live} />
+        )}
       </div>
       <div className="card-body">
         <CardThumbnail printer={printer} />
@@ -114,7 +136,15 @@ export const PrinterCard = memo(function PrinterCard({
               <ProgressBar value={live.progress} label={`${printer.name} progress`} />
               <div className="job-meta">
                 <span className="numeric">{live.progress === null ? '—' : `${live.progress.toFixed(1)}%`}</span>
-                <span>{live.timeLeft === null ? '' : `${formatDuration(live.timeLeft)} left`}</span>
+                <span>
+                  {live.timeLeft === null ? '' : `${formatDuration(live.timeLeft)} left`}
+                  {live.timeLeft !== null && (
+                    <span className="muted finish-time" title="Finishes at">
+                      {' '}
+                      · ends {formatFinish(live.timeLeft)}
+                    </span>
+                  )}
+                </span>
               </div>
             </>
           ) : live.error ? (
@@ -133,7 +163,14 @@ export const PrinterCard = memo(function PrinterCard({
         <span title="Bed actual / target">
           <span className="muted">Bed</span> {formatTemperature(live.bedActual, live.bedTarget)}
         </span>
-        <FailureScore score={live.failureScore} />
+        {/* The detector scores prints: a risk shown on a finished or cancelled print would read as a live one. */}
+        {bucket === 'printing' ? (
+          <FailureScore score={live.failureScore} />
+        ) : live.bedToClear && onClearBed ? (
+          <button type="button" className="link-button card-action" onClick={() => onClearBed(printer)}>
+            Clear bed<span className="visually-hidden"> of {printer.name}</span>
+          </button>
+        ) : null}
       </div>
     </article>
   );

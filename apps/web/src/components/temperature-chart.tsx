@@ -1,9 +1,14 @@
 import type { PrinterLive } from '@farmhand/dashboard-messages';
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { client, unwrap } from '../lib/api';
+import { queryKeys } from '../lib/query-keys';
+import { useOrg } from '../lib/session';
 import {
   CHART_WINDOW_MS,
   SAMPLE_EVERY_MS,
   linePath,
+  mergeHistory,
   recordSample,
   type TemperatureSample,
 } from '../lib/temperature-history';
@@ -11,27 +16,60 @@ import {
 /** Kept per printer for the tab's life, so leaving the detail page and coming back keeps the last 30 minutes. */
 const histories = new Map<string, TemperatureSample[]>();
 
-/** The printer's temperatures over the last 30 minutes, from the live updates this tab received. */
+/**
+ * The printer's temperatures over the last 30 minutes: the server's history (kept in Redis by the api, so the chart
+ * opens full) extended by the live updates this tab receives.
+ */
 export function useTemperatureHistory(printerId: string, live: PrinterLive): TemperatureSample[] {
+  const { org } = useOrg();
+  const server = useQuery({
+    queryKey: queryKeys.org(org.id).printerTemperatures(printerId),
+    queryFn: () =>
+      unwrap(
+        client.GET('/api/orgs/{orgId}/printers/{printerId}/temperatures', {
+          params: { path: { orgId: org.id, printerId } },
+        }),
+      ),
+    staleTime: Infinity,
+  });
   const [history, setHistory] = useState<TemperatureSample[]>(() => histories.get(printerId) ?? []);
+  const serverSamples = server.data?.samples;
   useEffect(() => {
     const update = () =>
       setHistory(() => {
-        const next = live.online
-          ? recordSample(histories.get(printerId) ?? [], live, Date.now())
-          : (histories.get(printerId) ?? []);
+        const now = Date.now();
+        // Merging is idempotent: once the server's samples lead the tab's history, nothing more is added.
+        const kept = histories.get(printerId) ?? [];
+        const base = serverSamples ? mergeHistory(serverSamples, kept, now) : kept;
+        const next = live.online ? recordSample(base, live, now) : base;
         histories.set(printerId, next);
         return next;
       });
     update();
     const timer = setInterval(update, SAMPLE_EVERY_MS);
     return () => clearInterval(timer);
-  }, [printerId, live]);
+  }, [printerId, live, serverSamples]);
   return history;
 }
 
-const WIDTH = 640;
+const MIN_WIDTH = 320;
 const HEIGHT = 220;
+
+/** The chart is drawn at its card's width (text stays its size), measured as the card resizes. */
+function useChartWidth() {
+  const ref = useRef<HTMLElement>(null);
+  const [width, setWidth] = useState(640);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) =>
+      setWidth(Math.max(MIN_WIDTH, Math.round(entry!.contentRect.width))),
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return { ref, width };
+}
 const PAD = { left: 40, right: 12, top: 12, bottom: 24 };
 
 const SERIES = [
@@ -43,6 +81,7 @@ const SERIES = [
 
 /** Nozzle and bed, actual and target, drawn as plain SVG (no chart library in the bundle). */
 export function TemperatureChart({ samples, now = Date.now() }: { samples: TemperatureSample[]; now?: number }) {
+  const { ref, width: WIDTH } = useChartWidth();
   const values = samples.flatMap((sample) =>
     [sample.toolActual, sample.toolTarget, sample.bedActual, sample.bedTarget].filter(
       (value): value is number => value !== null,
@@ -59,7 +98,7 @@ export function TemperatureChart({ samples, now = Date.now() }: { samples: Tempe
     : 'No temperature readings yet';
 
   return (
-    <figure className="temperature-chart">
+    <figure className="temperature-chart" ref={ref}>
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Temperature chart. ${summary}`}>
         {ticks.map((tick) => (
           <g key={tick}>

@@ -229,6 +229,8 @@ export function ConfirmDialog({
       footer={
         <>
           <Button onClick={onCancel}>Cancel</Button>
+          {/* A modal <dialog> focuses its autofocus element when it opens (HTML's dialog focusing steps). */}
+          {/* eslint-disable-next-line jsx-a11y/no-autofocus */}
           <Button variant={tone} busy={busy} onClick={onConfirm} autoFocus>
             {confirmLabel}
           </Button>

@@ -1,7 +1,7 @@
 import { subject } from '@casl/ability';
 import { defineAbilityFor, type AppAbility } from '@farmhand/authz-ability';
 import type { Action } from '@farmhand/authz-vocabulary';
-import type { OrganizationMembership, User } from './types';
+import type { OrganizationMembership, User } from './api/views';
 
 /**
  * The same CASL rules the server applies, built from the user's membership, so the dashboard hides or disables

@@ -1,26 +1,6 @@
 import { csvRecord } from '@farmhand/enrollment-csv-cell';
 import { qrSheetCard, qrSheetPage } from '@farmhand/enrollment-qr-sheet';
-
-/** One printer of a committed CSV import, as the commit answers it with `format=json` (the token in clear, once). */
-export interface CommittedPrinter {
-  row: number;
-  printerId: string;
-  action: 'create' | 'update';
-  name: string;
-  serial: string | null;
-  fleet: string;
-  token: string;
-  expiresAt: string;
-  octoprintUrl: string | null;
-  agentCommand: string;
-}
-
-export interface CommitAnswer {
-  importId: string;
-  created: number;
-  updated: number;
-  printers: CommittedPrinter[];
-}
+import type { CommittedPrinter } from './api/views';
 
 /**
  * The credentials CSV, with the server's columns and cell escaping (libs/enrollment/src/export, formula injection

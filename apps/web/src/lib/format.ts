@@ -20,6 +20,13 @@ export function formatDate(value: string | null | undefined): string {
   return value ? dateTime.format(new Date(value)) : '—';
 }
 
+const dateTimeSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** A date and time to the second (audit rows: several changes can share a minute). */
+export function formatDateSeconds(value: string | null | undefined): string {
+  return value ? dateTimeSeconds.format(new Date(value)) : '—';
+}
+
 export function formatAgo(value: string | null | undefined, now = Date.now()): string {
   if (!value) return 'never';
   const seconds = Math.round((new Date(value).getTime() - now) / 1000);
@@ -45,6 +52,7 @@ export function bucketOf(live: { online: boolean; state: string }): StateBucket 
       return 'printing';
     case 'paused':
     case 'pausing':
+    case 'resuming':
       return 'paused';
     case 'error':
       return 'error';
@@ -70,6 +78,7 @@ export function stateLabel(live: { online: boolean; state: string }): string {
     printing: 'Printing',
     paused: 'Paused',
     pausing: 'Pausing',
+    resuming: 'Resuming',
     cancelling: 'Cancelling',
     error: 'Error',
     connecting: 'Connecting',
@@ -77,4 +86,27 @@ export function stateLabel(live: { online: boolean; state: string }): string {
     unknown: 'Unknown',
   };
   return labels[live.state] ?? live.state;
+}
+
+/** Why a plate or an attempt needs a person, in words (the server's reasons are codes). */
+const REASON_LABELS: Record<string, string> = {
+  print_done: 'Finished print',
+  print_failed: 'Failed print',
+  print_cancelled: 'Cancelled print',
+  cancelled_on_printer: 'Cancelled on the printer',
+  cancelled_by_operator: 'Cancelled by an operator',
+  job_cancelled: 'Job cancelled',
+  printer_lost: 'Agent lost mid-print',
+  printer_offline: 'Printer offline',
+  file_missing: 'File missing',
+  manual_print_done: 'Print started outside Farmhand (finished)',
+  manual_print_failed: 'Print started outside Farmhand (failed)',
+  manual_print_cancelled: 'Print started outside Farmhand (cancelled)',
+};
+
+export function reasonLabel(reason: string): string {
+  const known = REASON_LABELS[reason];
+  if (known) return known;
+  const words = reason.replace(/[_-]+/g, ' ').trim();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : reason;
 }

@@ -1,17 +1,20 @@
 import {
   DASHBOARD_EVENTS,
+  DASHBOARD_MAX_WINDOW,
   DASHBOARD_NAMESPACE,
+  OFFLINE_LIVE,
+  type CameraFrameMessage,
+  type CameraWallAnswer,
+  type CameraWatchAnswer,
   type ChangedMessage,
   type ClosingMessage,
   type DashboardOrgEvent,
   type DashboardPrinter,
+  type PrinterLive,
   type ResyncMessage,
 } from '@farmhand/dashboard-messages';
-import { createContext, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
-
-/** Pages fall back to polling at this interval while visible, as long as no org event has arrived. */
-export const ORG_EVENTS_FALLBACK_POLL_MS = 10_000;
 
 export type { DashboardOrgEvent };
 
@@ -32,6 +35,9 @@ interface Snapshot {
 
 const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
+/** Scrolling settles this long before the server hears the new window. */
+const WINDOW_DEBOUNCE_MS = 100;
+
 /** After this long hidden, a tab asks for a full picture when it becomes visible again. */
 const RESYNC_AFTER_HIDDEN_MS = 60_000;
 
@@ -51,13 +57,21 @@ export class LiveStore {
   private socket: Socket | null = null;
   private hiddenAt: number | null = null;
   private readonly orgListeners = new Set<(events: DashboardOrgEvent[]) => void>();
+  /** What each part of the page shows (`showing`): the server details only their union. */
+  private readonly interests = new Map<string, string[]>();
+  private windowSent = '';
+  private windowTimer: ReturnType<typeof setTimeout> | null = null;
   /** Whether the server has sent any org event on this connection's lifetime (then pages stop polling). */
   orgEventsSeen = false;
 
   /** Told when the server says the session or membership is gone (the app then reloads the session). */
-  onSessionLost: () => void = () => undefined;
+  private onSessionLost: () => void = () => undefined;
 
   constructor(readonly orgId: string) {}
+
+  whenSessionLost(listener: () => void): void {
+    this.onSessionLost = listener;
+  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -69,7 +83,8 @@ export class LiveStore {
   start(): void {
     if (this.socket) return;
     const socket = io(DASHBOARD_NAMESPACE, {
-      auth: { orgId: this.orgId },
+      // Windowed: a compact picture of every printer, every field only for the printers on screen (`showing`).
+      auth: { orgId: this.orgId, windowed: true },
       withCredentials: true,
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
@@ -87,7 +102,12 @@ export class LiveStore {
       this.update({ status: { kind: 'closed', reason: message.message } });
       if (message.code !== 'organization_deleted') this.onSessionLost();
     });
-    socket.on('connect', () => this.update({ status: { kind: 'live', since: Date.now() } }));
+    socket.on('connect', () => {
+      this.update({ status: { kind: 'live', since: Date.now() } });
+      // A new connection knows no window yet.
+      this.windowSent = '';
+      this.sendWindow();
+    });
     socket.on('disconnect', (reason) => {
       if (reason === 'io server disconnect' || reason === 'io client disconnect') {
         if (this.snapshot.status.kind !== 'closed') this.update({ status: { kind: 'closed', reason: 'Disconnected' } });
@@ -106,6 +126,7 @@ export class LiveStore {
 
   stop(): void {
     document.removeEventListener('visibilitychange', this.onVisibility);
+    if (this.windowTimer) clearTimeout(this.windowTimer);
     this.socket?.disconnect();
     this.socket = null;
   }
@@ -116,8 +137,107 @@ export class LiveStore {
     return () => this.orgListeners.delete(listener);
   }
 
+  /**
+   * Shows a command's expected effect at once (a pause shows "pausing"); the agent's next report replaces it. The
+   * returned undo restores the fields the server has not changed since, for a command that was refused.
+   */
+  patchOptimistically(printerId: string, fields: Partial<PrinterLive>): () => void {
+    const before = this.snapshot.byId.get(printerId);
+    if (!before) return () => undefined;
+    this.applyChanges({ changes: [{ id: printerId, ...fields }], at: Date.now() });
+    const patched = this.snapshot.byId.get(printerId)!.live;
+    return () => {
+      const now = this.snapshot.byId.get(printerId);
+      if (!now) return;
+      const undo = Object.fromEntries(
+        (Object.keys(fields) as Array<keyof PrinterLive>)
+          .filter((key) => now.live[key] === patched[key])
+          .map((key) => [key, before.live[key]]),
+      );
+      if (Object.keys(undo).length) this.applyChanges({ changes: [{ id: printerId, ...undo }], at: Date.now() });
+    };
+  }
+
+  /**
+   * The printers one part of the page (`key`: the grid, a detail page) shows now; an empty list when it shows none.
+   * Printers outside every part's list carry only the summary fields (state, attention, time left, risk, job).
+   */
+  showing(key: string, printerIds: string[]): void {
+    if (printerIds.length) this.interests.set(key, printerIds);
+    else this.interests.delete(key);
+    if (this.windowTimer) return;
+    this.windowTimer = setTimeout(() => {
+      this.windowTimer = null;
+      this.sendWindow();
+    }, WINDOW_DEBOUNCE_MS);
+  }
+
+  private sendWindow(): void {
+    const ids = [...new Set([...this.interests.values()].flat())].slice(0, DASHBOARD_MAX_WINDOW).sort();
+    const key = ids.join(',');
+    if (!this.socket?.connected || key === this.windowSent) return;
+    this.windowSent = key;
+    this.socket.emit(DASHBOARD_EVENTS.window, { printerIds: ids });
+  }
+
   requestResync(): void {
     this.socket?.emit(DASHBOARD_EVENTS.requestResync);
+  }
+
+  /**
+   * Watches one printer's live camera on this connection (asked again after every reconnect) until the returned
+   * function is called; the server streams only while someone watches.
+   */
+  watchCamera(
+    printerId: string,
+    fps: number,
+    onFrame: (frame: CameraFrameMessage) => void,
+    onAnswer: (answer: CameraWatchAnswer) => void,
+  ): () => void {
+    const socket = this.socket;
+    if (!socket) return () => undefined;
+    const ask = () =>
+      socket
+        .timeout(10_000)
+        .emit(DASHBOARD_EVENTS.cameraWatch, { printerId, fps }, (error: Error | null, answer: CameraWatchAnswer) =>
+          onAnswer(error ? { ok: false, error: { code: 'timeout', message: 'The server did not answer' } } : answer),
+        );
+    const frame = (message: CameraFrameMessage) => {
+      if (message?.printerId === printerId) onFrame(message);
+    };
+    socket.on(DASHBOARD_EVENTS.cameraFrame, frame);
+    socket.on('connect', ask);
+    if (socket.connected) ask();
+    return () => {
+      socket.off(DASHBOARD_EVENTS.cameraFrame, frame);
+      socket.off('connect', ask);
+      socket.emit(DASHBOARD_EVENTS.cameraUnwatch, { printerId });
+    };
+  }
+
+  /** Shows `printerIds` as camera wall tiles on this connection (asked again after a reconnect) until stopped. */
+  watchWall(
+    printerIds: string[],
+    fps: number,
+    onTile: (tile: CameraFrameMessage) => void,
+    onAnswer: (answer: CameraWallAnswer) => void,
+  ): () => void {
+    const socket = this.socket;
+    if (!socket) return () => undefined;
+    const ask = () =>
+      socket
+        .timeout(10_000)
+        .emit(DASHBOARD_EVENTS.cameraWall, { printerIds, fps }, (error: Error | null, answer: CameraWallAnswer) =>
+          onAnswer(error ? { ok: false, error: { code: 'timeout', message: 'The server did not answer' } } : answer),
+        );
+    socket.on(DASHBOARD_EVENTS.cameraTile, onTile);
+    socket.on('connect', ask);
+    if (socket.connected) ask();
+    return () => {
+      socket.off(DASHBOARD_EVENTS.cameraTile, onTile);
+      socket.off('connect', ask);
+      socket.emit(DASHBOARD_EVENTS.cameraWall, { printerIds: [] });
+    };
   }
 
   private onVisibility = (): void => {
@@ -129,7 +249,15 @@ export class LiveStore {
   private applyResync(message: ResyncMessage): void {
     // A resync follows every (re)connect: events may have been missed meanwhile.
     if (this.snapshot.loaded) for (const listener of this.orgListeners) listener([]);
-    const printers = [...message.printers].sort((a, b) => byName.compare(a.name, b.name));
+    // A compact resync: live holds the summary fields; the shown printers keep what they had until theirs arrive.
+    const previous = this.snapshot.byId;
+    const printers = message.printers
+      .map((printer) => ({
+        ...printer,
+        orgId: printer.orgId ?? message.orgId,
+        live: { ...OFFLINE_LIVE, ...previous.get(printer.id)?.live, ...printer.live },
+      }))
+      .sort((a, b) => byName.compare(a.name, b.name));
     this.update({
       printers,
       byId: new Map(printers.map((printer) => [printer.id, printer])),
@@ -195,7 +323,7 @@ export function LiveProvider({
 }) {
   const store = useMemo(() => storeFor(orgId), [orgId]);
   useEffect(() => {
-    store.onSessionLost = onSessionLost;
+    store.whenSessionLost(onSessionLost);
   }, [store, onSessionLost]);
   useEffect(() => {
     store.start();
@@ -204,41 +332,25 @@ export function LiveProvider({
   return <LiveContext.Provider value={store}>{children}</LiveContext.Provider>;
 }
 
-export function useLive(): Snapshot & { store: LiveStore } {
+/** The organization's live store, without re-rendering on its changes (for effects and mutations). */
+export function useLiveStore(): LiveStore {
   const store = useContext(LiveContext);
   if (!store) throw new Error('useLive outside LiveProvider');
-  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  return { ...snapshot, store };
+  return store;
 }
 
-/**
- * Reloads what a page shows when the server hints that it changed (org events matching `relevant`; an empty batch
- * after a reconnect always matches), and polls every 10 s while the page is visible until the first org event
- * proves the server sends them.
- */
-export function useRefetchOnOrgEvents(reload: () => unknown, relevant: (event: DashboardOrgEvent) => boolean): void {
-  const store = useContext(LiveContext);
-  const latest = useRef({ reload, relevant });
-  latest.current = { reload, relevant };
+/** This component shows `printerIds` in full (temperatures, progress): the live connection details them. */
+export function useShowing(key: string, printerIds: string[]): void {
+  const store = useLiveStore();
+  const ids = printerIds.join(',');
   useEffect(() => {
-    if (!store) return;
-    let pending: ReturnType<typeof setTimeout> | null = null;
-    const unsubscribe = store.onOrgEvents((events) => {
-      if (events.length > 0 && !events.some((event) => latest.current.relevant(event))) return;
-      // Several batches in a row become one reload.
-      if (pending) return;
-      pending = setTimeout(() => {
-        pending = null;
-        void latest.current.reload();
-      }, 150);
-    });
-    const poll = setInterval(() => {
-      if (!store.orgEventsSeen && document.visibilityState === 'visible') void latest.current.reload();
-    }, ORG_EVENTS_FALLBACK_POLL_MS);
-    return () => {
-      unsubscribe();
-      clearInterval(poll);
-      if (pending) clearTimeout(pending);
-    };
-  }, [store]);
+    store.showing(key, ids ? ids.split(',') : []);
+    return () => store.showing(key, []);
+  }, [store, key, ids]);
+}
+
+export function useLive(): Snapshot & { store: LiveStore } {
+  const store = useLiveStore();
+  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  return { ...snapshot, store };
 }

@@ -24,6 +24,15 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   if (!options.replace) window.scrollTo(0, 0);
 }
 
+/** Sets (or, empty, removes) one query parameter of the current URL, in place (no history entry). */
+export function replaceSearchParam(name: string, value: string): void {
+  const next = new URLSearchParams(window.location.search);
+  if (value) next.set(name, value);
+  else next.delete(name);
+  const text = next.toString();
+  navigate(`${window.location.pathname}${text ? `?${text}` : ''}`, { replace: true });
+}
+
 /** The current path and search string; re-renders on navigation. */
 export function useLocation(): { path: string; search: URLSearchParams } {
   const location = useSyncExternalStore(subscribe, snapshot);

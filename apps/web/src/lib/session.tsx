@@ -1,7 +1,9 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { abilityFor, type AppAbility } from './ability';
-import { api, ApiError, onUnauthorized } from './api';
-import type { Me, OrganizationMembership, User } from './types';
+import { ApiError, client, onUnauthorized, unwrap } from './api';
+import { queryKeys } from './query-keys';
+import type { Me, OrganizationMembership, User } from './api/views';
 
 interface SessionValue {
   /** undefined while loading, null when signed out. */
@@ -32,35 +34,41 @@ export function lastOrganization(me: Me): OrganizationMembership | undefined {
   return me.organizations.find((org) => org.id === remembered) ?? me.organizations[0];
 }
 
-export function SessionProvider({ children }: { children: ReactNode }) {
-  const [me, setMe] = useState<Me | null | undefined>(undefined);
+async function loadMe(): Promise<Me | null> {
+  try {
+    return await unwrap(client.GET('/api/auth/me'));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
 
-  const refresh = useCallback(async () => {
-    try {
-      const loaded = await api.get<Me>('/api/auth/me');
-      setMe(loaded);
-      return loaded;
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 401) {
-        setMe(null);
-        return null;
-      }
-      throw error;
-    }
-  }, []);
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const session = useQuery({ queryKey: queryKeys.me, queryFn: loadMe, staleTime: Infinity, retry: false });
+  // A session that cannot be loaded at all reads as signed out (the sign-in page says why when it is tried).
+  const me = session.isError ? null : session.data;
+
+  const refresh = useCallback(
+    () => queryClient.fetchQuery({ queryKey: queryKeys.me, queryFn: loadMe, staleTime: 0 }),
+    [queryClient],
+  );
+
+  // Signed out: nothing of the previous user's organizations stays in this tab's cache.
+  const forget = useCallback(() => {
+    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== queryKeys.me[0] });
+    queryClient.setQueryData(queryKeys.me, null);
+  }, [queryClient]);
 
   const signOut = useCallback(async () => {
     try {
-      await api.post('/api/auth/sign-out');
+      await unwrap(client.POST('/api/auth/sign-out'));
     } finally {
-      setMe(null);
+      forget();
     }
-  }, []);
+  }, [forget]);
 
-  useEffect(() => {
-    refresh().catch(() => setMe(null));
-    return onUnauthorized(() => setMe(null));
-  }, [refresh]);
+  useEffect(() => onUnauthorized(forget), [forget]);
 
   const value = useMemo(() => ({ me, refresh, signOut }), [me, refresh, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { apiFetch } from './api';
 
 export interface LatestFrame {
   url: string;
@@ -21,11 +22,13 @@ export function useLatestFrame(
   useEffect(() => {
     if (!snapshotAt && !fetchWithoutHint) return;
     const controller = new AbortController();
-    fetch(`/api/orgs/${orgId}/printers/${printerId}/frames/latest`, {
-      credentials: 'same-origin',
-      cache: 'no-store',
-      signal: controller.signal,
-    })
+    apiFetch(
+      new Request(`/api/orgs/${orgId}/printers/${printerId}/frames/latest`, {
+        cache: 'no-store',
+        headers: { accept: 'image/jpeg' },
+        signal: controller.signal,
+      }),
+    )
       .then(async (response) => {
         if (!response.ok) return;
         const blob = await response.blob();

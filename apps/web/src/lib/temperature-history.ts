@@ -43,6 +43,21 @@ export function recordSample(history: TemperatureSample[], live: TemperatureRead
   return kept;
 }
 
+/**
+ * The server's history (every reading its agent sent, sampled) joined with what this tab recorded: the server's
+ * samples before the tab's first one, then the tab's; trimmed to the window.
+ */
+export function mergeHistory(
+  server: TemperatureSample[],
+  local: TemperatureSample[],
+  now: number,
+): TemperatureSample[] {
+  const firstLocal = local[0]?.at ?? Infinity;
+  return [...server.filter((sample) => sample.at < firstLocal), ...local].filter(
+    (sample) => sample.at >= now - CHART_WINDOW_MS,
+  );
+}
+
 export type SeriesKey = keyof TemperatureReading;
 
 /** Path data for one series; a null value breaks the line (no invented values across a gap). */

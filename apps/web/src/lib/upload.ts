@@ -1,4 +1,4 @@
-import { ApiError } from './api';
+import { ApiError, apiErrorOf, REQUEST_HEADERS } from './api';
 
 export interface UploadProgress {
   loaded: number;
@@ -11,8 +11,9 @@ export interface UploadHandle<T> {
 }
 
 /**
- * POSTs a file as the raw body with XMLHttpRequest, the one browser API that reports upload progress. Errors come
- * back as the API's `{ error }` body, like every other call.
+ * POSTs a file as the raw body with XMLHttpRequest, the one browser API that reports upload progress (so the one
+ * request that does not go through `apiFetch`; it sends the same headers). Errors come back as the API's `{ error }`
+ * body, like every other call.
  */
 export function uploadWithProgress<T>(
   url: string,
@@ -25,7 +26,7 @@ export function uploadWithProgress<T>(
     xhr.open('POST', url);
     xhr.withCredentials = true;
     xhr.setRequestHeader('content-type', contentType);
-    xhr.setRequestHeader('accept', 'application/json');
+    for (const [name, value] of Object.entries(REQUEST_HEADERS)) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress({ loaded: event.loaded, total: event.total });
     };
@@ -37,15 +38,7 @@ export function uploadWithProgress<T>(
         body = undefined;
       }
       if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T);
-      const error = (body as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;
-      reject(
-        new ApiError(
-          xhr.status,
-          error?.code ?? `http_${xhr.status}`,
-          error?.message ?? `The server answered ${xhr.status}`,
-          error?.field,
-        ),
-      );
+      reject(apiErrorOf(xhr.status, body));
     };
     xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload was interrupted; check the connection'));
     xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled'));

@@ -1,16 +1,21 @@
-import { useState, type FormEvent } from 'react';
-import { Button, EmptyState, Notice, PageHeader, SelectInput, Spinner, TextInput } from '../components/ui';
-import { api, query } from '../lib/api';
-import { formatDate } from '../lib/format';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useMemo, useState, type FormEvent } from 'react';
+import { QueryState } from '../components/query-state';
+import { Button, EmptyState, PageHeader, SelectInput, TextInput } from '../components/ui';
+import { client, unwrap } from '../lib/api';
+import { useFleets } from '../lib/fleets';
+import { formatDateSeconds } from '../lib/format';
+import { useLive } from '../lib/live';
+import { queryKeys } from '../lib/query-keys';
 import { useOrg } from '../lib/session';
-import type { AuditEntry } from '../lib/types';
-import { useResource } from '../lib/use-resource';
+import type { AuditEntry } from '../lib/api/views';
 
+/** The form's values; empty means "any". */
 interface Filters {
   action: string;
-  actorType: string;
+  actorType: '' | AuditEntry['actorType'];
   subjectType: string;
-  result: string;
+  result: '' | AuditEntry['result'];
   from: string;
   to: string;
 }
@@ -29,25 +34,96 @@ function Details({ details }: { details: Record<string, unknown> }) {
   );
 }
 
-export function AuditPage() {
+const ACTOR_KINDS: Record<string, string> = { apiKey: 'API key', agent: 'Printer agent', system: 'Farmhand' };
+
+/**
+ * Names for the ids an entry carries: printers from the live list the page already has, fleets and the organization,
+ * members (by membership and by user id) from the members list when the role may read it. An id with no name stays a
+ * short id.
+ */
+function useNames(orgId: string, canReadMembers: boolean) {
+  const { printers } = useLive();
   const { org } = useOrg();
+  const { list: fleets } = useFleets();
+  const members = useQuery({
+    queryKey: queryKeys.org(orgId).members,
+    queryFn: () => unwrap(client.GET('/api/orgs/{orgId}/members', { params: { path: { orgId } } })),
+    enabled: canReadMembers,
+  });
+  return useMemo(() => {
+    const names = new Map<string, string>([[`Organization:${org.id}`, org.name]]);
+    for (const fleet of fleets) names.set(`Fleet:${fleet.id}`, fleet.name);
+    for (const printer of printers) names.set(`Printer:${printer.id}`, printer.name);
+    for (const member of members.data ?? []) {
+      const name = member.displayName || member.email;
+      names.set(`Member:${member.id}`, name);
+      names.set(`User:${member.userId}`, name);
+    }
+    return names;
+  }, [printers, members.data, fleets, org.id, org.name]);
+}
+
+/** The actor, said once: a person by name (email on hover), anything else by its kind and label. */
+function Actor({ entry, names }: { entry: AuditEntry; names: Map<string, string> }) {
+  if (entry.actorType === 'user') {
+    const name = (entry.actorId && names.get(`User:${entry.actorId}`)) || entry.actorLabel;
+    return <span title={entry.actorLabel}>{name}</span>;
+  }
+  if (entry.actorType === 'system') return <span>Farmhand</span>;
+  const printerName = entry.actorType === 'agent' && entry.actorId ? names.get(`Printer:${entry.actorId}`) : undefined;
+  return (
+    <span>
+      <span className="muted small">{ACTOR_KINDS[entry.actorType] ?? entry.actorType}</span>{' '}
+      {printerName ?? entry.actorLabel}
+    </span>
+  );
+}
+
+function Subject({ entry, names }: { entry: AuditEntry; names: Map<string, string> }) {
+  const name = entry.subjectId ? names.get(`${entry.subjectType}:${entry.subjectId}`) : undefined;
+  return (
+    <span>
+      {entry.subjectType}
+      {name ? (
+        <strong title={entry.subjectId ?? undefined}> {name}</strong>
+      ) : (
+        entry.subjectId && <span className="muted mono small"> {entry.subjectId.slice(0, 8)}</span>
+      )}
+    </span>
+  );
+}
+
+export function AuditPage() {
+  const { org, ability } = useOrg();
+  const names = useNames(org.id, ability.can('read', 'Member'));
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   // Cursor paging: `before` is the last id of the previous page; the stack lets "Newer" go back.
   const [cursors, setCursors] = useState<string[]>([]);
   const before = cursors.at(-1);
-  const key = JSON.stringify({ orgId: org.id, filters, before });
-  const page = useResource(key, () =>
-    api.get<{ entries: AuditEntry[]; nextBefore: string | null }>(
-      `/api/orgs/${org.id}/audit${query({
-        ...filters,
-        from: filters.from ? new Date(`${filters.from}T00:00:00`).toISOString() : undefined,
-        to: filters.to ? new Date(`${filters.to}T23:59:59`).toISOString() : undefined,
-        before,
-        limit: PAGE_SIZE,
-      })}`,
-    ),
-  );
+  // The page shown stays on screen while the next one loads.
+  const page = useQuery({
+    queryKey: queryKeys.org(org.id).audit({ ...filters, before }),
+    queryFn: () =>
+      unwrap(
+        client.GET('/api/orgs/{orgId}/audit', {
+          params: {
+            path: { orgId: org.id },
+            query: {
+              action: filters.action || undefined,
+              actorType: filters.actorType || undefined,
+              subjectType: filters.subjectType || undefined,
+              result: filters.result || undefined,
+              from: filters.from ? new Date(`${filters.from}T00:00:00`).toISOString() : undefined,
+              to: filters.to ? new Date(`${filters.to}T23:59:59`).toISOString() : undefined,
+              before,
+              limit: PAGE_SIZE,
+            },
+          },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -102,56 +178,56 @@ export function AuditPage() {
           </Button>
         </div>
       </form>
-      {page.error && <Notice tone="error">{page.error}</Notice>}
-      {page.loading && !page.data ? (
-        <Spinner />
-      ) : page.data && page.data.entries.length === 0 ? (
-        <EmptyState title="No entries match these filters" />
-      ) : (
-        page.data && (
-          <div className="table-wrap" aria-busy={page.loading}>
-            <table className="table table-dense">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Result</th>
-                  <th scope="col">Details</th>
-                  <th scope="col">Address</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.data.entries.map((entry) => (
-                  <tr key={entry.id}>
-                    <td className="nowrap">{formatDate(entry.createdAt)}</td>
-                    <td>
-                      <span className="muted small">{entry.actorType}</span> {entry.actorLabel}
-                    </td>
-                    <td className="mono">{entry.action}</td>
-                    <td>
-                      {entry.subjectType}
-                      {entry.subjectId && <span className="muted mono small"> {entry.subjectId.slice(0, 8)}</span>}
-                    </td>
-                    <td>
-                      <span
-                        className={`status status-${entry.result === 'success' ? 'ok' : entry.result === 'denied' ? 'warn' : 'bad'}`}
-                      >
-                        {entry.result}
-                      </span>
-                    </td>
-                    <td>
-                      <Details details={entry.details} />
-                    </td>
-                    <td className="mono small">{entry.ip ?? '—'}</td>
+      <QueryState query={page}>
+        {({ entries }) =>
+          entries.length === 0 ? (
+            <EmptyState title="No entries match these filters" />
+          ) : (
+            <div className="table-wrap" aria-busy={page.isPlaceholderData}>
+              <table className="table table-dense">
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Actor</th>
+                    <th scope="col">Action</th>
+                    <th scope="col">Subject</th>
+                    <th scope="col">Result</th>
+                    <th scope="col">Details</th>
+                    <th scope="col">Address</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )
-      )}
+                </thead>
+                <tbody>
+                  {entries.map((entry) => (
+                    <tr key={entry.id}>
+                      <td className="nowrap">
+                        <time dateTime={entry.createdAt}>{formatDateSeconds(entry.createdAt)}</time>
+                      </td>
+                      <td>
+                        <Actor entry={entry} names={names} />
+                      </td>
+                      <td className="mono">{entry.action}</td>
+                      <td>
+                        <Subject entry={entry} names={names} />
+                      </td>
+                      <td>
+                        <span
+                          className={`status status-${entry.result === 'success' ? 'ok' : entry.result === 'denied' ? 'warn' : 'bad'}`}
+                        >
+                          {entry.result}
+                        </span>
+                      </td>
+                      <td>
+                        <Details details={entry.details} />
+                      </td>
+                      <td className="mono small">{entry.ip ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </QueryState>
       <nav className="pager" aria-label="Audit pages">
         <Button disabled={cursors.length === 0} onClick={() => setCursors((current) => current.slice(0, -1))}>
           ← Newer

@@ -1,77 +1,81 @@
-import { useState, type FormEvent } from 'react';
-import { Button, ConfirmDialog, EmptyState, Notice, PageHeader, Section, Spinner, TextInput } from '../components/ui';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { FeedbackNotice, useFeedback, type Feedback } from '../components/feedback';
+import { QueryState } from '../components/query-state';
+import { Button, ConfirmDialog, EmptyState, PageHeader, Section, TextInput } from '../components/ui';
 import { canOnFleet } from '../lib/ability';
-import { api, messageOf } from '../lib/api';
+import { client, unwrap } from '../lib/api';
 import { useFleets } from '../lib/fleets';
 import { formatDate, plural } from '../lib/format';
 import { useLive } from '../lib/live';
+import { useApiMutation } from '../lib/mutations';
+import { queryKeys } from '../lib/query-keys';
 import { Link } from '../lib/router';
 import { useOrg } from '../lib/session';
-import type { Fleet } from '../lib/types';
+import type { Fleet } from '../lib/api/views';
 
-function FleetRow({
-  fleet,
-  printers,
-  onChanged,
-}: {
-  fleet: Fleet;
-  printers: number;
-  onChanged: (message: string) => void;
-}) {
+function useFleetMutation<TVariables>(
+  feedback: Feedback,
+  options: {
+    mutationFn: (variables: TVariables) => Promise<unknown>;
+    success: (variables: TVariables) => string;
+    about?: (variables: TVariables) => string;
+  },
+) {
+  const { org } = useOrg();
+  return useApiMutation({
+    ...options,
+    feedback,
+    success: (_, variables) => options.success(variables),
+    invalidates: () => [queryKeys.org(org.id).fleets],
+  });
+}
+
+function FleetRow({ fleet, printers, feedback }: { fleet: Fleet; printers: number; feedback: Feedback }) {
   const { org, ability } = useOrg();
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(fleet.name);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const nameInput = useRef<HTMLInputElement>(null);
+  // Rename was asked for: the field takes the focus, as a person expects of an inline edit.
+  useEffect(() => {
+    if (editing) nameInput.current?.focus();
+  }, [editing]);
+  const path = { orgId: org.id, fleetId: fleet.id };
+  const rename = useFleetMutation(feedback, {
+    mutationFn: (to: string) =>
+      unwrap(client.PATCH('/api/orgs/{orgId}/fleets/{fleetId}', { params: { path }, body: { name: to } })),
+    success: (to) => `Renamed to ${to}`,
+    about: () => fleet.name,
+  });
+  const remove = useFleetMutation(feedback, {
+    mutationFn: () => unwrap(client.DELETE('/api/orgs/{orgId}/fleets/{fleetId}', { params: { path } })),
+    success: () => `Deleted ${fleet.name}`,
+    about: () => fleet.name,
+  });
   const mayUpdate = canOnFleet(ability, 'update', fleet);
   const mayDelete = canOnFleet(ability, 'delete', fleet);
 
-  const rename = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    try {
-      await api.patch(`/api/orgs/${org.id}/fleets/${fleet.id}`, { name });
-      setEditing(false);
-      setError(null);
-      onChanged(`Renamed to ${name}`);
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const remove = async () => {
-    setBusy(true);
-    try {
-      await api.delete(`/api/orgs/${org.id}/fleets/${fleet.id}`);
-      setConfirmDelete(false);
-      onChanged(`Deleted ${fleet.name}`);
-    } catch (failure) {
-      setConfirmDelete(false);
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
+    rename.mutate(name, { onSuccess: () => setEditing(false) });
   };
 
   return (
     <tr>
       <td>
         {editing ? (
-          <form className="inline-form" onSubmit={(event) => void rename(event)}>
+          <form className="inline-form" onSubmit={submit}>
             <label className="visually-hidden" htmlFor={`fleet-${fleet.id}`}>
               Fleet name
             </label>
             <input
+              ref={nameInput}
               id={`fleet-${fleet.id}`}
               className="input"
               value={name}
               onChange={(e) => setName(e.target.value)}
-              autoFocus
             />
-            <Button type="submit" variant="primary" busy={busy}>
+            <Button type="submit" variant="primary" busy={rename.isPending}>
               Save
             </Button>
             <Button onClick={() => (setEditing(false), setName(fleet.name))}>Cancel</Button>
@@ -81,7 +85,6 @@ function FleetRow({
             {fleet.name}
           </Link>
         )}
-        {error && <p className="field-error">{error}</p>}
       </td>
       <td className="numeric">{printers}</td>
       <td>{formatDate(fleet.createdAt)}</td>
@@ -102,8 +105,8 @@ function FleetRow({
           title={`Delete ${fleet.name}?`}
           confirmLabel="Delete fleet"
           tone="danger"
-          busy={busy}
-          onConfirm={() => void remove()}
+          busy={remove.isPending}
+          onConfirm={() => remove.mutate(undefined, { onSettled: () => setConfirmDelete(false) })}
           onCancel={() => setConfirmDelete(false)}
         >
           Members limited to this fleet lose access to it. This cannot be undone.
@@ -117,26 +120,20 @@ export function FleetsPage() {
   const { org, ability } = useOrg();
   const fleets = useFleets();
   const { printers } = useLive();
+  const feedback = useFeedback();
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const create = useFleetMutation(feedback, {
+    mutationFn: (fleetName: string) =>
+      unwrap(
+        client.POST('/api/orgs/{orgId}/fleets', { params: { path: { orgId: org.id } }, body: { name: fleetName } }),
+      ),
+    success: (fleetName) => `Created ${fleetName}`,
+  });
   const mayCreate = ability.can('create', 'Fleet');
 
-  const create = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post(`/api/orgs/${org.id}/fleets`, { name });
-      setNotice(`Created ${name}`);
-      setName('');
-      await fleets.reload();
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
+    create.mutate(name, { onSuccess: () => setName('') });
   };
 
   const counts = new Map<string, number>();
@@ -148,63 +145,49 @@ export function FleetsPage() {
         title="Fleets"
         subtitle="Group printers by room, purpose or customer; members can be limited to fleets."
       />
-      {notice && <Notice tone="success">{notice}</Notice>}
+      <FeedbackNotice feedback={feedback} />
       {mayCreate && (
         <Section title="New fleet">
-          <form className="inline-form" onSubmit={(event) => void create(event)} noValidate>
-            <TextInput
-              label="Fleet name"
-              value={name}
-              required
-              onChange={(e) => setName(e.target.value)}
-              error={error}
-            />
-            <Button type="submit" variant="primary" busy={busy} disabled={!name.trim()}>
+          <form className="inline-form" onSubmit={submit} noValidate>
+            <TextInput label="Fleet name" value={name} required onChange={(e) => setName(e.target.value)} />
+            <Button type="submit" variant="primary" busy={create.isPending} disabled={!name.trim()}>
               Create fleet
             </Button>
           </form>
         </Section>
       )}
-      <Section title={fleets.data ? plural(fleets.list.length, 'fleet') : 'Fleets'}>
-        {fleets.loading && !fleets.data ? (
-          <Spinner />
-        ) : fleets.error ? (
-          <Notice tone="error">{fleets.error}</Notice>
-        ) : fleets.list.length === 0 ? (
-          <EmptyState title="No fleets yet">
-            {mayCreate ? 'Create the first one above.' : 'An admin creates fleets.'}
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col" className="numeric">
-                    Printers
-                  </th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {fleets.list.map((fleet) => (
-                  <FleetRow
-                    key={fleet.id}
-                    fleet={fleet}
-                    printers={counts.get(fleet.id) ?? 0}
-                    onChanged={(message) => {
-                      setNotice(message);
-                      void fleets.reload();
-                    }}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+      <Section title={fleets.loaded ? plural(fleets.list.length, 'fleet') : 'Fleets'}>
+        <QueryState query={{ data: fleets.loaded ? fleets.list : undefined, error: fleets.error }}>
+          {(list) =>
+            list.length === 0 ? (
+              <EmptyState title="No fleets yet">
+                {mayCreate ? 'Create the first one above.' : 'An admin creates fleets.'}
+              </EmptyState>
+            ) : (
+              <div className="table-wrap">
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col" className="numeric">
+                        Printers
+                      </th>
+                      <th scope="col">Created</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.map((fleet) => (
+                      <FleetRow key={fleet.id} fleet={fleet} printers={counts.get(fleet.id) ?? 0} feedback={feedback} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )
+          }
+        </QueryState>
       </Section>
     </div>
   );

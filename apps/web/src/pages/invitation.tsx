@@ -1,22 +1,37 @@
-import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { FeedbackNotice, useFeedback } from '../components/feedback';
 import { Button, Notice, Spinner } from '../components/ui';
-import { api, messageOf } from '../lib/api';
+import { client, messageOf, unwrap } from '../lib/api';
 import { formatDate } from '../lib/format';
+import { useApiMutation } from '../lib/mutations';
+import { queryKeys } from '../lib/query-keys';
 import { Link, navigate } from '../lib/router';
 import { rememberOrganization, useSession } from '../lib/session';
-import type { InvitationPreview } from '../lib/types';
-import { useResource } from '../lib/use-resource';
 import { AuthLayout } from './auth';
 
 /** `/invitations/<token>`: what the invitation grants, then accept (after signing up or in with its email). */
 export function InvitationPage({ token }: { token: string }) {
   const { me, refresh, signOut } = useSession();
-  const preview = useResource(token, () => api.get<InvitationPreview>(`/api/invitations/${encodeURIComponent(token)}`));
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const preview = useQuery({
+    queryKey: queryKeys.invitation(token),
+    queryFn: () => unwrap(client.GET('/api/invitations/{token}', { params: { path: { token } } })),
+  });
+  const feedback = useFeedback();
+  const accept = useApiMutation({
+    mutationFn: async () => {
+      const result = await unwrap(client.POST('/api/invitations/accept', { body: { token } }));
+      await refresh();
+      return result;
+    },
+    feedback,
+    onSuccess: (result) => {
+      rememberOrganization(result.orgId);
+      navigate(`/orgs/${result.orgId}/printers`, { replace: true });
+    },
+  });
   const here = `/invitations/${encodeURIComponent(token)}`;
 
-  if (preview.loading || me === undefined) {
+  if (preview.isPending || me === undefined) {
     return (
       <AuthLayout title="Invitation">
         <Spinner />
@@ -26,27 +41,13 @@ export function InvitationPage({ token }: { token: string }) {
   if (!preview.data) {
     return (
       <AuthLayout title="Invitation">
-        <Notice tone="error">{preview.error ?? 'This invitation cannot be used.'}</Notice>
+        <Notice tone="error">{preview.error ? messageOf(preview.error) : 'This invitation cannot be used.'}</Notice>
         <p>Ask whoever invited you for a new link.</p>
       </AuthLayout>
     );
   }
   const invitation = preview.data;
   const organizationName = invitation.organization.name ?? 'an organization';
-
-  const accept = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await api.post<{ orgId: string }>('/api/invitations/accept', { token });
-      await refresh();
-      rememberOrganization(result.orgId);
-      navigate(`/orgs/${result.orgId}/printers`, { replace: true });
-    } catch (failure) {
-      setError(messageOf(failure));
-      setBusy(false);
-    }
-  };
 
   const emailMatches = me && me.user.email.toLowerCase() === invitation.email.toLowerCase();
   return (
@@ -59,7 +60,7 @@ export function InvitationPage({ token }: { token: string }) {
         <dt>Expires</dt>
         <dd>{formatDate(invitation.expiresAt)}</dd>
       </dl>
-      {error && <Notice tone="error">{error}</Notice>}
+      <FeedbackNotice feedback={feedback} />
       {me === null && (
         <div className="stack">
           <p>Create an account with {invitation.email}, or sign in if you have one, to accept.</p>
@@ -95,7 +96,12 @@ export function InvitationPage({ token }: { token: string }) {
         </div>
       )}
       {me && emailMatches && (
-        <Button variant="primary" className="button-wide" busy={busy} onClick={() => void accept()}>
+        <Button
+          variant="primary"
+          className="button-wide"
+          busy={accept.isPending || accept.isSuccess}
+          onClick={() => accept.mutate()}
+        >
           Accept invitation
         </Button>
       )}

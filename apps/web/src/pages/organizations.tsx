@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { Button, Notice, TextInput } from '../components/ui';
-import { api, messageOf } from '../lib/api';
+import { FeedbackNotice, useFeedback } from '../components/feedback';
+import { Button, TextInput } from '../components/ui';
+import { client, unwrap } from '../lib/api';
+import { useApiMutation } from '../lib/mutations';
 import { navigate } from '../lib/router';
 import { rememberOrganization, useSession } from '../lib/session';
 import { AuthLayout } from './auth';
@@ -8,22 +10,23 @@ import { AuthLayout } from './auth';
 export function NewOrganizationPage() {
   const { me, refresh, signOut } = useSession();
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const org = await api.post<{ id: string }>('/api/orgs', { name });
+  const feedback = useFeedback();
+  const create = useApiMutation({
+    mutationFn: async () => {
+      const org = await unwrap(client.POST('/api/orgs', { body: { name } }));
       await refresh();
+      return org;
+    },
+    feedback,
+    onSuccess: (org) => {
       rememberOrganization(org.id);
       navigate(`/orgs/${org.id}/fleets`);
-    } catch (failure) {
-      setError(messageOf(failure));
-      setBusy(false);
-    }
+    },
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
   };
 
   const hasOrganizations = (me?.organizations.length ?? 0) > 0;
@@ -52,10 +55,10 @@ export function NewOrganizationPage() {
       {!hasOrganizations && (
         <p>You are not a member of any organization yet. Create one, or open an invitation link you received.</p>
       )}
-      <form className="form" onSubmit={(event) => void submit(event)} noValidate>
-        {error && <Notice tone="error">{error}</Notice>}
+      <form className="form" onSubmit={submit} noValidate>
+        <FeedbackNotice feedback={feedback} />
         <TextInput label="Organization name" required value={name} onChange={(e) => setName(e.target.value)} />
-        <Button type="submit" variant="primary" busy={busy} className="button-wide">
+        <Button type="submit" variant="primary" busy={create.isPending || create.isSuccess} className="button-wide">
           Create organization
         </Button>
       </form>
