@@ -1,8 +1,8 @@
 import { createTeam, issueAgentCredential, type Team } from '@farmhand/factories';
-import { startApi, type ApiHarness } from '@farmhand/testing';
+import { sleep, startApi, waitFor, type ApiHarness } from '@farmhand/testing';
 import type { AgentRuntime } from '../../apps/agent/src/runtime/agent-runtime';
-import type { OctoPrintFarm } from '../../apps/octoprint-sim/src/octoprint-farm';
-import { EventLog, act, liveOf, startAgent, startFarm, startPrint, waitFor } from './agent-harness';
+import type { OctoPrintFarm } from '../../apps/printer-sim/src/octoprint/octoprint-farm';
+import { EventLog, act, liveOf, startAgent, startFarm, startPrint } from './agent-harness';
 
 /** Server + real agent + simulated OctoPrint: state reporting and the HTTP control path. */
 describe('printer agents: reporting and control', () => {
@@ -187,8 +187,9 @@ describe('printer agents: reporting and control', () => {
     expect(revoked.status).toBeLessThan(300);
     await waitFor(() => !agent.link.connected, 'agent disconnected');
     await waitFor(async () => (await live()).body.online === false, 'printer offline');
-    // The agent keeps retrying with its revoked credential; none of the retries gets in.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The agent keeps retrying with its revoked credential; none of the retries gets in. A negative assertion with
+    // nothing to wait on: 1.5 s is several of the test agent's retries (backoff 50-400 ms).
+    await sleep(1_500);
     expect(agent.link.connected).toBe(false);
     expect((await live()).body.online).toBe(false);
   });

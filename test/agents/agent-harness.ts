@@ -8,7 +8,7 @@ import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { OctoPrintClient } from '../../apps/agent/src/octoprint/octoprint.client';
 import { AgentRuntime } from '../../apps/agent/src/runtime/agent-runtime';
-import { OctoPrintFarm } from '../../apps/octoprint-sim/src/octoprint-farm';
+import { OctoPrintFarm } from '../../apps/printer-sim/src/octoprint/octoprint-farm';
 
 export const SIM_API_KEY = 'sim-key-for-agent-e2e';
 
@@ -41,26 +41,6 @@ export function startPrint(farm: OctoPrintFarm, index: number, seconds = 6_000, 
   const text = `;TIME:${seconds}\n;LAYER_COUNT:40\nM140 S60\nM104 S210\nG28\nG1 X10 Y10 Z0.2\n`;
   farm.printer(index).addFile(name, Buffer.from(text));
   farm.printer(index).selectFile(name, true);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until `check` resolves truthy; fails with `what` after the timeout. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(50);
-  }
 }
 
 type Recorded = { [K in keyof AgentsEventMap]: { name: K; payload: AgentsEventMap[K] } }[keyof AgentsEventMap];

@@ -1,11 +1,10 @@
 import { PrinterControlService, PrinterPresenceService } from '@farmhand/agents';
-import { createLogger, DomainException } from '@farmhand/core';
+import { DomainException } from '@farmhand/core';
 import { createTeam, issueAgentCredential, type Team } from '@farmhand/factories';
-import { startApi, type ApiHarness } from '@farmhand/testing';
+import { startApi, startWorker, waitFor, type ApiHarness } from '@farmhand/testing';
 import type { AgentRuntime } from '../../apps/agent/src/runtime/agent-runtime';
-import type { OctoPrintFarm } from '../../apps/octoprint-sim/src/octoprint-farm';
-import { createWorker } from '../../apps/worker/src/bootstrap';
-import { EventLog, act, liveOf, sameSessionOn, startAgent, startFarm, startPrint, waitFor } from './agent-harness';
+import type { OctoPrintFarm } from '../../apps/printer-sim/src/octoprint/octoprint-farm';
+import { EventLog, act, liveOf, sameSessionOn, startAgent, startFarm, startPrint } from './agent-harness';
 
 /** Several api instances on one database and Redis prefix, and an api restarting under a connected agent. */
 describe('printer agents across api instances', () => {
@@ -94,14 +93,14 @@ describe('printer agents across api instances', () => {
     const team = await createTeam(api);
     const printerId = team.printerB.id;
     agents.push(await startAgent(api.url, farm, 2, await issueAgentCredential(api, team.printerB)));
-    const worker = await createWorker(api.config, createLogger('worker-test', api.config.LOG_LEVEL));
+    const worker = await startWorker({}, { api });
     try {
-      const presence = worker.get(PrinterPresenceService);
+      const presence = worker.app.get(PrinterPresenceService);
       await waitFor(async () => (await presence.getLive(printerId))?.status?.state === 'operational', 'live state');
       expect(await presence.isOnline(printerId)).toBe(true);
       expect([...(await presence.getLiveMany([printerId, team.printerA.id])).keys()]).toEqual([printerId]);
 
-      const control = worker.get(PrinterControlService);
+      const control = worker.app.get(PrinterControlService);
       const detector = { kind: 'system' as const, orgId: team.orgId, reason: 'failure detector' };
       // Idle: the agent itself answers that a pause makes no sense now.
       const idle = await control

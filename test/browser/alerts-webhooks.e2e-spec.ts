@@ -1,21 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DetectionChainService, FramesRepository } from '@farmhand/detection';
-import { TEST_PASSWORD, createTeam, insertPrinter, type Team } from '@farmhand/factories';
+import { createTeam, insertPrinter, type Team } from '@farmhand/factories';
 import { startApi, type ApiHarness } from '@farmhand/testing';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { ensureWebBuild, launchBrowser, newUser, screenshot } from './browser-harness';
-
-async function signIn(page: Page, email: string, next: string): Promise<void> {
-  await page.goto(next);
-  await page.waitForURL('**/sign-in?next=*');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`**${next}`);
-}
+import { ensureWebBuild, launchBrowser, newUser, screenshot, signIn } from './browser-harness';
 
 /** The alerts and webhooks pages against the real detection chain and webhooks API (no agent, no delivery). */
+/** The buttons that decide an alert (the frame is a button too: it opens full size). */
+const VERDICT = /^(Acknowledge|Confirm|False alarm)/;
+
 describe('alerts and webhooks in the browser', () => {
   let api: ApiHarness;
   let browser: Browser;
@@ -60,6 +54,8 @@ describe('alerts and webhooks in the browser', () => {
           printer: { id: printer.id, orgId: team.orgId, fleetId: printer.fleetId, name: printer.name, detection },
         },
         score,
+        // Where the model saw it (the inference role turns tile scores into these boxes).
+        { boxes: score > 0.5 ? [{ x: 0.5, y: 0.25, w: 0.25, h: 0.5, score }] : [] },
       );
     }
   }
@@ -74,7 +70,21 @@ describe('alerts and webhooks in the browser', () => {
     await page.getByRole('link', { name: 'Alerts 1 open' }).waitFor();
     const row = page.getByRole('row', { name: /Spaghetti-01/ });
     await row.getByText('Open', { exact: true }).waitFor();
+    // The frame shows where the detector saw it: one box, drawn at its place on the frame.
+    await row.getByRole('img', { name: /1 area marked where the detector saw it/ }).waitFor();
+    const box = row.getByTestId('alert-box');
+    expect(await box.count()).toBe(1);
+    expect(await box.getAttribute('style')).toMatch(
+      /left: 50(\.00)?%; top: 25(\.00)?%; width: 25(\.00)?%; height: 50(\.00)?%/,
+    );
     await screenshot(page, 'alerts');
+    // Clicking the frame opens it full size, with its box; Escape closes it.
+    await row.getByRole('button', { name: /^Open Webcam frame of Spaghetti-01 .* full size$/ }).click();
+    const frameDialog = page.getByRole('dialog', { name: 'Spaghetti-01: the frame that raised the alert' });
+    await frameDialog.getByRole('img', { name: /full size$/ }).waitFor();
+    expect(await frameDialog.getByTestId('alert-box').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await frameDialog.waitFor({ state: 'hidden' });
 
     await row.getByRole('button', { name: 'Confirm failure on Spaghetti-01' }).click();
     await page.getByRole('dialog', { name: 'Confirm the failure on Spaghetti-01?' }).waitFor();
@@ -89,7 +99,7 @@ describe('alerts and webhooks in the browser', () => {
     await row.getByText('Acknowledged', { exact: true }).waitFor();
     await row.getByRole('button', { name: 'False alarm on Spaghetti-01' }).click();
     await row.getByText('False alarm', { exact: true }).waitFor();
-    expect(await row.getByRole('button').count()).toBe(0);
+    expect(await row.getByRole('button', { name: VERDICT }).count()).toBe(0);
 
     // The printer's page lists it too.
     await page.getByRole('link', { name: 'Spaghetti-01', exact: true }).click();
@@ -104,7 +114,7 @@ describe('alerts and webhooks in the browser', () => {
     expect(
       await viewer.page
         .getByRole('row', { name: /Spaghetti-01/ })
-        .getByRole('button')
+        .getByRole('button', { name: VERDICT })
         .count(),
     ).toBe(0);
     expect(await viewer.page.getByRole('link', { name: 'Webhooks' }).count()).toBe(0);

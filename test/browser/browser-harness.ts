@@ -74,3 +74,13 @@ export async function signUp(page: Page, name: string, email: string, organizati
   } else await create.uncheck();
   await page.getByRole('button', { name: 'Create account' }).click();
 }
+
+/** Signs in as someone with the tests' password, starting from a page that needs a session (`next`). */
+export async function signIn(page: Page, email: string, next: string, password = TEST_PASSWORD): Promise<void> {
+  await page.goto(next);
+  await page.waitForURL('**/sign-in?next=*');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`**${next}`);
+}

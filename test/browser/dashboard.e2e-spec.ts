@@ -134,8 +134,8 @@ describe('the dashboard in a browser', () => {
     // Invite a viewer.
     await admin.page.getByRole('link', { name: 'Team' }).click();
     const viewerEmail = uniqueEmail('viewer');
-    await admin.page.getByLabel('Email').fill(viewerEmail);
-    await admin.page.getByLabel('Role').selectOption('viewer');
+    await admin.page.getByLabel('Email', { exact: true }).fill(viewerEmail);
+    await admin.page.getByLabel('Role', { exact: true }).selectOption('viewer');
     await admin.page.getByRole('button', { name: 'Create invitation' }).click();
     const link = await admin.page.getByLabel(`Invitation link for ${viewerEmail}`).inputValue();
     expect(link).toMatch(/\/invitations\/fh_inv_/);

@@ -1,37 +1,21 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, loadConfig } from '@farmhand/core';
 import { uniqueEmail } from '@farmhand/factories';
-import { startApi, testRedisPrefix, type ApiHarness } from '@farmhand/testing';
-import type { INestApplicationContext } from '@nestjs/common';
+import { startApi, startWorker, waitFor, type ApiHarness, type RoleHarness } from '@farmhand/testing';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { runCli } from '../../apps/agent/src/cli/cli';
 import type { AgentRuntime } from '../../apps/agent/src/runtime/agent-runtime';
-import type { OctoPrintFarm } from '../../apps/octoprint-sim/src/octoprint-farm';
-import { createWorker } from '../../apps/worker/src/bootstrap';
-import { startAgent, startFarm, waitFor } from '../agents/agent-harness';
+import type { OctoPrintFarm } from '../../apps/printer-sim/src/octoprint/octoprint-farm';
+import { startAgent, startFarm } from '../agents/agent-harness';
 import { prusaSlicerMk4s } from '../fixtures/gcode/slicer-samples';
 import { ensureWebBuild, launchBrowser, newUser, screenshot, signUp } from './browser-harness';
 
-const SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
 const ROOT = join(__dirname, '..', '..');
 /** Long enough to pause and resume mid-print: 600 simulated seconds at the farm's 20x time scale = 30 s. */
 const PRINT_SECONDS = 600;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const CSV_HEADER = 'name,fleet,model,serial,octoprint_url,tags,nozzle_diameter,build_x,build_y,build_z,material';
 
@@ -84,7 +68,7 @@ async function progressAbove(page: Page, label: string, above: number, timeoutMs
  */
 describe('a print farm run from the browser', () => {
   let api: ApiHarness;
-  let worker: INestApplicationContext;
+  let worker: RoleHarness;
   let farm: OctoPrintFarm;
   let browser: Browser;
   let dataDir: string;
@@ -93,28 +77,13 @@ describe('a print farm run from the browser', () => {
   beforeAll(async () => {
     ensureWebBuild();
     dataDir = await mkdtemp(join(tmpdir(), 'farmhand-farm-scenario-'));
-    const port = await freePort();
-    const redisPrefix = testRedisPrefix();
     const settings = {
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
       DATA_DIR: dataDir,
       SCHEDULER_MAX_STARTS_PER_FLEET_PER_MINUTE: '100',
       SCHEDULER_TICK_SECONDS: '2',
     };
-    api = await startApi(settings, { port, redisPrefix });
-    worker = await createWorker(
-      loadConfig({
-        NODE_ENV: 'test',
-        DATABASE_URL: api.database.url,
-        DATABASE_POOL_SIZE: '5',
-        REDIS_URL: api.config.REDIS_URL,
-        REDIS_PREFIX: redisPrefix,
-        SECRET_KEY,
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        ...settings,
-      }),
-      createLogger('worker-test', (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent'),
-    );
+    api = await startApi(settings);
+    worker = await startWorker(settings, { api });
     farm = await startFarm(3);
     browser = await launchBrowser();
   });

@@ -1,18 +1,7 @@
-import { TEST_PASSWORD, createTeam, type Team } from '@farmhand/factories';
-import { startApi, type ApiHarness } from '@farmhand/testing';
+import { createTeam, type Team, uploadGcode } from '@farmhand/factories';
+import { startApi, type ApiHarness, waitFor } from '@farmhand/testing';
 import type { Browser, Page } from 'playwright-core';
-import { waitFor } from '../agents/agent-harness';
-import { uploadGcode } from '../jobs/queue-helpers';
-import { ensureWebBuild, launchBrowser, newUser, screenshot } from './browser-harness';
-
-async function signIn(page: Page, email: string, next: string): Promise<void> {
-  await page.goto(next);
-  await page.waitForURL('**/sign-in?next=*');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`**${next}`);
-}
+import { ensureWebBuild, launchBrowser, newUser, screenshot, signIn } from './browser-harness';
 
 /** Polls until the queue shows `expected`, in order. */
 async function queueIs(page: Page, expected: string[]): Promise<void> {
@@ -114,5 +103,44 @@ describe('the queue page', () => {
     expect(operator.errors).toEqual([]);
     expect(viewer.errors).toEqual([]);
     await Promise.all([operator.context.close(), viewer.context.close()]);
+  });
+
+  it('a job created, held and deleted through the API shows on an open queue page without a reload, refetched on the socket hint', async () => {
+    const operator = await newUser(browser, api.url);
+    const { page } = operator;
+    // What the page hears on its /dashboard socket and what it asks the API, in order.
+    const seen: string[] = [];
+    page.on('websocket', (socket) =>
+      socket.on('framereceived', ({ payload }) => {
+        if (String(payload).includes('"org.events"')) seen.push('org.events');
+      }),
+    );
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === `/api/orgs/${team.orgId}/jobs`) seen.push('GET jobs');
+    });
+    await signIn(page, team.operator.email, `/orgs/${team.orgId}/queue`);
+    await page.getByRole('heading', { name: /^Queue \(/ }).waitFor();
+    let navigations = 0;
+    page.on('framenavigated', () => navigations++);
+
+    const file = await uploadGcode(team.admin.client, team.orgId, { salt: 'live' }, 'live.gcode');
+    const created = await team.admin.client.post(`/api/orgs/${team.orgId}/jobs`, { fileId: file.id, copies: 3 });
+    expect(created.status).toBe(201);
+    const job = page.getByRole('listitem', { name: 'live.gcode' });
+    await job.getByText('3 queued').waitFor();
+    // The refetch that showed it followed a hint of the socket.
+    const hint = seen.indexOf('org.events');
+    expect(hint).toBeGreaterThanOrEqual(0);
+    expect(seen.indexOf('GET jobs', hint)).toBeGreaterThan(hint);
+
+    expect((await team.admin.client.post(`/api/orgs/${team.orgId}/jobs/${created.body.id}/hold`, {})).status).toBe(200);
+    await job.getByText('On hold').waitFor();
+
+    expect((await team.admin.client.delete(`/api/orgs/${team.orgId}/jobs/${created.body.id}`)).status).toBe(204);
+    await job.waitFor({ state: 'detached' });
+
+    expect(navigations).toBe(0);
+    expect(operator.errors).toEqual([]);
+    await operator.context.close();
   });
 });

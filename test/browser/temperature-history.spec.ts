@@ -2,6 +2,7 @@ import {
   CHART_WINDOW_MS,
   SAMPLE_EVERY_MS,
   linePath,
+  mergeHistory,
   recordSample,
   type TemperatureReading,
   type TemperatureSample,
@@ -45,5 +46,20 @@ describe("the printer detail's temperature history", () => {
         (value) => value,
       ),
     ).toBe('M0.0,60.0L1.0,60.0L2.0,60.0L3.0,60.0');
+  });
+});
+
+describe('the server history joined with the tab', () => {
+  const at = (time: number, toolActual: number): TemperatureSample => ({ at: time, ...reading(toolActual) });
+
+  it("takes the server's samples before the tab's first, then the tab's, within the window", () => {
+    const now = CHART_WINDOW_MS + 100_000;
+    const server = [at(50_000, 20), at(110_000, 100), at(120_000, 150), at(130_000, 190)];
+    const local = [at(125_000, 180), at(135_000, 200)];
+    expect(mergeHistory(server, local, now).map((sample) => sample.at)).toEqual([110_000, 120_000, 125_000, 135_000]);
+    // Idempotent: merging again adds nothing.
+    const once = mergeHistory(server, local, now);
+    expect(mergeHistory(server, once, now)).toEqual(once);
+    expect(mergeHistory(server, [], now).map((sample) => sample.at)).toEqual([110_000, 120_000, 130_000]);
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '@farmhand/dashboard';
 import { createTeam, insertPrinter, signUpUser, type Team } from '@farmhand/factories';
 import type { Status } from '@farmhand/protocol';
-import { startApi, type ApiHarness, type HttpClient } from '@farmhand/testing';
+import { startApi, waitFor, type ApiHarness, type HttpClient } from '@farmhand/testing';
 import { io, type Socket } from 'socket.io-client';
 
 function status(overrides: Partial<Status> = {}): Status {
@@ -93,10 +93,13 @@ describe('dashboard live updates', () => {
     });
   }
 
+  /** Publishes what the collector holds now; what a browser receives comes a subscriber tick later (wait for it). */
   async function flushed(): Promise<void> {
     await api.app.get(PrinterUpdatesCollector).drain();
-    // One subscriber tick and the socket round trip.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+  }
+
+  function changesOf(watched: Watch) {
+    return watched.changes.flatMap((message) => message.changes);
   }
 
   it('resyncs a viewer with every printer of the organization on connect', async () => {
@@ -113,7 +116,11 @@ describe('dashboard live updates', () => {
     events.emit('printer.status', { orgId: team.orgId, printerId: team.printerA.id, status: status() });
     events.emit('printer.status', { orgId: other.orgId, printerId: other.printerA.id, status: status() });
     await flushed();
-    const changes = viewer.changes.flatMap((message) => message.changes);
+    // The other organization's frame went through the same tick: had it leaked, it would be here too.
+    const changes = await waitFor(
+      () => changesOf(viewer).some((change) => change.progress === 12.3) && changesOf(viewer),
+      "printer A's change",
+    );
     expect(changes).toEqual([
       expect.objectContaining({
         id: team.printerA.id,
@@ -132,6 +139,7 @@ describe('dashboard live updates', () => {
       status: status({ progress: 50, printTimeLeft: 480 }),
     });
     await flushed();
+    await waitFor(() => changesOf(viewer).some((change) => change.progress === 50), 'the second change');
     expect(viewer.changes.at(-1)!.changes).toEqual([{ id: team.printerA.id, progress: 50, timeLeft: 480 }]);
   });
 
@@ -143,7 +151,17 @@ describe('dashboard live updates', () => {
       printerId: team.printerB.id,
       status: status({ progress: 99 }),
     });
+    // A barrier: a genuine frame sent after the spoofed one; once it is here, the spoofed one would have been too.
+    events.emit('printer.status', {
+      orgId: team.orgId,
+      printerId: team.printerA.id,
+      status: status({ stateText: 'after the spoofed frame' }),
+    });
     await flushed();
+    await waitFor(
+      () => changesOf(victim).some((change) => change.stateText === 'after the spoofed frame'),
+      'the genuine frame',
+    );
     expect(victim.changes.flatMap((message) => message.changes).some((change) => change.progress === 99)).toBe(false);
   });
 
@@ -151,13 +169,18 @@ describe('dashboard live updates', () => {
     const limited = await watch(team.fleetOperator.client, team.orgId);
     expect(limited.resyncs[0]!.printers.map((printer) => printer.id)).toEqual([team.printerA.id]);
     const extraB = await insertPrinter(api, team.orgId, team.fleetB, { name: 'B extra' });
-    for (const printer of [team.printerA, team.printerB, extraB]) {
+    // A new printer in their own fleet too: the resync it earns is the one a leaked fleet-B printer would have joined.
+    const extraA = await insertPrinter(api, team.orgId, team.fleetA, { name: 'A extra' });
+    for (const printer of [team.printerA, team.printerB, extraB, extraA]) {
       events.emit('printer.online', { orgId: team.orgId, printerId: printer.id });
       events.emit('printer.status', { orgId: team.orgId, printerId: printer.id, status: status({ progress: 77 }) });
       events.emit('printer.stateChanged', { orgId: team.orgId, printerId: printer.id, from: 'printing', to: 'paused' });
     }
     await flushed();
-    await new Promise((resolve) => setTimeout(resolve, 1_200)); // a resync for a new printer would come by now
+    await waitFor(
+      () => limited.resyncs.some((message) => message.printers.some((printer) => printer.id === extraA.id)),
+      'the resync that brings the new fleet-A printer',
+    );
     expect([...limited.seen]).toEqual([team.printerA.id]);
     expect(limited.resyncs.flatMap((message) => message.printers.map((printer) => printer.fleetId))).not.toContain(
       team.fleetB,
@@ -175,6 +198,10 @@ describe('dashboard live updates', () => {
       });
     }
     await flushed();
+    await waitFor(
+      () => changesOf(viewer).some((change) => change.id === team.printerB.id && change.progress === 100),
+      'the latest values',
+    );
     const received = viewer.changes.slice(before);
     expect(received.length).toBeLessThanOrEqual(2);
     const last = received.flatMap((message) => message.changes).filter((change) => change.id === team.printerB.id);
@@ -187,7 +214,10 @@ describe('dashboard live updates', () => {
     const added = await insertPrinter(api, team.orgId, team.fleetA, { name: 'Fresh one' });
     events.emit('printer.online', { orgId: team.orgId, printerId: added.id });
     await flushed();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await waitFor(
+      () => viewer.resyncs.at(-1)!.printers.some((printer) => printer.id === added.id),
+      'a resync with the new printer',
+    );
     expect(viewer.resyncs.at(-1)!.printers.map((printer) => printer.id)).toContain(added.id);
     expect(viewer.resyncs.at(-1)!.printers.find((printer) => printer.id === added.id)!.live.online).toBe(true);
   });
@@ -202,8 +232,10 @@ describe('dashboard live updates', () => {
         status: status({ stateText: 'from the other instance' }),
       });
       await second.app.get(PrinterUpdatesCollector).drain();
-      await new Promise((resolve) => setTimeout(resolve, 800));
-      const changes = viewer.changes.flatMap((message) => message.changes);
+      const changes = await waitFor(
+        () => changesOf(viewer).some((change) => change.stateText === 'from the other instance') && changesOf(viewer),
+        'the change through the other instance',
+      );
       expect(changes).toContainEqual(
         expect.objectContaining({ id: team.printerA.id, stateText: 'from the other instance' }),
       );
@@ -236,8 +268,10 @@ describe('dashboard live updates', () => {
       fleetIds: [team.fleetA],
     });
     expect(changed.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const latest = operator.resyncs.at(-1)!;
+    const latest = await waitFor(() => {
+      const last = operator.resyncs.at(-1)!;
+      return last !== operator.resyncs[0] && last;
+    }, 'the resync after the change');
     expect(new Set(latest.printers.map((printer) => printer.fleetId))).toEqual(new Set([team.fleetA]));
   });
 

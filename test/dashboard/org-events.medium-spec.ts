@@ -14,14 +14,13 @@ import {
   type DashboardOrgEvent,
   type ResyncMessage,
 } from '@farmhand/dashboard';
-import { createTeam, type Team } from '@farmhand/factories';
+import { createApiKey, createPrintJob, createTeam, type Team } from '@farmhand/factories';
 import { JobsModule } from '@farmhand/jobs';
 import type { Status } from '@farmhand/protocol';
-import { startApi, type ApiHarness, type HttpClient } from '@farmhand/testing';
+import { sleep, startApi, waitFor, type ApiHarness, type HttpClient } from '@farmhand/testing';
 import { io, type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { createFarmhandDataSource } from '@farmhand/schema';
-import { makeGcode, uploadRaw, waitFor } from '../jobs/queue-helpers';
 
 interface Watch {
   socket: Socket;
@@ -111,23 +110,19 @@ describe('dashboard organization events and publisher', () => {
   }
 
   async function createJob(copies: number): Promise<{ jobId: string; copyIds: string[] }> {
-    const upload = await uploadRaw(team.operator.client, team.orgId, makeGcode(), 'live.gcode');
-    expect(upload.status).toBe(201);
-    const job = await team.operator.client.post(`/api/orgs/${team.orgId}/jobs`, {
-      fileId: upload.body.file.id,
-      copies,
-      held: true,
-    });
-    expect(job.status).toBe(201);
-    const detail = await team.operator.client.get(`/api/orgs/${team.orgId}/jobs/${job.body.id}`);
-    return { jobId: job.body.id, copyIds: detail.body.copyList.map((copy: { id: string }) => copy.id) };
+    const job = await createPrintJob(team.operator.client, team.orgId, { copies, held: true });
+    return { jobId: job.id, copyIds: job.copyIds };
   }
 
-  /** Waits until nothing published so far in either process is still on its way, plus one subscriber tick. */
-  async function settled(): Promise<void> {
+  /**
+   * Only before a NEGATIVE assertion that no later message can prove (a watcher that may hear nothing at all): waits
+   * until nothing published so far in either process is still on its way, then several subscriber ticks, by which
+   * time whatever would have leaked has arrived. Positive assertions wait for their message instead.
+   */
+  async function settledForAbsence(): Promise<void> {
     await worker.get(DashboardPublisher).drain();
     await api.app.get(DashboardPublisher).drain();
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await sleep(700);
   }
 
   it('an operator sees queue events for a job they may read and for a copy moving state', async () => {
@@ -155,7 +150,7 @@ describe('dashboard organization events and publisher', () => {
   it('copy moves made in the worker reach a browser on the api, and only if it may read the printer', async () => {
     const operator = await watch(team.operator.client);
     const limited = await watch(team.fleetOperator.client);
-    const { jobId, copyIds } = await createJob(2);
+    const { jobId, copyIds } = await createJob(3);
     const emitter = worker.get(EventEmitter2);
     // What the scheduler and the dispatch emit in the worker, here for a printer of each fleet.
     emitter.emit('printCopy.stateChanged', {
@@ -174,10 +169,23 @@ describe('dashboard organization events and publisher', () => {
       from: 'queued',
       to: 'assigned',
     });
-    await settled();
+    // A barrier for the fleet-limited operator: a later move of a third copy on printer A, which they may hear. A
+    // socket gets its messages in order, so once it is here, the fleet-B move would have come before it.
+    emitter.emit('printCopy.stateChanged', {
+      orgId: team.orgId,
+      jobId,
+      copyId: copyIds[2]!,
+      printerId: team.printerA.id,
+      from: 'queued',
+      to: 'assigned',
+    });
     await waitFor(
       async () => operator.events.some((event) => event.kind === 'queue' && event.copyId === copyIds[1]),
       'fleet B event',
+    );
+    await waitFor(
+      async () => limited.events.some((event) => event.kind === 'queue' && event.copyId === copyIds[2]),
+      'the later fleet-A move',
     );
     expect(operator.events).toContainEqual(
       expect.objectContaining({ copyId: copyIds[0], printerId: team.printerA.id, state: 'assigned' }),
@@ -190,13 +198,9 @@ describe('dashboard organization events and publisher', () => {
     expect(limited.events.some((event) => event.kind === 'queue' && event.copyId === copyIds[1])).toBe(false);
   });
 
-  it('a cleared plate and a deleted job reach the operators; a key that may not read jobs hears of neither', async () => {
-    const key = await team.owner.client.post(`/api/orgs/${team.orgId}/api-keys`, {
-      name: 'wall display',
-      scopes: ['read:Printer'],
-    });
-    expect(key.status).toBe(201);
-    const display = await watch({ apiKey: key.body.key });
+  it('a cleared plate reaches the operators, a deleted job those who may read it; a key that may not read jobs hears of neither', async () => {
+    const key = await createApiKey(team.owner.client, team.orgId, { name: 'wall display', scopes: ['read:Printer'] });
+    const display = await watch({ apiKey: key.key });
     const operator = await watch(team.operator.client);
     const limited = await watch(team.fleetOperator.client);
     const { jobId, copyIds } = await createJob(2);
@@ -229,18 +233,23 @@ describe('dashboard organization events and publisher', () => {
       'deleted',
     );
     await waitFor(
-      async () => limited.events.some((event) => event.kind === 'queue' && event.state === 'deleted'),
-      'deleted',
+      () =>
+        limited.events.some((event) => event.kind === 'queue' && event.copyId === copyIds[0] && event.state === 'done'),
+      'the plate cleared, for the fleet-limited operator',
     );
+    // The display may hear nothing at all, so no later message of its own can prove these absences.
+    await settledForAbsence();
 
     for (const watcher of [operator, limited]) {
       expect(watcher.events).toContainEqual(
         expect.objectContaining({ jobId, copyId: copyIds[0], printerId: team.printerA.id, state: 'bed_cleared' }),
       );
       expect(watcher.events).toContainEqual(expect.objectContaining({ jobId, copyId: copyIds[0], state: 'done' }));
-      expect(watcher.events).toContainEqual(expect.objectContaining({ jobId, copyId: null, state: 'deleted' }));
     }
-    await settled();
+    expect(operator.events).toContainEqual(expect.objectContaining({ jobId, copyId: null, state: 'deleted' }));
+    // The job may print on every fleet, so a member limited to fleet A may not read it: only its copy on their
+    // printer reaches them, not the job's own news.
+    expect(limited.events.some((event) => event.kind === 'queue' && event.copyId === null)).toBe(false);
     expect(display.resyncs).toHaveLength(1);
     expect(display.events).toEqual([]);
   });
@@ -264,7 +273,7 @@ describe('dashboard organization events and publisher', () => {
       state: 'open',
       at: new Date().toISOString(),
     });
-    await settled();
+    // The genuine alert, published second, is the barrier: the first would have arrived with it or before it.
     await waitFor(async () => viewer.events.some((event) => event.kind === 'alert'), 'alert event');
     expect(viewer.events.filter((event) => event.kind === 'alert').map((event) => event.printerId)).toEqual([
       team.printerA.id,
@@ -279,10 +288,15 @@ describe('dashboard organization events and publisher', () => {
       .get(DashboardPublisher)
       .publishPrinterPatch(team.orgId, team.printerA.id, { failureScore: 0.42, snapshotAt });
     worker.get(DashboardPublisher).publishPrinterPatch(team.orgId, team.printerB.id, { failureScore: 0.9 });
-    await settled();
     const changes = () => viewer.changes.flatMap((message) => message.changes);
     await waitFor(async () => changes().some((change) => change.id === team.printerB.id), 'patch of printer B');
     expect(changes()).toContainEqual({ id: team.printerA.id, failureScore: 0.42, snapshotAt });
+    await waitFor(
+      () => limited.changes.some((message) => message.changes.some((change) => change.id === team.printerA.id)),
+      'patch of printer A, for the fleet-limited operator',
+    );
+    // Nothing the limited operator may hear comes after printer B's patch: settle before asserting its absence.
+    await settledForAbsence();
     expect(limited.changes.flatMap((message) => message.changes).some((change) => change.id === team.printerB.id)).toBe(
       false,
     );

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { parseEnrollmentCsv } from '../../libs/enrollment/src/csv/enrollment-csv.parser';
+import { parseEnrollmentCsv } from '@farmhand/enrollment';
 import {
   DEMO_BAYS,
   DEMO_FILES,

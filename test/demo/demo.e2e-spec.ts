@@ -1,25 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
+import { freePort, waitFor } from '@farmhand/testing';
 import { DEMO_ADMIN } from '../../scripts/demo/demo-setup';
 
 const ROOT = join(__dirname, '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function isRunning(pid: number): boolean {
   try {
@@ -123,15 +112,25 @@ describe('npm run demo', () => {
     expect(jobs.some((job: { counts: { printing: number } }) => job.counts.printing > 0)).toBe(true);
 
     // The failure scheduled 2 s after ready: spaghetti on a printing printer's webcam.
-    const deadline = Date.now() + 20_000;
-    while (!/spaghetti on its webcam now/.test(output) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor(
+      () => {
+        if (/no failure shown|could not fail a print|refused spaghetti/.test(output)) throw new Error(output);
+        return /spaghetti on its webcam now/.test(output);
+      },
+      'the scheduled failure',
+      75_000,
+    );
+    // Issue 12 point 5: the warning and the automatic pause show within the demo's first two minutes.
+    const shown = Date.now() + 120_000;
+    while (!/print paused by the detector/.test(output) && Date.now() < shown && demo.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    expect(output).toMatch(/spaghetti on its webcam now/);
+    expect(output).toMatch(/alert: \S+ (warning|pause) /);
+    expect(output).toMatch(/print paused by the detector, \d+ s after the spaghetti/);
 
     demo.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(output).toContain('stopped');
     expect(childPids.filter(isRunning)).toEqual([]);
-  });
+  }, 360_000);
 });

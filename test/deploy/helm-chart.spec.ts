@@ -165,6 +165,23 @@ describe.each([
     }
   });
 
+  it('serves every role’s /metrics on its own port, bound for the scraper, and keeps it out of the api Service', () => {
+    for (const role of ['api', 'worker', 'inference']) {
+      const pod = deployment(chart, role).spec.template;
+      const container = pod.spec.containers[0];
+      const metrics = (container.ports as Manifest[]).find((candidate) => candidate.name === 'metrics');
+      expect(metrics?.containerPort).toBeGreaterThan(0);
+      expect(pod.metadata.annotations['prometheus.io/port']).toBe(String(metrics?.containerPort));
+      expect(envOf(container).get('METRICS_PORT')?.value).toBe(String(metrics?.containerPort));
+      expect(envOf(container).get('METRICS_HOST')?.value).toBe('0.0.0.0');
+    }
+    const api = deployment(chart, 'api').spec.template.spec.containers[0];
+    const http = (api.ports as Manifest[]).find((candidate) => candidate.name === 'http');
+    expect(http?.containerPort).not.toBe(9463);
+    const [service] = ofKind(chart, 'Service');
+    expect((service.spec.ports as Manifest[]).map((port) => port.targetPort)).toEqual(['http']);
+  });
+
   it('starts each role with its entrypoint argument', () => {
     for (const role of ['api', 'worker', 'inference']) {
       expect(deployment(chart, role).spec.template.spec.containers[0].args).toEqual([role]);
@@ -334,6 +351,20 @@ describe('ingress', () => {
       Number(ingress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout']),
     ).toBeGreaterThanOrEqual(3600);
     expect(ingress.metadata.annotations['nginx.ingress.kubernetes.io/affinity']).toBe('cookie');
+  });
+
+  it('never routes to a metrics port', () => {
+    const chart = render(PRODUCTION);
+    const [ingress] = ofKind(chart, 'Ingress');
+    const [service] = ofKind(chart, 'Service');
+    const servicePorts = new Set((service.spec.ports as Manifest[]).map((port) => port.name));
+    for (const rule of ingress.spec.rules as Manifest[]) {
+      for (const path of rule.http.paths as Manifest[]) {
+        expect(path.backend.service.name).toBe(service.metadata.name);
+        expect(servicePorts).toContain(path.backend.service.port.name);
+        expect(path.path).not.toMatch(/metrics/);
+      }
+    }
   });
 
   it('is off by default', () => {

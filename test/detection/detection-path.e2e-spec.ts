@@ -2,22 +2,16 @@
  * @jest-environment ./apps/inference/src/model/testing/onnx-test.environment.ts
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, loadConfig } from '@farmhand/core';
 import { createTeam, issueAgentCredential, type Team } from '@farmhand/factories';
-import { startApi, testRedisPrefix, type ApiHarness } from '@farmhand/testing';
-import type { INestApplicationContext } from '@nestjs/common';
+import { startApi, startInference, startWorker, waitFor, type ApiHarness, type RoleHarness } from '@farmhand/testing';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import type { AgentRuntime } from '../../apps/agent/src/runtime/agent-runtime';
-import type { OctoPrintFarm } from '../../apps/octoprint-sim/src/octoprint-farm';
-import { createWorker } from '../../apps/worker/src/bootstrap';
-import { startAgent, startFarm, startPrint, waitFor } from '../agents/agent-harness';
-import { startInference } from './detection-harness';
+import type { OctoPrintFarm } from '../../apps/printer-sim/src/octoprint/octoprint-farm';
+import { startAgent, startFarm, startPrint } from '../agents/agent-harness';
 
-const SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
 /**
  * The simulated printer the agent drives. Printer 0 (seed 1) prints dark navy filament, whose spaghetti the default
  * model scores only 0.05-0.38 (see README "Failure detection"); printer 2 (seed 3, #f3a712 yellow) scores 0.94-1.00
@@ -27,17 +21,6 @@ const SIM_PRINTER = 2;
 /** Clean frames before the failure: Obico's pause needs a print with a clean history (see the scoring sequence). */
 const CLEAN_FRAMES = 45;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * The whole failure-detection path: a real agent uploads the simulator's webcam frames to the api, the inference role
  * scores them in micro-batches with the default model, the score over time turns the simulator's spaghetti into an
@@ -45,8 +28,8 @@ function freePort(): Promise<number> {
  */
 describe('failure detection from webcam to pause', () => {
   let api: ApiHarness;
-  let worker: INestApplicationContext;
-  let inference: INestApplicationContext;
+  let worker: RoleHarness;
+  let inference: RoleHarness;
   let farm: OctoPrintFarm;
   let agent: AgentRuntime | null = null;
   let team: Team;
@@ -55,27 +38,12 @@ describe('failure detection from webcam to pause', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'farmhand-detection-e2e-'));
-    const port = await freePort();
-    const redisPrefix = testRedisPrefix();
-    const settings = { PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir };
-    api = await startApi(settings, { port, redisPrefix });
-    worker = await createWorker(
-      loadConfig({
-        NODE_ENV: 'test',
-        DATABASE_URL: api.database.url,
-        DATABASE_POOL_SIZE: '5',
-        REDIS_URL: api.config.REDIS_URL,
-        REDIS_PREFIX: redisPrefix,
-        SECRET_KEY,
-        METRICS_PORT: '0',
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        ...settings,
-      }),
-      createLogger('worker-test', (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent'),
-    );
-    // The warm-up is lowered through configuration only; every scoring constant stays Obico's.
-    ({ app: inference } = await startInference(api, { DETECTION_WARMUP_FRAMES: '3', INFERENCE_BATCH_WAIT_MS: '20' }));
-    const emitter = inference.get(EventEmitter2);
+    const settings = { DATA_DIR: dataDir };
+    api = await startApi(settings);
+    worker = await startWorker(settings, { api });
+    // A hard warm-up of 3 frames, set through configuration only; the scoring constants are the shipped ones.
+    inference = await startInference({ DETECTION_WARMUP_FRAMES: '3', INFERENCE_BATCH_WAIT_MS: '20' }, { api });
+    const emitter = inference.app.get(EventEmitter2);
     for (const name of ['detection.alertRaised', 'detection.printPaused']) {
       emitter.on(name, (payload: unknown) => events.push({ name, payload }));
     }

@@ -7,19 +7,16 @@ import { join } from 'node:path';
 import { JobQueue } from '@farmhand/core';
 import { FrameStorage, FramesRepository } from '@farmhand/detection';
 import { createTeam, insertPrinter, type Team } from '@farmhand/factories';
-import { startApi, type ApiHarness } from '@farmhand/testing';
-import type { INestApplicationContext } from '@nestjs/common';
+import { startApi, startInference, waitFor, type ApiHarness, type RoleHarness } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
-import { WebcamRenderer } from '../../apps/octoprint-sim/src/webcam-renderer';
+import { WebcamRenderer } from '../../apps/printer-sim/src/core/webcam-renderer';
 import { InferenceRuntime } from '../../apps/inference/src/runtime/inference-runtime';
-import { waitFor } from '../agents/agent-harness';
-import { startInference } from './detection-harness';
 
 const PRINTERS = 6;
 
 describe('inference role: micro-batched frames of many printers', () => {
   let api: ApiHarness;
-  let inference: INestApplicationContext;
+  let inference: RoleHarness;
   let team: Team;
   let dataDir: string;
 
@@ -27,10 +24,13 @@ describe('inference role: micro-batched frames of many printers', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'farmhand-inference-'));
     api = await startApi({ DATA_DIR: dataDir });
     // B = the number of printers and a long T: the batch leaves because it is full, independent of timing.
-    ({ app: inference } = await startInference(api, {
-      INFERENCE_BATCH_SIZE: String(PRINTERS),
-      INFERENCE_BATCH_WAIT_MS: '10000',
-    }));
+    inference = await startInference(
+      {
+        INFERENCE_BATCH_SIZE: String(PRINTERS),
+        INFERENCE_BATCH_WAIT_MS: '10000',
+      },
+      { api },
+    );
     team = await createTeam(api);
   }, 60_000);
 
@@ -45,7 +45,7 @@ describe('inference role: micro-batched frames of many printers', () => {
     const storage = api.app.get(FrameStorage);
     const frames = api.app.get(FramesRepository);
     const dataSource = api.app.get(DataSource);
-    const runtime = inference.get(InferenceRuntime);
+    const runtime = inference.app.get(InferenceRuntime);
     const runs = jest.spyOn(runtime.model.session, 'run');
 
     const stored: { frameId: string; printerId: string; image: Buffer }[] = [];
@@ -95,7 +95,10 @@ describe('inference role: micro-batched frames of many printers', () => {
       60_000,
     ))!;
     expect(runs).toHaveBeenCalledTimes(1);
-    expect((runs.mock.calls[0]![0] as Record<string, { dims: readonly number[] }>).image!.dims[0]).toBe(PRINTERS);
+    // One session call for the whole batch: every tile of every printer's frame (the default model scores tiles).
+    expect((runs.mock.calls[0]![0] as Record<string, { dims: readonly number[] }>).image!.dims[0]).toBe(
+      PRINTERS * runtime.model.tiles.length,
+    );
 
     // Each row holds the score of its own image, as the same model gives it alone.
     runs.mockRestore();
@@ -153,7 +156,7 @@ describe('inference role: micro-batched frames of many printers', () => {
     // Two frames do not fill a batch of six: they leave together when the batcher is drained.
     await waitFor(
       async () => {
-        await inference.get(InferenceRuntime).flush();
+        await inference.app.get(InferenceRuntime).flush();
         const rows = (await dataSource.query(
           `SELECT id, score FROM detection_frames WHERE id = ANY($1) AND score IS NOT NULL`,
           [Object.values(ids)],
@@ -165,7 +168,10 @@ describe('inference role: micro-batched frames of many printers', () => {
     );
     const [wholeRow] = await dataSource.query(`SELECT score FROM detection_frames WHERE id = $1`, [ids[whole.id]]);
     const [croppedRow] = await dataSource.query(`SELECT score FROM detection_frames WHERE id = $1`, [ids[cropped.id]]);
+    // The spaghetti outside the printer's region is not seen: its frame stays below the model's alert point.
+    const alertPoint = inference.app.get(InferenceRuntime).model.manifest.scoring?.alertThreshold ?? 0.5;
     expect(wholeRow.score).toBeGreaterThan(0.9);
-    expect(croppedRow.score).toBeLessThan(0.1);
+    expect(croppedRow.score).toBeLessThan(alertPoint);
+    expect(wholeRow.score - croppedRow.score).toBeGreaterThan(0.5);
   }, 90_000);
 });

@@ -1,6 +1,7 @@
 import { createTeam, issueAgentCredential, type Team } from '@farmhand/factories';
 import { startApi, type ApiHarness, type HttpClient } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
+import { printerOfCredential } from './enrollment-test-helpers';
 
 describe('agent credentials', () => {
   let api: ApiHarness;
@@ -24,14 +25,16 @@ describe('agent credentials', () => {
     expect(JSON.stringify(rows)).not.toContain(token.split('_').pop());
   });
 
-  it("one printer's credential cannot act as another printer", async () => {
+  it("one printer's credential cannot act as another printer, nor use the organization's API", async () => {
     const token = await issueAgentCredential(api, team.printerA);
-    expect((await agent(token).get(`/api/orgs/${team.orgId}/printers/${team.printerA.id}`)).status).toBe(200);
-    expect((await agent(token).get(`/api/orgs/${team.orgId}/printers/${team.printerB.id}`)).status).toBe(404);
-    expect(
-      (await agent(token).patch(`/api/orgs/${team.orgId}/printers/${team.printerA.id}`, { name: 'hijack' })).status,
-    ).toBe(403);
-    expect((await agent(token).get(`/api/orgs/${team.orgId}/members`)).status).toBe(403);
+    expect(await printerOfCredential(api, token)).toBe(team.printerA.id);
+    for (const response of [
+      await agent(token).get(`/api/orgs/${team.orgId}/printers/${team.printerA.id}`),
+      await agent(token).get(`/api/orgs/${team.orgId}/printers/${team.printerB.id}`),
+      await agent(token).patch(`/api/orgs/${team.orgId}/printers/${team.printerA.id}`, { name: 'hijack' }),
+      await agent(token).get(`/api/orgs/${team.orgId}/members`),
+    ])
+      expect(response.body.error.code).toBe('agent_not_allowed');
   });
 
   it('a forged credential (real id, wrong secret) is refused', async () => {
@@ -47,10 +50,8 @@ describe('agent credentials', () => {
     );
     expect(rotated.status).toBe(201);
     expect(rotated.body.credential).not.toBe(old);
-    expect((await agent(old).get(`/api/orgs/${team.orgId}/printers/${team.printerB.id}`)).status).toBe(200);
-    expect(
-      (await agent(rotated.body.credential).get(`/api/orgs/${team.orgId}/printers/${team.printerB.id}`)).status,
-    ).toBe(200);
+    expect(await printerOfCredential(api, old)).toBe(team.printerB.id);
+    expect(await printerOfCredential(api, rotated.body.credential)).toBe(team.printerB.id);
     await api.app
       .get(DataSource)
       .query(`UPDATE printer_credentials SET expires_at = now() - interval '1 second' WHERE expires_at IS NOT NULL`);

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createTeam, type Team } from '@farmhand/factories';
+import { createTeam, type Team, createEnrollmentToken } from '@farmhand/factories';
 import { startApi, type ApiHarness } from '@farmhand/testing';
 import { runCli, type CliIo } from '../../apps/agent/src/cli/cli';
-import { agentClient, claim, createToken, rewindPolls } from './enrollment-test-helpers';
+import { claim, printerOfCredential, rewindPolls } from './enrollment-test-helpers';
 
 /** The real agent CLI (`farmhand-agent enroll`), in process, against the booted api: both ends of the contract. */
 describe('farmhand-agent enroll against the api', () => {
@@ -31,7 +31,7 @@ describe('farmhand-agent enroll against the api', () => {
   const configPath = () => join(mkdtempSync(join(tmpdir(), 'farmhand-agent-e2e-')), 'config.json');
 
   it('enrolls with an admin token (--token) and the saved credential acts as the new printer', async () => {
-    const { token } = await createToken(team.admin.client, team.orgId, {
+    const { token } = await createEnrollmentToken(team.admin.client, team.orgId, {
       fleetId: team.fleetA,
       printerName: 'CLI token',
     });
@@ -49,9 +49,8 @@ describe('farmhand-agent enroll against the api', () => {
     });
     expect(out.stdout).toContain(config.printerId);
     expect(out.stdout).not.toContain(config.credential);
-    const printer = await agentClient(api, config.credential).get(
-      `/api/orgs/${team.orgId}/printers/${config.printerId}`,
-    );
+    expect(await printerOfCredential(api, config.credential)).toBe(config.printerId);
+    const printer = await team.owner.client.get(`/api/orgs/${team.orgId}/printers/${config.printerId}`);
     expect(printer.body).toMatchObject({ name: 'CLI token', fleetId: team.fleetA });
 
     // The token was single use: a second agent is refused with the server's message.
@@ -72,7 +71,7 @@ describe('farmhand-agent enroll against the api', () => {
     });
     const watcher = (async () => {
       for (let attempt = 0; attempt < 500; attempt++) {
-        const shown = /\b([0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4})\b/.exec(out.stdout);
+        const shown = /\b([0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5})\b/.exec(out.stdout);
         if (shown) {
           claimed = claim(team.admin.client, team.orgId, {
             userCode: shown[1]!,
@@ -93,9 +92,8 @@ describe('farmhand-agent enroll against the api', () => {
     expect(out.stdout).toContain(`${api.config.PUBLIC_URL.replace(/\/$/, '')}/enroll/pair`);
     const config = JSON.parse(readFileSync(path, 'utf8'));
     expect(config.printerId).toBe(approval.body.printerId);
-    const printer = await agentClient(api, config.credential).get(
-      `/api/orgs/${team.orgId}/printers/${config.printerId}`,
-    );
+    expect(await printerOfCredential(api, config.credential)).toBe(config.printerId);
+    const printer = await team.owner.client.get(`/api/orgs/${team.orgId}/printers/${config.printerId}`);
     expect(printer.body).toMatchObject({ name: 'CLI paired', fleetId: team.fleetB });
   });
 });

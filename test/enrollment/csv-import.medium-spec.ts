@@ -5,7 +5,7 @@ import { CSV_COLUMN_NAMES, ENROLLMENT_CSV_LIMITS, generateSampleEnrollmentCsv } 
 import { startApi, type ApiHarness, type HttpClient } from '@farmhand/testing';
 import { parse } from 'csv-parse/sync';
 import { DataSource } from 'typeorm';
-import { agentClient, redeem, resetAddressLimits } from './enrollment-test-helpers';
+import { printerOfCredential, redeem, resetAddressLimits } from './enrollment-test-helpers';
 
 interface Upload {
   status: number;
@@ -64,6 +64,8 @@ describe('bulk CSV enrollment', () => {
       model: 'Prusa MK4',
       serial: `SN-${serial}`,
       octoprint_url: '',
+      kind: '',
+      address: '',
       tags: 'enclosure',
       nozzle_diameter: '0.4',
       build_x: '250',
@@ -136,8 +138,9 @@ describe('bulk CSV enrollment', () => {
       ['Commit-1', 'Fleet A'],
       ['Commit-2', 'Fleet B'],
     ]);
+    const server = api.config.PUBLIC_URL.replace(/\/$/, '');
     expect(lines[0]!.agent_command).toBe(
-      `npx farmhand-agent enroll --server ${api.config.PUBLIC_URL.replace(/\/$/, '')} --token ${lines[0]!.token} ` +
+      `curl -fsSL ${server}/agent/install.sh | sh -s -- enroll --server ${server} --token ${lines[0]!.token} ` +
         '--octoprint-url http://10.0.0.5:5000/',
     );
 
@@ -147,9 +150,7 @@ describe('bulk CSV enrollment', () => {
     const enrolled = await redeem(api.client(), lines[0]!.token);
     expect(enrolled.status).toBe(200);
     expect(enrolled.body).toMatchObject({ printerId: printer.id, octoprintUrl: 'http://10.0.0.5:5000/' });
-    expect(
-      (await agentClient(api, enrolled.body.credential).get(`/api/orgs/${team.orgId}/printers/${printer.id}`)).status,
-    ).toBe(200);
+    expect(await printerOfCredential(api, enrolled.body.credential)).toBe(printer.id);
     expect((await redeem(api.client(), lines[0]!.token)).status).toBe(401);
   });
 

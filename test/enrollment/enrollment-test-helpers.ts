@@ -1,6 +1,9 @@
 import { REDIS, RateLimiter } from '@farmhand/core';
+import { PAIRING_LIMITS, REDEEM_FAILURE_LIMITS } from '@farmhand/enrollment';
+import { PROTOCOL_VERSION, type Welcome } from '@farmhand/protocol';
 import type { ApiHarness, HttpClient, HttpResult } from '@farmhand/testing';
 import type { Redis } from 'ioredis';
+import { io } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 
 export const AGENT = { version: '0.1.0', hostname: 'octopi' };
@@ -33,16 +36,6 @@ export function claim(
   return client.post(`/api/orgs/${orgId}/enrollment/pairings/claim`, body);
 }
 
-export async function createToken(
-  client: HttpClient,
-  orgId: string,
-  body: { fleetId: string } & Record<string, unknown>,
-): Promise<{ id: string; token: string } & Record<string, any>> {
-  const response = await client.post(`/api/orgs/${orgId}/enrollment/tokens`, body);
-  if (response.status !== 201) throw new Error(`token failed: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
-
 export function redeem(client: HttpClient, token: string, agent = AGENT): Promise<HttpResult> {
   return client.post('/api/enrollment/redeem', { token, agent });
 }
@@ -54,17 +47,42 @@ export async function rewindPolls(api: ApiHarness, seconds: number): Promise<voi
     .query(`UPDATE enrollment_pairings SET last_polled_at = last_polled_at - make_interval(secs => $1)`, [seconds]);
 }
 
-/** Clears the per-address failure counter of the enrollment endpoints (tests share one client address). */
+/** Clears the per-address counters of the enrollment endpoints (tests share one client address). */
 export async function resetAddressLimits(api: ApiHarness, address = '127.0.0.1'): Promise<void> {
   const limiter = api.app.get(RateLimiter);
-  await limiter.reset(`enrollment:redeem-failures:${address}`);
-  await limiter.reset(`enrollment:pairing-starts:${address}`);
+  await limiter.reset(REDEEM_FAILURE_LIMITS.perAddress, address);
+  await limiter.reset(PAIRING_LIMITS.startsPerAddress, address);
 }
 
-export function agentClient(api: ApiHarness, credential: string): HttpClient {
-  const client = api.client();
-  client.bearer = credential;
-  return client;
+/**
+ * What the server says a credential is: the agent opens the /agent socket with it, says hello, and the welcome
+ * names its printer (an agent credential opens nothing under /api/orgs). Rejects when the handshake is refused.
+ */
+export async function printerOfCredential(api: ApiHarness, credential: string): Promise<string> {
+  const socket = io(`${api.url}/agent`, {
+    auth: { credential },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      socket.once('connect_error', reject);
+      socket.once('welcome', (welcome: Welcome) => resolve(welcome.printerId));
+      socket.once('connect', () =>
+        socket.emit('hello', {
+          protocolVersion: PROTOCOL_VERSION,
+          agentVersion: AGENT.version,
+          backend: 'octoprint',
+          backendVersion: '1.10.2',
+          capabilities: [],
+          startedAt: Date.now(),
+        }),
+      );
+    });
+  } finally {
+    socket.disconnect();
+  }
 }
 
 /** Forgets every user-code claim counter (the lockout test spends them on purpose). */

@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
-import { addMember, createTeam, issueAgentCredential, signUpUser, type Team } from '@farmhand/factories';
-import { REDEEM_FAILURES_PER_ADDRESS } from '@farmhand/enrollment';
+import {
+  addMember,
+  createTeam,
+  issueAgentCredential,
+  signUpUser,
+  type Team,
+  createEnrollmentToken,
+} from '@farmhand/factories';
+import { REDEEM_FAILURE_LIMITS } from '@farmhand/enrollment';
 import { startApi, type ApiHarness } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
-import { agentClient, createToken, redeem, resetAddressLimits, startPairing } from './enrollment-test-helpers';
+import { printerOfCredential, redeem, resetAddressLimits, startPairing } from './enrollment-test-helpers';
 
 describe('enrollment tokens', () => {
   let api: ApiHarness;
@@ -21,7 +28,7 @@ describe('enrollment tokens', () => {
   const tokensPath = () => `/api/orgs/${team.orgId}/enrollment/tokens`;
 
   it('an admin creates a token bound to a fleet; an agent redeems it once and acts as that printer only', async () => {
-    const created = await createToken(team.admin.client, team.orgId, {
+    const created = await createEnrollmentToken(team.admin.client, team.orgId, {
       fleetId: team.fleetB,
       printerName: 'Voron',
       model: 'Voron 2.4',
@@ -50,16 +57,19 @@ describe('enrollment tokens', () => {
       credential: expect.stringMatching(/^fh_agent_/),
       server: api.config.PUBLIC_URL.replace(/\/$/, ''),
     });
-    const agent = agentClient(api, redeemed.body.credential);
-    const printer = await agent.get(`/api/orgs/${team.orgId}/printers/${redeemed.body.printerId}`);
+    expect(await printerOfCredential(api, redeemed.body.credential)).toBe(redeemed.body.printerId);
+    const printer = await team.admin.client.get(`/api/orgs/${team.orgId}/printers/${redeemed.body.printerId}`);
     expect(printer.body).toMatchObject({
       name: 'Voron',
       fleetId: team.fleetB,
       model: 'Voron 2.4',
       tags: ['enclosure'],
     });
-    expect((await agent.get(`/api/orgs/${team.orgId}/printers/${team.printerA.id}`)).status).toBe(404);
-    expect((await agent.get(tokensPath())).status).toBe(403);
+    // The credential is its printer and nothing else: the organization's API refuses it outright.
+    const agent = api.client();
+    agent.bearer = redeemed.body.credential;
+    for (const path of [`/api/orgs/${team.orgId}/printers/${team.printerA.id}`, tokensPath()])
+      expect((await agent.get(path)).body.error.code).toBe('agent_not_allowed');
 
     const replay = await redeem(api.client(), created.token);
     expect(replay.status).toBe(401);
@@ -67,7 +77,10 @@ describe('enrollment tokens', () => {
   });
 
   it('two concurrent redeems of a single-use token succeed once', async () => {
-    const { token } = await createToken(team.admin.client, team.orgId, { fleetId: team.fleetA, printerName: 'race' });
+    const { token } = await createEnrollmentToken(team.admin.client, team.orgId, {
+      fleetId: team.fleetA,
+      printerName: 'race',
+    });
     const results = await Promise.all(Array.from({ length: 6 }, () => redeem(api.client(), token)));
     expect(results.filter((result) => result.status === 200)).toHaveLength(1);
     expect(results.filter((result) => result.status === 401)).toHaveLength(5);
@@ -75,7 +88,7 @@ describe('enrollment tokens', () => {
   });
 
   it('an N-use token enrolls N printers under unique names, even concurrently, then stops', async () => {
-    const { token, id } = await createToken(team.owner.client, team.orgId, {
+    const { token, id } = await createEnrollmentToken(team.owner.client, team.orgId, {
       fleetId: team.fleetA,
       uses: 3,
       printerName: 'Bench',
@@ -94,7 +107,7 @@ describe('enrollment tokens', () => {
   });
 
   it('without a printer name, a redemption names the printer after the agent’s host', async () => {
-    const { token } = await createToken(team.admin.client, team.orgId, { fleetId: team.fleetA, uses: 2 });
+    const { token } = await createEnrollmentToken(team.admin.client, team.orgId, { fleetId: team.fleetA, uses: 2 });
     const first = await redeem(api.client(), token, { version: '0.1.0', hostname: 'octopi-17' });
     const second = await redeem(api.client(), token, { version: '0.1.0', hostname: 'octopi-17' });
     const names = await database.query(`SELECT name FROM printers WHERE id = ANY($1) ORDER BY name`, [
@@ -104,11 +117,11 @@ describe('enrollment tokens', () => {
   });
 
   it('rejects an expired or revoked token, with the same answer as an unknown one', async () => {
-    const expired = await createToken(team.admin.client, team.orgId, { fleetId: team.fleetA });
+    const expired = await createEnrollmentToken(team.admin.client, team.orgId, { fleetId: team.fleetA });
     await database.query(`UPDATE enrollment_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [
       expired.id,
     ]);
-    const revoked = await createToken(team.admin.client, team.orgId, { fleetId: team.fleetA });
+    const revoked = await createEnrollmentToken(team.admin.client, team.orgId, { fleetId: team.fleetA });
     expect((await team.admin.client.delete(`${tokensPath()}/${revoked.id}`)).status).toBe(204);
     const unknown = `fh_enr_${'a'.repeat(12)}_${'B'.repeat(43)}`;
     const forged = `${expired.token.slice(0, -43)}${'C'.repeat(43)}`;
@@ -126,7 +139,7 @@ describe('enrollment tokens', () => {
   });
 
   it('stores only a SHA-256 of the token and never lists it', async () => {
-    const created = await createToken(team.admin.client, team.orgId, { fleetId: team.fleetA });
+    const created = await createEnrollmentToken(team.admin.client, team.orgId, { fleetId: team.fleetA });
     const [row] = await database.query('SELECT * FROM enrollment_tokens WHERE id = $1', [created.id]);
     expect(row.token_hash).toBe(createHash('sha256').update(created.token).digest('hex'));
     expect(JSON.stringify(await database.query('SELECT * FROM enrollment_tokens'))).not.toContain(
@@ -161,7 +174,7 @@ describe('enrollment tokens', () => {
     expect((await post(other.client, { fleetId: team.fleetA })).status).toBe(404);
 
     // A fleet-limited admin lists and revokes tokens of its own fleets only.
-    const inB = await createToken(team.admin.client, team.orgId, { fleetId: team.fleetB });
+    const inB = await createEnrollmentToken(team.admin.client, team.orgId, { fleetId: team.fleetB });
     const listed = await fleetAdmin.client.get(`${tokensPath()}?status=all&limit=1000`);
     expect(listed.body.tokens.every((entry: { fleetId: string }) => entry.fleetId === team.fleetA)).toBe(true);
     expect((await fleetAdmin.client.delete(`${tokensPath()}/${inB.id}`)).status).toBe(404);
@@ -177,19 +190,19 @@ describe('enrollment tokens', () => {
 
   it('spoofed X-Forwarded-For is ignored: redeem failures are counted against the real peer', async () => {
     const client = api.client();
-    for (let attempt = 0; attempt < REDEEM_FAILURES_PER_ADDRESS.limit; attempt++) {
+    for (let attempt = 0; attempt < REDEEM_FAILURE_LIMITS.perAddress.points; attempt++) {
       client.extraHeaders = { 'x-forwarded-for': `198.51.100.${attempt}`, forwarded: `for=203.0.113.${attempt}` };
-      expect((await redeem(client, `fh_enr_${'a'.repeat(12)}_${'B'.repeat(43)}`)).status).toBe(401);
+      const id = attempt.toString(32).padStart(12, '0');
+      expect((await redeem(client, `fh_enr_${id}_${'B'.repeat(43)}`)).status).toBe(401);
     }
     client.extraHeaders = { 'x-forwarded-for': '192.0.2.77' };
-    const { token } = await createToken(team.admin.client, team.orgId, { fleetId: team.fleetA });
-    const limited = await redeem(client, token);
+    const limited = await redeem(client, `fh_enr_${'z'.repeat(12)}_${'B'.repeat(43)}`);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
 
-    // The limit is on the address (127.0.0.1), not on the token: after the window, the token works, and the
-    // audit entry names the real peer, not the header's claim.
-    await resetAddressLimits(api);
+    // Only failures are refused: a valid token from the same (real) address still enrolls, so one broken or hostile
+    // agent cannot lock out the agents behind the same NAT; the audit entry names the real peer.
+    const { token } = await createEnrollmentToken(team.admin.client, team.orgId, { fleetId: team.fleetA });
     const enrolled = await redeem(client, token);
     expect(enrolled.status).toBe(200);
     const [entry] = await database.query(
@@ -197,5 +210,18 @@ describe('enrollment tokens', () => {
       [enrolled.body.printerId],
     );
     expect(entry.ip).toBe('127.0.0.1');
+  });
+
+  it('guesses at one token’s secret are limited by that token id, whatever the address says', async () => {
+    const { token } = await createEnrollmentToken(team.admin.client, team.orgId, { fleetId: team.fleetA });
+    const forged = `${token.slice(0, token.lastIndexOf('_') + 1)}${'C'.repeat(43)}`;
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt <= REDEEM_FAILURE_LIMITS.perSecret.points; attempt++) {
+      statuses.push((await redeem(api.client(), forged)).status);
+    }
+    expect(statuses.slice(0, -1).every((status) => status === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    // The real token is not refused by its id's failure counter.
+    expect((await redeem(api.client(), token)).status).toBe(200);
   });
 });

@@ -1,9 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { addMember, createTeam, signUpUser, type Team } from '@farmhand/factories';
-import { USER_CODE_GUESS_LIMITS, generateUserCode, formatUserCode, userCodeGuessingOdds } from '@farmhand/enrollment';
+import {
+  REDEEM_FAILURE_LIMITS,
+  USER_CODE_GUESS_LIMITS,
+  generateUserCode,
+  formatUserCode,
+  userCodeGuessingOdds,
+} from '@farmhand/enrollment';
 import { startApi, type ApiHarness } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
 import {
-  agentClient,
+  printerOfCredential,
   claim,
   poll,
   resetAddressLimits,
@@ -42,7 +49,7 @@ describe('pairing (device flow)', () => {
     const pairing = await startPairing(anonymous());
     expect(pairing).toEqual({
       deviceCode: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
-      userCode: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/),
+      userCode: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/),
       verificationUri: `${api.config.PUBLIC_URL.replace(/\/$/, '')}/enroll/pair`,
       verificationUriComplete: `${api.config.PUBLIC_URL.replace(/\/$/, '')}/enroll/pair?code=${pairing.userCode}`,
       expiresIn: 600,
@@ -78,11 +85,9 @@ describe('pairing (device flow)', () => {
       server: api.config.PUBLIC_URL.replace(/\/$/, ''),
     });
 
-    const agent = agentClient(api, delivered.body.credential);
-    const own = await agent.get(`/api/orgs/${team.orgId}/printers/${claimed.body.printerId}`);
-    expect(own.status).toBe(200);
+    expect(await printerOfCredential(api, delivered.body.credential)).toBe(claimed.body.printerId);
+    const own = await team.owner.client.get(`/api/orgs/${team.orgId}/printers/${claimed.body.printerId}`);
     expect(own.body).toMatchObject({ name: 'Paired MK4', model: 'Prusa MK4', tags: ['enclosure'], buildX: 250 });
-    expect((await agent.get(`/api/orgs/${team.orgId}/printers/${team.printerA.id}`)).status).toBe(404);
 
     // The pairing row never held the credential, and holds no code in clear.
     const rows = JSON.stringify(await database.query('SELECT * FROM enrollment_pairings'));
@@ -108,7 +113,7 @@ describe('pairing (device flow)', () => {
 
     // The same user code typed again (even by its own org's owner) answers exactly like a wrong code.
     const again = await claim(team.owner.client, team.orgId, claimBody(pairing));
-    const wrong = await claim(team.owner.client, team.orgId, claimBody(pairing, { userCode: 'ZZZZ-ZZZZ' }));
+    const wrong = await claim(team.owner.client, team.orgId, claimBody(pairing, { userCode: 'ZZZZZ-ZZZZZ' }));
     expect(again.status).toBe(404);
     expect(again.body).toEqual(wrong.body);
   });
@@ -265,10 +270,10 @@ describe('pairing (device flow)', () => {
     ).toBe(429);
 
     // What that budget buys an attacker within one code's lifetime, with the server's cap of live codes: the
-    // observed failures over the (at most) two windows a 10-minute code can meet, against 2^40 codes.
+    // observed failures over the (at most) two windows a 10-minute code can meet, against 2^50 codes.
     const perAccount = userCodeGuessingOdds(USER_CODE_GUESS_LIMITS.perUser);
     expect(perAccount.attempts).toBe(failures * 2);
-    expect(perAccount.upperBound).toBeCloseTo((failures * 2 * USER_CODE_GUESS_LIMITS.maxLiveCodes) / 2 ** 40, 20);
+    expect(perAccount.upperBound).toBeCloseTo((failures * 2 * USER_CODE_GUESS_LIMITS.maxLiveCodes) / 2 ** 50, 25);
     expect(perAccount.upperBound).toBeLessThan(1e-8);
 
     // The organization's budget: three more admins spend theirs, then a fourth is refused on its first try.
@@ -293,6 +298,34 @@ describe('pairing (device flow)', () => {
     expect(
       entries.filter((entry) => entry.action === 'pairing.claimsLocked').map((entry) => entry.details.scope),
     ).toEqual(expect.arrayContaining(['user', 'organization']));
+  });
+
+  it('bad polls from one address never block a valid agent behind the same address', async () => {
+    const waiting = await startPairing(anonymous());
+    const unknown = () => randomBytes(32).toString('base64url');
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt <= REDEEM_FAILURE_LIMITS.perAddress.points; attempt++) {
+      statuses.push((await poll(anonymous(), unknown())).status);
+    }
+    expect(statuses.filter((status) => status === 400)).toHaveLength(REDEEM_FAILURE_LIMITS.perAddress.points);
+    expect(statuses.at(-1)).toBe(429);
+    // The agent whose code is real still gets its own answers from the same address.
+    expect((await poll(anonymous(), waiting.deviceCode)).status).toBe(428);
+    expect((await claim(team.admin.client, team.orgId, claimBody(waiting))).status).toBe(201);
+    await rewindPolls(api, 10);
+    expect((await poll(anonymous(), waiting.deviceCode)).status).toBe(200);
+  });
+
+  it('one stale device code polled over and over is refused by its own counter, not the address’s', async () => {
+    const stale = randomBytes(32).toString('base64url');
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt <= REDEEM_FAILURE_LIMITS.perSecret.points; attempt++) {
+      statuses.push((await poll(anonymous(), stale)).status);
+    }
+    expect(statuses.slice(0, -1).every((status) => status === 400)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    // Another unknown code from the same address is still just unknown.
+    expect((await poll(anonymous(), randomBytes(32).toString('base64url'))).status).toBe(400);
   });
 
   it('answers invalid_grant to a malformed or unknown device code', async () => {

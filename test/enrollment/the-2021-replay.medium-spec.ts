@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFleet, signUpUser, type SignedUpUser } from '@farmhand/factories';
+import { createFleet, signUpUser, type SignedUpUser, createEnrollmentToken } from '@farmhand/factories';
 import { startApi, type ApiHarness, type HttpClient } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
-import { AGENT, claim, createToken, poll, redeem, rewindPolls, startPairing } from './enrollment-test-helpers';
+import { AGENT, claim, poll, redeem, rewindPolls, startPairing } from './enrollment-test-helpers';
 import { UnixSocketClient } from './unix-socket-client';
 
 /**
@@ -145,12 +145,15 @@ describe('the 2021 replay: two unrelated organizations enrolling from one networ
     expect(bobEnrolled.body.printerId).toBe(bobClaim.body.printerId);
 
     // Tokens: each admin makes one; each agent redeems its own.
-    const aliceToken = await createToken(alice.owner.client, alice.orgId, {
+    const aliceToken = await createEnrollmentToken(alice.owner.client, alice.orgId, {
       fleetId: alice.fleetId,
       printerName: 'Alice XL',
       uses: 2,
     });
-    const bobToken = await createToken(bob.owner.client, bob.orgId, { fleetId: bob.fleetId, printerName: 'Bob XL' });
+    const bobToken = await createEnrollmentToken(bob.owner.client, bob.orgId, {
+      fleetId: bob.fleetId,
+      printerName: 'Bob XL',
+    });
     const aliceRedeemed = await redeem(api.client(), aliceToken.token);
     const bobRedeemed = await redeem(api.client(), bobToken.token);
     expect([aliceRedeemed.status, bobRedeemed.status]).toEqual([200, 200]);
@@ -193,16 +196,17 @@ describe('the 2021 replay: two unrelated organizations enrolling from one networ
       expect((await intruder.owner.client.post(`${base}/credentials/revoke`)).status).toBe(404);
       expect((await intruder.owner.client.get(`/api/orgs/${intruder.orgId}/printers/${printerId}`)).status).toBe(404);
     }
+    // An agent credential is its printer and nothing else: no organization's API answers it.
     const bobsAgent = api.client();
     bobsAgent.bearer = bobEnrolled.body.credential;
-    expect((await bobsAgent.get(`/api/orgs/${alice.orgId}/printers/${aliceEnrolled.body.printerId}`)).status).toBe(404);
-    expect((await bobsAgent.get(`/api/orgs/${bob.orgId}/printers/${bobRedeemed.body.printerId}`)).status).toBe(404);
+    expect((await bobsAgent.get(`/api/orgs/${alice.orgId}/printers/${aliceEnrolled.body.printerId}`)).status).toBe(403);
+    expect((await bobsAgent.get(`/api/orgs/${bob.orgId}/printers/${bobRedeemed.body.printerId}`)).status).toBe(403);
     // The printer Bob enrolled with Alice's token acts as itself, inside Alice's farm, and nothing else.
     const strayAgent = api.client();
     strayAgent.bearer = bobWithAliceToken.body.credential;
-    expect((await strayAgent.get(`/api/orgs/${bob.orgId}/printers`)).status).toBe(404);
+    expect((await strayAgent.get(`/api/orgs/${bob.orgId}/printers`)).status).toBe(403);
     expect((await strayAgent.get(`/api/orgs/${alice.orgId}/printers/${aliceEnrolled.body.printerId}`)).status).toBe(
-      404,
+      403,
     );
 
     // The server saw the network the variant describes; the address went to the audit log and nowhere else.

@@ -3,6 +3,7 @@ import { Printer } from '@farmhand/printers';
 import type { ApiHarness, HttpClient } from '@farmhand/testing';
 import { PrinterCredentialsService } from '@farmhand/enrollment';
 import { DataSource } from 'typeorm';
+import { createInvitation } from './invitation.factory';
 import { signUpUser, uniqueEmail, type SignedUpUser } from './user.factory';
 
 export interface Member extends SignedUpUser {
@@ -18,11 +19,9 @@ export async function addMember(
   fleetIds: string[] | null = null,
 ): Promise<Member> {
   const email = uniqueEmail(role);
-  const invitation = await owner.post(`/api/orgs/${orgId}/invitations`, { email, role, fleetIds });
-  if (invitation.status !== 201)
-    throw new Error(`invite failed: ${invitation.status} ${JSON.stringify(invitation.body)}`);
+  const invitation = await createInvitation(owner, orgId, { email, role, fleetIds });
   const user = await signUpUser(api, { email });
-  const accepted = await user.client.post('/api/invitations/accept', { token: invitation.body.token });
+  const accepted = await user.client.post('/api/invitations/accept', { token: invitation.token });
   if (accepted.status !== 201) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   return { ...user, orgId, membershipId: accepted.body.membershipId };
 }

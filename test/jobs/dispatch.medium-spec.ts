@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomainException, createLogger } from '@farmhand/core';
-import { createTeam, type Team } from '@farmhand/factories';
+import { createTeam, type Team, uploadGcode } from '@farmhand/factories';
 import { FilesService } from '@farmhand/files';
 import {
   CopiesService,
@@ -14,7 +14,6 @@ import {
 } from '@farmhand/jobs';
 import { startApi, type ApiHarness } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
-import { uploadGcode } from './queue-helpers';
 
 /** An agent as the dispatch sees it: runs each command id once (like the real one), scripted failures first. */
 class FakeAgent implements PrinterLink {

@@ -2,12 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTeam, insertPrinter, type Team } from '@farmhand/factories';
+import { createTeam, insertPrinter, type Team, makeGcode, uploadMultipart, uploadRaw } from '@farmhand/factories';
 import { FilesService } from '@farmhand/files';
 import { startApi, type ApiHarness } from '@farmhand/testing';
 import { prusaSlicerMk4s } from '../fixtures/gcode/slicer-samples';
 import { solidPng } from '../fixtures/gcode/images';
-import { makeGcode, uploadMultipart, uploadRaw } from './queue-helpers';
 
 const LIMIT = 64 * 1024;
 

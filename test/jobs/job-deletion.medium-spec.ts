@@ -1,10 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTeam, type Team } from '@farmhand/factories';
+import { createTeam, type Team, uploadGcode, createPrintJob } from '@farmhand/factories';
 import { startApi, type ApiHarness } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
-import { uploadGcode } from './queue-helpers';
 
 /** DELETE /api/orgs/:orgId/jobs/:jobId: only without a copy on a printer; history stays; operators only. */
 describe('print job deletion', () => {
@@ -28,9 +27,7 @@ describe('print job deletion', () => {
   const db = () => api.app.get(DataSource);
 
   async function createJob(copies: number): Promise<string> {
-    const response = await team.operator.client.post(jobs(), { fileId, copies, held: true });
-    if (response.status !== 201) throw new Error(`job: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body.id;
+    return (await createPrintJob(team.operator.client, team.orgId, { fileId, copies, held: true })).id;
   }
 
   /** Puts copy `number` of the job on printer A in `state`, with its attempt (as the scheduler and agents would). */
@@ -125,5 +122,21 @@ describe('print job deletion', () => {
     const refused = await other.operator.client.delete(`/api/orgs/${other.orgId}/jobs/${jobId}`);
     expect(refused.status).toBe(404);
     expect((await team.viewer.client.get(`${jobs()}/${jobId}`)).status).toBe(200);
+  });
+
+  it('the audit entry counts the queued copies a cancel or a deletion actually cancelled', async () => {
+    const cancelled = await createJob(5);
+    expect((await team.operator.client.post(`${jobs()}/${cancelled}/cancel`)).status).toBe(200);
+    const deleted = await createJob(3);
+    expect((await team.operator.client.delete(`${jobs()}/${deleted}`)).status).toBe(204);
+    const entries: { action: string; details: { queuedCopiesCancelled: number } }[] = await db().query(
+      `SELECT action, details FROM audit_entries WHERE subject_id = ANY($1) AND action IN ('printJob.cancelled', 'printJob.deleted')
+        ORDER BY action`,
+      [[cancelled, deleted]],
+    );
+    expect(entries.map((entry) => [entry.action, entry.details.queuedCopiesCancelled])).toEqual([
+      ['printJob.cancelled', 5],
+      ['printJob.deleted', 3],
+    ]);
   });
 });

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTeam, type Team } from '@farmhand/factories';
+import { createTeam, type Team, uploadGcode, createPrintJob } from '@farmhand/factories';
 import { CopiesService, SchedulerService } from '@farmhand/jobs';
-import { startApi, type ApiHarness } from '@farmhand/testing';
+import { startApi, type ApiHarness, waitFor } from '@farmhand/testing';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
-import { uploadGcode, waitFor } from './queue-helpers';
 
 describe('print jobs', () => {
   let api: ApiHarness;
@@ -41,10 +40,8 @@ describe('print jobs', () => {
       outcome: string | null;
     }[];
 
-  async function createJob(body: Record<string, unknown> = {}) {
-    const response = await team.operator.client.post(jobs(), { fileId, copies: 1, ...body });
-    if (response.status !== 201) throw new Error(`job: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body as { id: string; status: string; requirements: Record<string, unknown> };
+  function createJob(body: Record<string, unknown> = {}) {
+    return createPrintJob(team.operator.client, team.orgId, { fileId, ...body });
   }
 
   it('queues a job: one copy per row, requirements from the file unless given, audited', async () => {
@@ -204,14 +201,35 @@ describe('print jobs', () => {
       expect((await assign()).assigned).toHaveLength(1);
     });
 
+    it('a cancel Farmhand sent and a print given up on an unreachable host are recorded as such', async () => {
+      const [active] = await copiesOfPrinter();
+      await api.app.get(CopiesService).markPrinting(team.orgId, active!.id, active!.attempt);
+      for (const [type, origin, reason] of [
+        ['cancelled', 'farmhand', 'cancelled_from_farmhand'],
+        ['cancelled', undefined, 'cancelled_on_printer'],
+        ['failed', 'link_lost', 'printer_unreachable'],
+      ] as const) {
+        emit(type, active!.id, origin ? { origin } : {});
+        await waitFor(async () => (await copyById(active!.id)).failureReason === reason, reason);
+        // The same copy printing again for the next case.
+        await db().query(`UPDATE print_copies SET state = 'printing', failure_reason = NULL WHERE id = $1`, [
+          active!.id,
+        ]);
+      }
+      // As the next test expects it: assigned to this printer, plate clear.
+      await db().query(`UPDATE print_copies SET state = 'assigned' WHERE id = $1`, [active!.id]);
+      await team.operator.client.post(`/api/orgs/${team.orgId}/printers/${printerId}/bed/clear`, {});
+    });
+
     it('an agent lost mid-print marks the copy lost; the operator requeues it', async () => {
       const [active] = await copiesOfPrinter();
       await api.app.get(CopiesService).markPrinting(team.orgId, active!.id, active!.attempt);
       const refused = await team.operator.client.post(`/api/orgs/${team.orgId}/copies/${active!.id}/requeue`);
       expect(refused.body.error.message).toBe('Cannot requeue: the copy is printing');
 
-      api.app.get(EventEmitter2).emit('printer.offline', { orgId: team.orgId, printerId });
-      await waitFor(async () => (await copyById(active!.id)).lost, 'lost');
+      // The ids of the copies marked lost come back (an UPDATE … RETURNING answers [rows, count]).
+      expect(await api.app.get(CopiesService).onPrinterOffline(team.orgId, printerId)).toEqual([active!.id]);
+      expect((await copyById(active!.id)).lost).toBe(true);
       const requeued = await team.operator.client.post(`/api/orgs/${team.orgId}/copies/${active!.id}/requeue`);
       expect(requeued.body).toMatchObject({ state: 'queued', lost: false });
       const history = await team.viewer.client.get(`/api/orgs/${team.orgId}/printers/${printerId}/history`);

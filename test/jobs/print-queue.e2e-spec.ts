@@ -1,30 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, loadConfig } from '@farmhand/core';
-import { createTeam, insertPrinter, issueAgentCredential, type Team } from '@farmhand/factories';
-import { startApi, testRedisPrefix, type ApiHarness } from '@farmhand/testing';
-import type { INestApplicationContext } from '@nestjs/common';
+import { createTeam, insertPrinter, issueAgentCredential, type Team, makeGcode, uploadRaw } from '@farmhand/factories';
+import { startApi, startWorker, waitFor, type ApiHarness, type RoleHarness } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
 import type { AgentRuntime } from '../../apps/agent/src/runtime/agent-runtime';
-import type { OctoPrintFarm } from '../../apps/octoprint-sim/src/octoprint-farm';
-import { createWorker } from '../../apps/worker/src/bootstrap';
+import type { OctoPrintFarm } from '../../apps/printer-sim/src/octoprint/octoprint-farm';
 import { startAgent, startFarm } from '../agents/agent-harness';
-import { makeGcode, uploadRaw, waitFor } from './queue-helpers';
-
-const SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface CopyRow {
   id: string;
@@ -43,7 +25,7 @@ interface CopyRow {
  */
 describe('print queue with the simulator and real agents', () => {
   let api: ApiHarness;
-  let worker: INestApplicationContext;
+  let worker: RoleHarness;
   let farm: OctoPrintFarm;
   let team: Team;
   let dataDir: string;
@@ -53,28 +35,13 @@ describe('print queue with the simulator and real agents', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'farmhand-queue-e2e-'));
-    const port = await freePort();
-    const redisPrefix = testRedisPrefix();
     const settings = {
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
       DATA_DIR: dataDir,
       SCHEDULER_MAX_STARTS_PER_FLEET_PER_MINUTE: '100',
       SCHEDULER_TICK_SECONDS: '2',
     };
-    api = await startApi(settings, { port, redisPrefix });
-    worker = await createWorker(
-      loadConfig({
-        NODE_ENV: 'test',
-        DATABASE_URL: api.database.url,
-        DATABASE_POOL_SIZE: '5',
-        REDIS_URL: api.config.REDIS_URL,
-        REDIS_PREFIX: redisPrefix,
-        SECRET_KEY,
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        ...settings,
-      }),
-      createLogger('worker-test', (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent'),
-    );
+    api = await startApi(settings);
+    worker = await startWorker(settings, { api });
     team = await createTeam(api);
     farm = await startFarm(3);
     const capabilities = { material: 'PLA', nozzleDiameter: 0.4, buildX: 250, buildY: 210, buildZ: 220 };

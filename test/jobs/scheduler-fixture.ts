@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AuditService } from '@farmhand/audit';
 import { createLogger, loadConfig, type DomainEvents, type JobQueue } from '@farmhand/core';
 import { SchedulerRepository, SchedulerService, type PrinterLink } from '@farmhand/jobs';
+import type { MaintenanceDirectory } from '@farmhand/maintenance';
+import { SpoolDirectory } from '@farmhand/spools';
 import type { DataSource } from 'typeorm';
 
 export interface PrinterSpec {
@@ -189,6 +191,9 @@ export function standaloneScheduler(dataSource: DataSource, maxStartsPerFleetPer
     { record: async () => undefined } as unknown as AuditService,
     { enqueue: async (name: string, payload: unknown) => void enqueued.push({ name, payload }) } as unknown as JobQueue,
     { emit: () => undefined } as unknown as DomainEvents,
+    new SpoolDirectory(dataSource),
+    // No maintenance tasks in these fixtures: nothing is held.
+    { heldAmong: async () => new Set<string>() } as unknown as MaintenanceDirectory,
     link,
     config,
     createLogger('scheduler-test', 'silent'),

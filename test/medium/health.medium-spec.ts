@@ -1,4 +1,5 @@
-import { createTestDatabase, startApi, TcpProxy, type ApiHarness } from '@farmhand/testing';
+import { MetricsServer } from '@farmhand/core';
+import { createTestDatabase, startApi, TcpProxy, waitFor, type ApiHarness } from '@farmhand/testing';
 
 describe('health and OpenAPI', () => {
   let api: ApiHarness;
@@ -41,12 +42,11 @@ describe('health when a backing service goes away', () => {
       expect(down.status).toBe(200);
       expect(down.body).toEqual({ status: 'degraded', checks: { database: 'up', redis: 'down' } });
       await proxy.start();
-      let recovered = '';
-      for (let attempt = 0; attempt < 40 && recovered !== 'ok'; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        recovered = (await api.client().get('/api/health')).body.status;
-      }
-      expect(recovered).toBe('ok');
+      await waitFor(
+        async () => (await api.client().get('/api/health')).body.status === 'ok',
+        'health ok again',
+        10_000,
+      );
     } finally {
       await api.close();
       await proxy.cut();
@@ -71,12 +71,7 @@ describe('health while PostgreSQL is away, and liveness', () => {
       const live = await api.client().get('/api/health/live');
       expect([live.status, live.body]).toEqual([200, { status: 'alive' }]);
       await proxy.start();
-      let recovered = 0;
-      for (let attempt = 0; attempt < 40 && recovered !== 200; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        recovered = (await api.client().get('/api/health')).status;
-      }
-      expect(recovered).toBe(200);
+      await waitFor(async () => (await api.client().get('/api/health')).status === 200, 'health 200 again', 10_000);
     } finally {
       await api.close();
       await proxy.cut();
@@ -85,13 +80,15 @@ describe('health while PostgreSQL is away, and liveness', () => {
 });
 
 describe('metrics', () => {
-  it('serves Prometheus metrics at /metrics', async () => {
+  it('serves Prometheus metrics at /metrics on its own listener, not on the public port', async () => {
     const api = await startApi();
     try {
-      const response = await api.client().get('/metrics');
+      const port = await api.app.get(MetricsServer).listen(0, '127.0.0.1');
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/text\/plain/);
-      expect(response.body).toContain('farmhand_process_cpu_user_seconds_total');
+      expect(await response.text()).toContain('farmhand_process_cpu_user_seconds_total');
+      expect((await api.client().get('/metrics')).status).toBe(404);
     } finally {
       await api.close();
     }

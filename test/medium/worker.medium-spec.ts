@@ -1,42 +1,31 @@
-import { createLogger, JobQueue, loadConfig } from '@farmhand/core';
-import { createTestDatabase, REDIS_URL, testRedisPrefix, type TestDatabase } from '@farmhand/testing';
-import type { INestApplicationContext } from '@nestjs/common';
+import { JobQueue } from '@farmhand/core';
+import { REDIS_URL, startWorker, type RoleHarness } from '@farmhand/testing';
 import { QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { createWorker } from '../../apps/worker/src/bootstrap';
 
 describe('worker', () => {
-  let database: TestDatabase;
-  let worker: INestApplicationContext;
-  let prefix: string;
+  let worker: RoleHarness;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    prefix = testRedisPrefix();
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      DATABASE_URL: database.url,
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      LOG_LEVEL: 'silent',
-    });
-    worker = await createWorker(config, createLogger('worker-test', 'silent'));
+    worker = await startWorker();
   });
   afterAll(async () => {
     await worker.close();
-    await database.drop();
   });
 
   it('prunes audit entries past retention through the queue', async () => {
-    const dataSource = worker.get(DataSource);
+    const dataSource = worker.app.get(DataSource);
     await dataSource.query(
       `INSERT INTO audit_entries (org_id, actor_type, actor_label, action, subject_type, result, created_at)
        VALUES (NULL, 'system', 'test', 'old.thing', 'Test', 'success', now() - interval '400 days'),
               (NULL, 'system', 'test', 'new.thing', 'Test', 'success', now())`,
     );
-    const queue = worker.get(JobQueue).queueFor('audit.prune');
-    const events = new QueueEvents(queue.name, { connection: { url: REDIS_URL } as never, prefix: `${prefix}:bull` });
+    const queue = worker.app.get(JobQueue).queueFor('audit.prune');
+    const events = new QueueEvents(queue.name, {
+      connection: { url: REDIS_URL } as never,
+      prefix: `${worker.config.REDIS_PREFIX}:bull`,
+    });
     await events.waitUntilReady();
-    const id = await worker.get(JobQueue).enqueue('audit.prune', { orgId: null, olderThanDays: 365 });
+    const id = await worker.app.get(JobQueue).enqueue('audit.prune', { orgId: null, olderThanDays: 365 });
     const job = await queue.getJob(id!);
     const result = await job!.waitUntilFinished(events, 30_000);
     await events.close();
@@ -47,7 +36,7 @@ describe('worker', () => {
   });
 
   it('declares its periodic maintenance once, however many workers start', async () => {
-    const schedulers = await worker.get(JobQueue).queueFor('audit.prune').getJobSchedulers();
+    const schedulers = await worker.app.get(JobQueue).queueFor('audit.prune').getJobSchedulers();
     expect(schedulers.map((s) => s.key ?? s.id).sort()).toEqual([
       'audit-prune-daily',
       'files-staging-prune-hourly',

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DomainEvents, JobQueue } from '@farmhand/core';
-import { createTeam, signUpUser, type Team } from '@farmhand/factories';
+import { createTeam, signUpUser, type Team, createWebhook, type Schemas } from '@farmhand/factories';
 import { MAX_DELIVERY_ATTEMPTS, verifyWebhook } from '@farmhand/notifications';
-import { REDIS_URL, type HttpClient } from '@farmhand/testing';
+import { REDIS_URL, type HttpClient, waitFor } from '@farmhand/testing';
 import { QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { Receiver, startFarm, waitFor, type Farm } from './webhook-harness';
+import { Receiver, startFarm, type Farm } from './webhook-harness';
 
 interface DeliveryRow {
   id: string;
@@ -47,10 +47,12 @@ describe('webhook deliveries', () => {
   const base = (orgId = team.orgId) => `/api/orgs/${orgId}/webhooks`;
 
   async function register(path: string, events: string[], client: HttpClient = team.owner.client, orgId = team.orgId) {
-    const response = await client.post(base(orgId), { url: `${receiver.url}${path}`, events });
-    expect(response.status).toBe(201);
-    secrets.push(response.body.secret);
-    return response.body as { id: string; secret: string };
+    const webhook = await createWebhook(client, orgId, {
+      url: `${receiver.url}${path}`,
+      events: events as Schemas['WebhookEvent'][],
+    });
+    secrets.push(webhook.secret);
+    return webhook;
   }
   async function delivery(id: string): Promise<DeliveryRow> {
     const [row] = await db().query(`SELECT * FROM webhook_deliveries WHERE id = $1`, [id]);
@@ -63,10 +65,10 @@ describe('webhook deliveries', () => {
   }
   /** Skips a retry's backoff: waits until BullMQ holds the job as delayed, then makes it run now. */
   async function promoteRetry(deliveryId: string): Promise<void> {
-    const job = await waitFor(`delivery ${deliveryId} to wait for its retry`, async () => {
+    const job = await waitFor(async () => {
       const found = await queue().getJob(deliveryId);
       return found && (await found.getState()) === 'delayed' ? found : undefined;
-    });
+    }, `delivery ${deliveryId} to wait for its retry`);
     await job.promote();
   }
 
@@ -74,8 +76,8 @@ describe('webhook deliveries', () => {
     const { id, secret } = await register('/signed', ['print.done']);
     const deliveryId = await sendTest(id);
     const [request] = await waitFor(
-      'the test delivery',
       () => receiver.on('/signed').length === 1 && receiver.on('/signed'),
+      'the test delivery',
     );
     const headers = request!.headers;
     expect(headers['content-type']).toBe('application/json');
@@ -90,8 +92,9 @@ describe('webhook deliveries', () => {
     expect(verifyWebhook(secret, signed, request!.body)).toBe(true);
     expect(verifyWebhook(secret, signed, request!.body.replace('webhook.test', 'print.done'))).toBe(false);
 
-    const row = await waitFor('delivered', async () =>
-      (await delivery(deliveryId)).status === 'delivered' ? delivery(deliveryId) : undefined,
+    const row = await waitFor(
+      async () => ((await delivery(deliveryId)).status === 'delivered' ? delivery(deliveryId) : undefined),
+      'delivered',
     );
     expect(JSON.parse(request!.body)).toEqual({
       id: deliveryId,
@@ -121,8 +124,8 @@ describe('webhook deliveries', () => {
     secrets.push(rotated.body.secret);
     await sendTest(id);
     const [, second] = await waitFor(
-      'the second delivery',
       () => receiver.on('/signed').length === 2 && receiver.on('/signed'),
+      'the second delivery',
     );
     const secondSigned = {
       signature: second!.headers['x-farmhand-signature'] as string,
@@ -137,19 +140,19 @@ describe('webhook deliveries', () => {
     receiver.respond = () => (receiver.on('/flaky').length === 1 ? 500 : 200);
     const deliveryId = await sendTest(id);
 
-    const afterFirst = await waitFor('the first try recorded', async () => {
+    const afterFirst = await waitFor(async () => {
       const row = await delivery(deliveryId);
       return row.attempts === 1 ? row : undefined;
-    });
+    }, 'the first try recorded');
     expect(afterFirst).toMatchObject({ status: 'pending', response_status: 500, error: 'HTTP 500: receiver says no' });
     const job = (await queue().getJob(deliveryId))!;
     expect(job.opts).toMatchObject({ attempts: 8, backoff: { type: 'exponential', delay: 10_000 } });
 
     await promoteRetry(deliveryId);
-    const delivered = await waitFor('delivered', async () => {
+    const delivered = await waitFor(async () => {
       const row = await delivery(deliveryId);
       return row.status === 'delivered' ? row : undefined;
-    });
+    }, 'delivered');
     expect(delivered).toMatchObject({ attempts: 2, response_status: 200, error: null });
     const tries = receiver.on('/flaky');
     expect(tries).toHaveLength(2);
@@ -163,10 +166,10 @@ describe('webhook deliveries', () => {
     const deliveryId = await sendTest(id);
     for (let retry = 1; retry < MAX_DELIVERY_ATTEMPTS; retry++) await promoteRetry(deliveryId);
 
-    const failed = await waitFor('failed for good', async () => {
+    const failed = await waitFor(async () => {
       const row = await delivery(deliveryId);
       return row.status === 'failed' ? row : undefined;
-    });
+    }, 'failed for good');
     expect(MAX_DELIVERY_ATTEMPTS).toBe(8);
     expect(failed).toMatchObject({
       attempts: 8,
@@ -175,8 +178,9 @@ describe('webhook deliveries', () => {
       delivered_at: null,
     });
     expect(receiver.on('/down')).toHaveLength(8);
+    // The row says failed from inside the last try; BullMQ marks the job completed just after it returns.
     const job = (await queue().getJob(deliveryId))!;
-    expect(await job.getState()).toBe('completed');
+    await waitFor(async () => (await job.getState()) === 'completed', 'the delivery job completed');
     const webhooks = await team.owner.client.get(base());
     expect(webhooks.body.items[0]).toMatchObject({ id, lastStatus: 'failed' });
   });
@@ -186,10 +190,10 @@ describe('webhook deliveries', () => {
     // As if the row predated the rule (or was written around the API): the worker checks again on its own.
     await db().query(`UPDATE webhooks SET url = 'http://169.254.169.254/latest/meta-data/' WHERE id = $1`, [id]);
     const deliveryId = await sendTest(id);
-    const failed = await waitFor('refused', async () => {
+    const failed = await waitFor(async () => {
       const row = await delivery(deliveryId);
       return row.status === 'failed' ? row : undefined;
-    });
+    }, 'refused');
     expect(failed).toMatchObject({ attempts: 1, response_status: null });
     expect(failed.error).toContain('169.254.169.254 is not allowed');
   });
@@ -230,6 +234,7 @@ describe('webhook deliveries', () => {
     const at = new Date().toISOString();
     const alertId = randomUUID();
     const printer = team.printerA.id;
+    const boxes = [{ x: 0.5, y: 0.25, w: 0.25, h: 0.5, score: 0.93 }];
     const moved = (copyId: string, from: string, to: string) =>
       events.emit('printCopy.stateChanged', {
         orgId: team.orgId,
@@ -247,9 +252,18 @@ describe('webhook deliveries', () => {
       score: 0.93,
       copyId: good,
       frameId: null,
+      boxes,
       at,
     });
-    events.emit('detection.printPaused', { orgId: team.orgId, printerId: printer, alertId, copyId: good, at });
+    events.emit('detection.printPaused', {
+      orgId: team.orgId,
+      printerId: printer,
+      alertId,
+      copyId: good,
+      frameId: null,
+      boxes,
+      at,
+    });
     events.emit('printer.offline', { orgId: team.orgId, printerId: team.printerB.id });
     moved(good, 'printing', 'awaiting_bed_clear');
     moved(good, 'awaiting_bed_clear', 'done'); // clearing the bed is not a second print
@@ -257,8 +271,9 @@ describe('webhook deliveries', () => {
     moved(cancelled, 'printing', 'cancelled'); // not a failure
     events.emit('printJob.created', { orgId: team.orgId, jobId: job.id, copies: 3 });
 
-    const received = await waitFor('every delivery', () =>
-      receiver.on('/all').length === 5 && receiver.on('/done').length === 1 ? receiver.on('/all') : undefined,
+    const received = await waitFor(
+      () => (receiver.on('/all').length === 5 && receiver.on('/done').length === 1 ? receiver.on('/all') : undefined),
+      'every delivery',
     );
     const byEvent: Record<string, any> = Object.fromEntries(
       received.map((request) => [request.headers['x-farmhand-event'], JSON.parse(request.body)]),
@@ -273,9 +288,16 @@ describe('webhook deliveries', () => {
       fleetId: team.fleetA,
       copyId: good,
       frameId: null,
+      boxes,
       at,
     });
-    expect(byEvent['print.paused_by_detector'].data).toMatchObject({ alertId, printerId: printer, copyId: good, at });
+    expect(byEvent['print.paused_by_detector'].data).toMatchObject({
+      alertId,
+      printerId: printer,
+      copyId: good,
+      boxes,
+      at,
+    });
     expect(byEvent['printer.offline'].data).toMatchObject({
       printerId: team.printerB.id,
       printerName: team.printerB.name,
@@ -322,8 +344,8 @@ describe('webhook deliveries', () => {
       to: 'failed',
     });
     const fromWorker = await waitFor(
-      'the worker-side event',
       () => receiver.on('/all').length === 6 && receiver.on('/all'),
+      'the worker-side event',
     );
     expect(fromWorker[5]!.headers['x-farmhand-event']).toBe('print.failed');
     expect(JSON.parse(fromWorker[5]!.body).data).toMatchObject({ copyId: bad, from: 'uploading' });
@@ -352,7 +374,7 @@ describe('webhook deliveries', () => {
     const outcome = await job!.waitUntilFinished(events, 30_000);
     await events.close();
     expect(outcome).toMatchObject({ status: 'maintained', requeued: 1, pruned: 1 });
-    await waitFor('the lost delivery sent', async () => (await delivery(lost.id)).status === 'delivered');
+    await waitFor(async () => (await delivery(lost.id)).status === 'delivered', 'the lost delivery sent');
     expect(JSON.parse(receiver.on('/swept')[0]!.body).data).toEqual({ copyId: 'lost' });
     expect(await delivery(ancient.id)).toBeUndefined();
   });

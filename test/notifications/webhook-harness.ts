@@ -1,41 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { REDACTED_PATHS, loadConfig, type AppConfig } from '@farmhand/core';
-import {
-  HttpClient,
-  REDIS_URL,
-  createTestDatabase,
-  testRedisPrefix,
-  type ApiHarness,
-  type TestDatabase,
-} from '@farmhand/testing';
+import { captureLogs, startApi, startWorker, type ApiHarness } from '@farmhand/testing';
 import type { INestApplicationContext } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
-import { createApiApp } from '../../apps/api/src/bootstrap';
-import { createWorker } from '../../apps/worker/src/bootstrap';
-
-/** Every log line of a process, at the most verbose level, kept in memory (to prove secrets never reach them). */
-export interface CapturedLogs {
-  logger: Logger;
-  lines: string[];
-}
-
-export function captureLogs(role: string): CapturedLogs {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      lines.push(chunk.toString());
-      callback();
-    },
-  });
-  // The production logger's options (createLogger), with a destination the test reads.
-  const logger = pino(
-    { level: 'trace', base: { role }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-    stream,
-  );
-  return { logger, lines };
-}
 
 export interface Farm {
   api: ApiHarness;
@@ -47,43 +13,18 @@ export interface Farm {
 
 /** The real api (and optionally the real worker) on one database and Redis prefix, both logging into memory. */
 export async function startFarm(overrides: Record<string, string>, options: { worker: boolean }): Promise<Farm> {
-  const database: TestDatabase = await createTestDatabase();
-  const config: AppConfig = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    DATABASE_POOL_SIZE: '5',
-    REDIS_URL,
-    REDIS_PREFIX: testRedisPrefix(),
-    LOG_LEVEL: 'trace',
-    SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
-    ...overrides,
-  });
   const apiLogs = captureLogs('api-test');
-  const app = await createApiApp(config, apiLogs.logger);
-  await app.listen(0, '127.0.0.1');
-  const port = (app.getHttpServer().address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
   const workerLogs = captureLogs('worker-test');
-  const worker = options.worker ? await createWorker(config, workerLogs.logger) : null;
-  const api: ApiHarness = {
-    app,
-    url,
-    config,
-    database,
-    port,
-    client: () => new HttpClient(url),
-    close: async () => {
-      await app.close();
-    },
-  };
+  const settings = { LOG_LEVEL: 'trace', ...overrides };
+  const api = await startApi(settings, { logger: apiLogs.logger });
+  const worker = options.worker ? await startWorker(settings, { api, logger: workerLogs.logger }) : null;
   return {
     api,
-    worker,
+    worker: worker?.app ?? null,
     logs: () => [...apiLogs.lines, ...workerLogs.lines].join(''),
     close: async () => {
       await worker?.close();
-      await app.close();
-      await database.drop();
+      await api.close();
     },
   };
 }
@@ -98,6 +39,8 @@ export interface ReceivedRequest {
 export class Receiver {
   readonly requests: ReceivedRequest[] = [];
   respond: (request: ReceivedRequest) => number = () => 200;
+  /** The answer's body (platform APIs answer JSON such as `{"ok":true}`). */
+  answer: (request: ReceivedRequest) => string = () => 'ok';
   private server?: Server;
   url = '';
 
@@ -109,7 +52,9 @@ export class Receiver {
         const received = { path: request.url!, headers: request.headers, body: Buffer.concat(chunks).toString() };
         this.requests.push(received);
         const status = this.respond(received);
-        response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'receiver says no');
+        response
+          .writeHead(status, { 'content-type': 'text/plain' })
+          .end(status < 300 ? this.answer(received) : 'receiver says no');
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -124,20 +69,5 @@ export class Receiver {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise((resolve) => this.server?.close(resolve));
-  }
-}
-
-/** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs` naming what it waited for. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

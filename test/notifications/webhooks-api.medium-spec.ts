@@ -1,4 +1,4 @@
-import { addMember, createTeam, signUpUser, type Team } from '@farmhand/factories';
+import { addMember, createTeam, signUpUser, type Team, createApiKey } from '@farmhand/factories';
 import { WebhookSecretCipher } from '@farmhand/notifications';
 import type { HttpClient } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
@@ -130,13 +130,12 @@ describe('webhooks API', () => {
   it('operator cannot read webhook secrets / manage webhooks (403), nor can a viewer, a fleet admin or an API key', async () => {
     const { id } = await createOne();
     const fleetAdmin = await addMember(farm.api, team.owner.client, team.orgId, 'admin', [team.fleetA]);
-    const key = await team.owner.client.post(`/api/orgs/${team.orgId}/api-keys`, {
+    const key = await createApiKey(team.owner.client, team.orgId, {
       name: 'automation',
       scopes: ['read:Printer', 'read:Job', 'read:Alert', 'update:Alert'],
     });
-    expect(key.status).toBe(201);
     const keyClient = farm.api.client();
-    keyClient.bearer = key.body.key;
+    keyClient.bearer = key.key;
 
     for (const [who, client] of [
       ['operator', team.operator.client],

@@ -1,29 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JobQueue, MetricsService, createLogger, loadConfig } from '@farmhand/core';
-import { createTeam, issueAgentCredential, type Team } from '@farmhand/factories';
-import {
-  HttpClient,
-  createTestDatabase,
-  testRedisPrefix,
-  REDIS_URL,
-  type ApiHarness,
-  type TestDatabase,
-} from '@farmhand/testing';
-import type { INestApplicationContext } from '@nestjs/common';
+import { JobQueue, MetricsService, createLogger } from '@farmhand/core';
+import { createTeam, issueAgentCredential, type Team, makeGcode, sessionHeaders, uploadRaw } from '@farmhand/factories';
+import { startApi, startWorker, waitFor, type ApiHarness, type RoleHarness } from '@farmhand/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../apps/api/src/bootstrap';
 import { OctoPrintClient } from '../../apps/agent/src/octoprint/octoprint.client';
 import { AgentRuntime } from '../../apps/agent/src/runtime/agent-runtime';
-import type { OctoPrintFarm } from '../../apps/octoprint-sim/src/octoprint-farm';
-import { createWorker } from '../../apps/worker/src/bootstrap';
-import { SIM_API_KEY, startFarm, waitFor } from '../agents/agent-harness';
-import { makeGcode, sessionHeaders, uploadRaw } from '../jobs/queue-helpers';
+import type { OctoPrintFarm } from '../../apps/printer-sim/src/octoprint/octoprint-farm';
+import { SIM_API_KEY, startFarm } from '../agents/agent-harness';
 
 /** Every JSON line a process logged, kept in memory. */
 class CapturedLog {
@@ -39,17 +27,6 @@ class CapturedLog {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * One correlation id from an operator's HTTP request to the printer: the api's log, the worker's job handlers (the
  * scheduler's pass, then the dispatch it enqueued) and the agent's log of the command all carry the caller's
@@ -57,10 +34,9 @@ function freePort(): Promise<number> {
  */
 describe('correlation ids across api, worker and agent', () => {
   const logs = { api: new CapturedLog(), worker: new CapturedLog(), agent: new CapturedLog() };
-  let database: TestDatabase;
   let app: NestExpressApplication;
   let api: ApiHarness;
-  let worker: INestApplicationContext;
+  let worker: RoleHarness;
   let farm: OctoPrintFarm;
   let agent: AgentRuntime;
   let team: Team;
@@ -68,35 +44,16 @@ describe('correlation ids across api, worker and agent', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'farmhand-correlation-'));
-    database = await createTestDatabase();
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      DATABASE_URL: database.url,
-      DATABASE_POOL_SIZE: '5',
-      REDIS_URL,
-      REDIS_PREFIX: testRedisPrefix(),
-      SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
-      PUBLIC_URL: url,
+    const settings = {
       DATA_DIR: dataDir,
       SCHEDULER_MAX_STARTS_PER_FLEET_PER_MINUTE: '100',
       // No periodic pass: the only passes are the ones events and the request below ask for.
       SCHEDULER_TICK_SECONDS: '3600',
       LOG_LEVEL: 'info',
-    });
-    app = await createApiApp(config, createLogger('api', 'info', logs.api.stream));
-    await app.listen(port, '127.0.0.1');
-    api = {
-      app,
-      url,
-      config,
-      database,
-      port,
-      client: () => new HttpClient(url),
-      close: async () => undefined,
     };
-    worker = await createWorker(config, createLogger('worker', 'info', logs.worker.stream));
+    api = await startApi(settings, { logger: createLogger('api', 'info', logs.api.stream) });
+    app = api.app;
+    worker = await startWorker(settings, { api, logger: createLogger('worker', 'info', logs.worker.stream) });
     team = await createTeam(api);
     await app.get(DataSource).query(
       `UPDATE printers SET material = 'PLA', nozzle_diameter = 0.4, build_x = 250, build_y = 210, build_z = 220
@@ -106,7 +63,7 @@ describe('correlation ids across api, worker and agent', () => {
     farm = await startFarm(1);
     const logger = pino({ level: 'info', base: { role: 'agent' } }, logs.agent.stream);
     agent = new AgentRuntime({
-      serverUrl: url,
+      serverUrl: api.url,
       credential: await issueAgentCredential(api, team.printerA),
       backend: new OctoPrintClient({ baseUrl: farm.url(0), apiKey: SIM_API_KEY, logger, pollIntervalMs: 200 }),
       logger,
@@ -134,8 +91,7 @@ describe('correlation ids across api, worker and agent', () => {
     await agent?.stop();
     await farm?.stop();
     await worker?.close();
-    await app?.close();
-    await database?.drop();
+    await api?.close();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -187,7 +143,7 @@ describe('correlation ids across api, worker and agent', () => {
       ]),
     );
     // The same work, counted by the worker: one assignment, one dispatch acknowledged by the agent.
-    const counted = await worker.get(MetricsService).render();
+    const counted = await worker.app.get(MetricsService).render();
     expect(counted).toMatch(/^farmhand_scheduler_assignments_total 1$/m);
     expect(counted).toMatch(/^farmhand_agent_command_seconds_count\{type="dispatch",outcome="ack"\} 1$/m);
     expect(counted).toMatch(

@@ -1,11 +1,9 @@
-import { JobQueue, MetricsServer, createLogger, loadConfig } from '@farmhand/core';
+import { DEFAULT_METRICS_PORTS, JobQueue, MetricsServer, loadConfig } from '@farmhand/core';
 import { createTeam, issueAgentCredential, type Team } from '@farmhand/factories';
 import type { Command } from '@farmhand/protocol';
-import { startApi, type ApiHarness } from '@farmhand/testing';
-import type { INestApplicationContext } from '@nestjs/common';
+import { startApi, startWorker, waitFor, type ApiHarness, type RoleHarness } from '@farmhand/testing';
 import type { Socket } from 'socket.io-client';
-import { createWorker } from '../../apps/worker/src/bootstrap';
-import { act, connected, hello, rawAgent, status, waitFor } from '../agents/agent-harness';
+import { act, connected, hello, rawAgent, status } from '../agents/agent-harness';
 
 /** One sample of a Prometheus text exposition, labels matched exactly (in any order); undefined when absent. */
 export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -31,10 +29,11 @@ describe('metrics', () => {
   let api: ApiHarness;
   let team: Team;
   let agent: Socket;
-  let worker: INestApplicationContext | null = null;
+  let worker: RoleHarness | null = null;
   let workerMetricsUrl: string;
+  let apiMetricsUrl: string;
 
-  const scrape = async (url = `${api.url}/metrics`) => {
+  const scrape = async (url = apiMetricsUrl) => {
     const response = await fetch(url);
     expect(response.status).toBe(200);
     return response.text();
@@ -48,6 +47,10 @@ describe('metrics', () => {
 
   beforeAll(async () => {
     api = await startApi();
+    // As main.ts does, on a free port: the api's metrics listener, apart from its public port.
+    const port = await api.app.get(MetricsServer).listenFor('api', { METRICS_PORT: 0, METRICS_HOST: '127.0.0.1' });
+    expect(port).toBeNull();
+    apiMetricsUrl = `http://127.0.0.1:${(await api.app.get(MetricsServer).listen(0, '127.0.0.1'))!}/metrics`;
     team = await createTeam(api);
     agent = rawAgent(api.url, { credential: await issueAgentCredential(api, team.printerA) });
     agent.on('command', (command: Command, ack: (result: unknown) => void) => {
@@ -118,20 +121,17 @@ describe('metrics', () => {
     }
   });
 
+  it('does not serve /metrics on the public port: it needs no credential, so it stays on METRICS_PORT', async () => {
+    const publicPort = await fetch(`${api.url}/metrics`);
+    expect(publicPort.status).toBe(404);
+    expect(await publicPort.text()).not.toContain('farmhand_');
+    expect(DEFAULT_METRICS_PORTS.api).not.toBe(api.config.PORT);
+    expect(loadConfig({}).METRICS_HOST).toBe('127.0.0.1');
+  });
+
   it("serves the worker's job durations and scheduler passes on the worker's own /metrics listener", async () => {
-    worker = await createWorker(
-      loadConfig({
-        NODE_ENV: 'test',
-        DATABASE_URL: api.database.url,
-        DATABASE_POOL_SIZE: '3',
-        REDIS_URL: api.config.REDIS_URL,
-        REDIS_PREFIX: api.config.REDIS_PREFIX,
-        SECRET_KEY: api.config.SECRET_KEY,
-        LOG_LEVEL: 'silent',
-      }),
-      createLogger('worker-test', 'silent'),
-    );
-    const port = await worker.get(MetricsServer).listen(0, '127.0.0.1');
+    worker = await startWorker({ DATABASE_POOL_SIZE: '3' }, { api });
+    const port = await worker.app.get(MetricsServer).listen(0, '127.0.0.1');
     expect(port).toEqual(expect.any(Number));
     workerMetricsUrl = `http://127.0.0.1:${port}/metrics`;
 

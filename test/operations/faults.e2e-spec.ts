@@ -1,17 +1,20 @@
-import { createLogger, loadConfig } from '@farmhand/core';
-import { createTeam, issueAgentCredential, type Team } from '@farmhand/factories';
-import { REDIS_URL, startApi, TcpProxy, type ApiHarness } from '@farmhand/testing';
-import type { INestApplicationContext } from '@nestjs/common';
+import { createTeam, issueAgentCredential, type Team, makeGcode, uploadRaw } from '@farmhand/factories';
+import {
+  REDIS_URL,
+  startApi,
+  startWorker,
+  TcpProxy,
+  waitFor,
+  type ApiHarness,
+  type RoleHarness,
+} from '@farmhand/testing';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { AgentRuntime } from '../../apps/agent/src/runtime/agent-runtime';
-import type { OctoPrintFarm } from '../../apps/octoprint-sim/src/octoprint-farm';
-import { createWorker } from '../../apps/worker/src/bootstrap';
-import { act, liveOf, startFarm, waitFor } from '../agents/agent-harness';
-import { makeGcode, uploadRaw } from '../jobs/queue-helpers';
+import type { OctoPrintFarm } from '../../apps/printer-sim/src/octoprint/octoprint-farm';
+import { act, liveOf, startFarm } from '../agents/agent-harness';
 import {
   FAST_BACKOFF,
-  SECRET_KEY,
   countPrintStarts,
   sharedBackends,
   startAgentWith,
@@ -36,7 +39,7 @@ describe('faults: Redis and PostgreSQL going away and coming back', () => {
   const postgres = new TcpProxy('127.0.0.1', 5432);
   let shared: SharedBackends;
   let api: ApiHarness;
-  let worker: INestApplicationContext;
+  let worker: RoleHarness;
   let farm: OctoPrintFarm;
   let team: Team;
   let printerId: string;
@@ -76,18 +79,7 @@ describe('faults: Redis and PostgreSQL going away and coming back', () => {
       QUEUE_LOCK_DURATION_MS: '3000',
     };
     api = await startApi(settings, { database: shared.database, redisPrefix: shared.redisPrefix, port });
-    worker = await createWorker(
-      loadConfig({
-        NODE_ENV: 'test',
-        DATABASE_POOL_SIZE: '5',
-        REDIS_PREFIX: shared.redisPrefix,
-        SECRET_KEY,
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        METRICS_PORT: '0',
-        ...settings,
-      }),
-      createLogger('worker-test', (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent'),
-    );
+    worker = await startWorker(settings, { api });
     direct = new Client({ connectionString: shared.database.url });
     await direct.connect();
     team = await createTeam(api);

@@ -1,13 +1,12 @@
 import { DASHBOARD_EVENTS, DASHBOARD_NAMESPACE, type ChangedMessage, type ResyncMessage } from '@farmhand/dashboard';
-import { createTeam, insertPrinter, issueAgentCredential, type Team } from '@farmhand/factories';
-import { REDIS_URL, startApi, type ApiHarness, type HttpClient } from '@farmhand/testing';
+import { createTeam, insertPrinter, issueAgentCredential, type Team, makeGcode, uploadRaw } from '@farmhand/factories';
+import { REDIS_URL, startApi, type ApiHarness, type HttpClient, waitFor } from '@farmhand/testing';
 import { Queue } from 'bullmq';
 import { io, type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import type { AgentRuntime } from '../../apps/agent/src/runtime/agent-runtime';
-import type { OctoPrintFarm } from '../../apps/octoprint-sim/src/octoprint-farm';
-import { act, liveOf, rawAgent, startFarm, waitFor } from '../agents/agent-harness';
-import { makeGcode, uploadRaw } from '../jobs/queue-helpers';
+import type { OctoPrintFarm } from '../../apps/printer-sim/src/octoprint/octoprint-farm';
+import { act, liveOf, rawAgent, startFarm } from '../agents/agent-harness';
 import { LoadBalancer } from './support/load-balancer';
 import {
   FAST_BACKOFF,
@@ -242,7 +241,12 @@ describe('two api processes and a worker on one database and Redis', () => {
     expect(attempts[0]).toMatchObject({ printer_id: copy.printer_id, outcome: null, failure_reason: null });
     expect(attempts[0]!.started_at!.getTime()).toBeGreaterThanOrEqual(attempts[0]!.assigned_at.getTime());
     // The job the killed worker held was picked up again by the second one (stalled-job recovery).
-    expect(second.logs.some((line) => line.msg === 'job done' && line.job === 'copy.dispatch')).toBe(true);
+    // (Waited for: the queue is seen empty in Redis before the worker's log line has come through its pipe.)
+    const done = await second.waitForLine(
+      (line) => line.msg === 'job done' && line.job === 'copy.dispatch',
+      'the dispatch job done on the second worker',
+    );
+    expect(done).toMatchObject({ job: 'copy.dispatch' });
   });
 
   it('SIGKILL on an api with agents connected: agents reconnect to the other, presence recovers, no print twice', async () => {

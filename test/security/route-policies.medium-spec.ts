@@ -2,7 +2,6 @@ import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { AUTHENTICATED_METADATA, POLICIES_METADATA, PUBLIC_METADATA, type PolicyRule } from '@farmhand/authz';
 import { startApi, type ApiHarness } from '@farmhand/testing';
-import { UNPREFIXED_ROUTES } from '../../apps/api/src/bootstrap';
 
 const PATH_METADATA = 'path';
 const METHOD_METADATA = 'method';
@@ -58,8 +57,7 @@ describe('every endpoint declares its policy', () => {
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
         for (const prefix of prefixes) {
           for (const path of ([] as string[]).concat(paths)) {
-            const unprefixed = (UNPREFIXED_ROUTES as readonly string[]).includes(prefix.replace(/^\//, ''));
-            const route = `${method} ${joinPath(unprefixed ? '' : 'api', prefix, path)}`;
+            const route = `${method} ${joinPath('api', prefix, path)}`;
             const declared = declaration(handler, controller);
             if (!declared) undeclared.push(route);
             lines.push(`${route} -> ${declared ?? 'UNDECLARED'}`);

@@ -1,9 +1,12 @@
-import { createLogger, loadConfig, type AppConfig } from '@farmhand/core';
+import type { Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { createLogger, type AppConfig } from '@farmhand/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { HttpClient } from './http-client';
 import { createTestDatabase, testRedisPrefix, type TestDatabase } from './test-database';
-import { REDIS_URL } from './test-env';
+import { testConfig } from './test-config';
 
 export interface ApiHarness {
   app: NestExpressApplication;
@@ -23,6 +26,20 @@ export interface StartApiOptions {
   redisPrefix?: string;
   /** Listen on this port (a restarted api where agents reconnect); a free one by default. */
   port?: number;
+  /** Log here instead of the silent default (a test that reads what the api logged). */
+  logger?: Logger;
+}
+
+/** A port free on loopback right now (the api listens on it a moment later). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Boots the real api on its own database copy and Redis prefix (or shared ones), listening on a free port. */
@@ -31,18 +48,15 @@ export async function startApi(
   options: StartApiOptions = {},
 ): Promise<ApiHarness> {
   const database = options.database ?? (await createTestDatabase());
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    DATABASE_POOL_SIZE: '5',
-    REDIS_URL,
-    REDIS_PREFIX: options.redisPrefix ?? testRedisPrefix(),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
-    ...overrides,
-  });
-  const app = await createApiApp(config, createLogger('api-test', config.LOG_LEVEL));
-  await app.listen(options.port ?? 0, '127.0.0.1');
+  // The api's own address is its public origin, as in production, so a browser test's same-origin requests pass the
+  // cross-site check (an override still wins).
+  const port = options.port ?? (await freePort());
+  const config = testConfig(
+    { databaseUrl: database.url, redisPrefix: options.redisPrefix ?? testRedisPrefix() },
+    { PUBLIC_URL: `http://127.0.0.1:${port}`, ...overrides },
+  );
+  const app = await createApiApp(config, options.logger ?? createLogger('api-test', config.LOG_LEVEL));
+  await app.listen(port, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   return {
@@ -53,7 +67,11 @@ export async function startApi(
     port: address.port,
     client: () => new HttpClient(url),
     close: async ({ keepDatabase = false } = {}) => {
-      await app.close();
+      // The api keeps idle keep-alive connections for 65 s (bootstrap.ts); a test's teardown does not wait for them,
+      // nor for a response a client left unread.
+      const closing = app.close();
+      (app.getHttpServer() as Server).closeAllConnections();
+      await closing;
       if (!keepDatabase) await database.drop();
     },
   };

@@ -3,15 +3,15 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HttpClient } from '@farmhand/testing';
-import { createTestDatabase, REDIS_URL, testRedisPrefix, type TestDatabase } from '@farmhand/testing';
+import { createTestDatabase, REDIS_URL, TEST_SECRET_KEY, testRedisPrefix, type TestDatabase } from '@farmhand/testing';
 import pino from 'pino';
 import { OctoPrintClient } from '../../../apps/agent/src/octoprint/octoprint.client';
 import { AgentRuntime } from '../../../apps/agent/src/runtime/agent-runtime';
 import type { BackoffPolicy } from '../../../apps/agent/src/runtime/backoff';
-import type { OctoPrintFarm } from '../../../apps/octoprint-sim/src/octoprint-farm';
+import type { OctoPrintFarm } from '../../../apps/printer-sim/src/octoprint/octoprint-farm';
 import { SIM_API_KEY } from '../../agents/agent-harness';
 
-export const SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
+export const SECRET_KEY = TEST_SECRET_KEY;
 /** Test agents retry fast after an outage. */
 export const FAST_BACKOFF: BackoffPolicy = { baseMs: 100, capMs: 1_000 };
 /** So slow that only the server's `server_closing` hint can bring an agent back within a test's wait. */
@@ -47,6 +47,8 @@ export function roleEnvironment(shared: SharedBackends, publicUrl: string): Reco
     REDIS_URL,
     REDIS_PREFIX: shared.redisPrefix,
     SECRET_KEY,
+    // Every test client signs up from 127.0.0.1; the sign-up throttle has its own tests (throttles.medium-spec).
+    SIGNUP_MAX_PER_CLIENT: '10000',
     PUBLIC_URL: publicUrl,
     DATA_DIR: shared.dataDir,
     SCHEDULER_TICK_SECONDS: '2',

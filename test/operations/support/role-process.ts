@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { HttpClient } from '@farmhand/testing';
+import { HttpClient, freePort } from '@farmhand/testing';
 
 const ROOT = join(__dirname, '../../..');
-const REGISTER = join(__dirname, 'ts-register.js');
+const REGISTER = join(ROOT, 'scripts/ts-register.js');
 const ENTRYPOINTS = { api: 'apps/api/src/main.ts', worker: 'apps/worker/src/main.ts' } as const;
 const READY_LOG = { api: 'api listening', worker: 'worker started' } as const;
 const STARTUP_TIMEOUT_MS = 120_000;
@@ -22,16 +21,7 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /**
  * One role (api or worker) as its own Node process, started from its real entrypoint (`main.ts`, with its signal
@@ -114,14 +104,22 @@ export class RoleProcess {
   }
 
   async waitForLog(msg: string, timeoutMs = 30_000): Promise<LogLine> {
+    return this.waitForLine((line) => line.msg === msg, `"${msg}"`, timeoutMs);
+  }
+
+  /** The first log line that matches, waited for: a line is read from the child's pipe after what it did is visible. */
+  async waitForLine(matches: (line: LogLine) => boolean, what: string, timeoutMs = 30_000): Promise<LogLine> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.hasLog(msg);
+      const found = this.logs.find(matches);
       if (found) return found;
       if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        throw new Error(`${this.role} exited before "${msg}": ${this.stderr || JSON.stringify(this.logs.slice(-5))}`);
+        throw new Error(`${this.role} exited before ${what}: ${this.stderr || JSON.stringify(this.logs.slice(-5))}`);
       }
-      if (Date.now() > deadline) throw new Error(`${this.role}: no "${msg}" within ${timeoutMs} ms`);
+      if (Date.now() > deadline) {
+        const recent = JSON.stringify(this.logs.slice(-8));
+        throw new Error(`${this.role}: no ${what} within ${timeoutMs} ms; last lines: ${recent}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

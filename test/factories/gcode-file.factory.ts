@@ -112,22 +112,3 @@ export async function uploadGcode(client: HttpClient, orgId: string, spec: Gcode
     throw new Error(`upload failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.file as { id: string; sha256: string; name: string; sizeBytes: number };
 }
-
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | null | false>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
