@@ -1,6 +1,8 @@
 // @ts-check
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -42,13 +44,22 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['../../*/src/*', '../../../libs/*'],
+              group: ['../../*/src/*', '../../libs/*', '../../../libs/*'],
               message: 'Import other libraries through their @farmhand/* alias.',
             },
           ],
         },
       ],
     },
+  },
+  // The dashboard: the rules of hooks with exhaustive dependencies (and React Compiler's checks), and accessibility.
+  {
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+  },
+  {
+    files: ['apps/web/src/**/*.tsx'],
+    ...jsxA11y.flatConfigs.recommended,
   },
   {
     files: ['**/*.spec.ts', '**/*.medium-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],

@@ -9,7 +9,8 @@ const moduleNameMapper = Object.fromEntries(
 );
 
 // Nest 12 ships native ES modules; Node loads them through require(esm), Jest's runtime on Node 20 cannot.
-const ESM_PACKAGES = ['@nestjs'];
+// otplib's default plugins pull in @scure/base and @noble/hashes; openid-client, oauth4webapi and jose are ESM only too.
+const ESM_PACKAGES = ['@nestjs', 'aedes', '@otplib', '@scure', '@noble', 'openid-client', 'oauth4webapi', 'jose'];
 
 const base = {
   rootDir: __dirname,

@@ -1,9 +1,13 @@
-// What one browser costs while a 500-printer farm prints: bytes per second on its /dashboard socket, messages per
-// second, long tasks in the page, and the time until the fleet grid shows all 500 printers.
+// What one browser costs while a farm prints: bytes per second on its /dashboard socket, messages per second, long
+// tasks in the page, and the time until the fleet grid shows every printer. The dashboard windows its subscription
+// (every field only for the printers on screen); the baseline is a socket of the full protocol (every printer's
+// every change) on the same server in the same seconds.
 // Needs Postgres, Redis and Debian's chromium. Boots the real api (compiled: Nest needs decorator metadata), so:
-//   npm run bench:dashboard            (= nest build api && node dist/bench/dashboard.js [printers] [seconds])
+//   npm run bench:dashboard -- --printers 5000 [--seconds 30]
+//   (= npm run build:server && node dist/bench/dashboard.js --printers N --seconds S; positional N S work too)
 // Printer traffic is produced as libs/agents emits it (printer.online / printer.status) at the agent's documented
 // cadence: a status every 5 s per printer with creeping temperatures, progress and time left.
+import { signUpAndSignIn } from './fleet';
 import 'reflect-metadata';
 import { createLogger, loadConfig, runMigrationsWithLock } from '@farmhand/core';
 import { Printer } from '@farmhand/printers';
@@ -13,11 +17,21 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 import { chromium, type Page } from 'playwright-core';
+import { io } from 'socket.io-client';
+import { DASHBOARD_NAMESPACE } from '@farmhand/dashboard';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../apps/api/src/bootstrap';
 
-const PRINTERS = Number(process.argv[2] ?? 500);
-const SECONDS = Number(process.argv[3] ?? 30);
+function argument(name: string, position: number, fallback: number): number {
+  const args = process.argv.slice(2);
+  const flag = args.indexOf(`--${name}`);
+  const value = flag >= 0 ? args[flag + 1] : args.filter((arg) => !arg.startsWith('--'))[position];
+  const parsed = Number(value ?? fallback);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive number`);
+  return parsed;
+}
+const PRINTERS = argument('printers', 0, 500);
+const SECONDS = argument('seconds', 1, 30);
 const STATUS_PERIOD_MS = 5_000;
 const WARMUP_MS = 5_000;
 const RENDER_RUNS = 3;
@@ -143,18 +157,12 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   let ticker: NodeJS.Timeout | undefined;
   try {
-    const signUp = await fetch(`${base}/api/auth/sign-up`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: `bench-${id}@example.test`,
-        password: 'correct horse battery staple',
-        displayName: 'Bench',
-        organizationName: 'Bench farm',
-      }),
+    const { orgId, cookie } = await signUpAndSignIn(base, {
+      email: `bench-${id}@example.test`,
+      password: 'correct horse battery staple',
+      displayName: 'Bench',
+      organizationName: 'Bench farm',
     });
-    const { orgId } = (await signUp.json()) as { orgId: string };
-    const cookie = signUp.headers.getSetCookie()[0]!.split(';')[0]!;
     const fleets: string[] = [];
     for (const name of ['Hall A', 'Hall B', 'Hall C']) {
       const response = await fetch(`${base}/api/orgs/${orgId}/fleets`, {
@@ -220,6 +228,17 @@ async function main(): Promise<void> {
     );
     // A fresh page load, so the listener sees the new socket from its first frame.
     await firstRender(page, gridUrl);
+    // The baseline: the full protocol (no window), as every browser had it before, on the same server and seconds.
+    // Its bytes are socket.io's own encoding of each message (`42/dashboard,[event, payload]`).
+    let baselineBytes = 0;
+    const baseline = io(`${base}${DASHBOARD_NAMESPACE}`, {
+      transports: ['websocket'],
+      auth: { orgId },
+      extraHeaders: { cookie },
+    });
+    baseline.onAny((event: string, ...args: unknown[]) => {
+      if (counting) baselineBytes += Buffer.byteLength(`42${DASHBOARD_NAMESPACE},${JSON.stringify([event, ...args])}`);
+    });
     await page.evaluate(() => {
       const window = globalThis as any;
       window.longTasks = [];
@@ -232,6 +251,7 @@ async function main(): Promise<void> {
     await page.evaluate(() => ((globalThis as any).longTasks = []));
     await new Promise((resolve) => setTimeout(resolve, SECONDS * 1_000));
     counting = false;
+    baseline.disconnect();
     const longTasks: number[] = await page.evaluate(() => (globalThis as any).longTasks);
 
     const kilobytesPerSecond = bytes / 1024 / SECONDS;
@@ -251,6 +271,11 @@ async function main(): Promise<void> {
     console.log(
       `first render (median run), ms from navigation: script loaded ${Math.round(typical.scriptReady)}, ` +
         `session ${Math.round(typical.me)}, resync received ${Math.round(typical.resync)}, grid shown ${Math.round(typical.total)}`,
+    );
+    const baselineKilobytesPerSecond = baselineBytes / 1024 / SECONDS;
+    console.log(
+      `baseline full feed (every printer's every change, no window): ${baselineKilobytesPerSecond.toFixed(1)} kB/s; ` +
+        `windowed browser = ${(kilobytesPerSecond / baselineKilobytesPerSecond).toFixed(3)}x baseline`,
     );
     console.log(
       `dashboard ${PRINTERS} printers: ${kilobytesPerSecond.toFixed(1)} kB/s per browser, first render ${Math.round(firstRenderMs)} ms`,

@@ -2,6 +2,7 @@
 // generated 10,000-row CSV, with the in-process parse of the same bytes as the baseline. Creates a scratch database
 // (migrated) and Redis prefix, and removes both. Run: npx tsx bench/enrollment.ts [rows] [runs]
 // Last line: `enrollment 10000 rows: dry-run <s> s, commit <s> s` (medians).
+import { signUpAndSignIn } from './fleet';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -22,7 +23,7 @@ const FLEETS = ['Fleet A', 'Fleet B', 'Fleet C', 'Fleet D'];
 
 /**
  * tsx compiles with esbuild, which drops the decorator metadata Nest's dependency injection reads. The api's own
- * sources are compiled with TypeScript instead (as `nest build` and ts-jest do), so everything Nest touches is loaded
+ * sources are compiled with TypeScript instead (as `npm run build:server` and ts-jest do), so everything Nest touches is loaded
  * after this hook, through `load`.
  */
 function compileWithDecoratorMetadata(): void {
@@ -106,19 +107,12 @@ async function main(): Promise<void> {
 
     /** A fresh organization with the sample's fleets; returns its id and the owner's session cookie. */
     const organization = async (label: string) => {
-      const signUp = await fetch(`${base}/api/auth/sign-up`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          email: `bench-${label}-${randomBytes(3).toString('hex')}@example.test`,
-          password: PASSWORD,
-          displayName: 'Bench',
-          organizationName: `Bench ${label}`,
-        }),
+      const { orgId, cookie } = await signUpAndSignIn(base, {
+        email: `bench-${label}-${randomBytes(3).toString('hex')}@example.test`,
+        password: PASSWORD,
+        displayName: 'Bench',
+        organizationName: `Bench ${label}`,
       });
-      if (signUp.status !== 201) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`);
-      const orgId = ((await signUp.json()) as { orgId: string }).orgId;
-      const cookie = signUp.headers.getSetCookie()[0]!.split(';')[0]!;
       for (const fleet of FLEETS) {
         const created = await fetch(`${base}/api/orgs/${orgId}/fleets`, {
           method: 'POST',

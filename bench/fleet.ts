@@ -10,8 +10,13 @@
  *   - a baseline: a raw socket.io echo round trip (no auth, no validation, no Redis) in this process.
  * Last line: `fleet <n> agents: <msgs>/s, rtt p50 <ms> ms p99 <ms> ms, rss <MB> MB`.
  *
- * Needs a built api (`npx nest build api`, which rewrites the path aliases; or pass --build) and PostgreSQL + Redis (TEST_POSTGRES_URL,
+ * Needs a built api (`npm run build:server`, which rewrites the path aliases; or pass --build) and PostgreSQL + Redis (TEST_POSTGRES_URL,
  * TEST_REDIS_URL, else the local defaults). Run: npm run bench:fleet -- --agents 1000 [--seconds 20] [--commands 200]
+ *
+ * With `--mix octoprint,moonraker,prusalink,bambu` (and `--mix-printers 40`, `--per-gateway 50`), that many of the
+ * agents are real printers of those kinds on the simulators behind farm gateways (bench/fleet-mix.ts): the commands
+ * then go to them (api -> gateway -> backend -> simulator and back), the last line's rtt is theirs, and a `mix` line
+ * compares it with the same commands to the lightweight agents (the baseline ratio).
  */
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -29,6 +34,8 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { Server } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
+import type { SimKind } from '../apps/printer-sim/src/core/sim-kind';
+import { parseMix, startMixedFarm, type MixedFarm } from './fleet-mix';
 
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -42,15 +49,36 @@ interface Options {
   seconds: number;
   commands: number;
   build: boolean;
+  /** Printer kinds served through farm gateways (`--mix octoprint,moonraker,prusalink,bambu`); null: none. */
+  mix: SimKind[] | null;
+  /** How many of the agents are gateway printers on simulators (the rest stay lightweight agents). */
+  mixPrinters: number;
+  perGateway: number;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { agents: 1_000, seconds: 20, commands: 200, build: false };
+  const options: Options = {
+    agents: 1_000,
+    seconds: 20,
+    commands: 200,
+    build: false,
+    mix: null,
+    mixPrinters: 40,
+    perGateway: 50,
+  };
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index];
     const value = Number(argv[index + 1]);
     if (flag === '--build') options.build = true;
-    else if (flag === '--agents' || flag === '--seconds' || flag === '--commands') {
+    else if (flag === '--mix') {
+      options.mix = parseMix(argv[index + 1] ?? '');
+      index++;
+    } else if (flag === '--mix-printers' || flag === '--per-gateway') {
+      if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive integer`);
+      if (flag === '--mix-printers') options.mixPrinters = value;
+      else options.perGateway = value;
+      index++;
+    } else if (flag === '--agents' || flag === '--seconds' || flag === '--commands') {
       if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive integer`);
       options[flag.slice(2) as 'agents' | 'seconds' | 'commands'] = value;
       index++;
@@ -117,6 +145,9 @@ export async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<Ch
   const child = spawn(process.execPath, [...nodeArgs, API_ENTRY], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+  child.once('exit', (code, signal) => {
+    if (!stopping.has(child)) console.error(`api exited (${code ?? signal}): ${stderr.slice(-2_000)}`);
+  });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`api exited (${child.exitCode}): ${stderr}`);
@@ -131,23 +162,41 @@ export async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<Ch
   throw new Error(`api did not become healthy: ${stderr}`);
 }
 
-/** Signs up the bench's owner and creates its fleet; the session cookie works on every api instance. */
-export async function signUpBenchFarm(apiUrl: string, id: string) {
-  const signUp = await fetch(`${apiUrl}/api/auth/sign-up`, {
+/** Sign-up answers 202 for every address (issue 18): sign in next, and take the organization from the list. */
+export async function signUpAndSignIn(
+  base: string,
+  body: { email: string; password: string; displayName: string; organizationName: string },
+) {
+  const signUp = await fetch(`${base}/api/auth/sign-up`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: `bench-${id}@example.test`,
-      password: 'correct horse battery staple',
-      displayName: 'Bench',
-      organizationName: 'Bench farm',
-    }),
+    body: JSON.stringify(body),
   });
-  const orgId = ((await signUp.json()) as { orgId: string }).orgId;
-  const cookie = signUp.headers
+  if (signUp.status !== 202) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`);
+  const signIn = await fetch(`${base}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: body.email, password: body.password }),
+  });
+  if (signIn.status !== 200) throw new Error(`sign-in: ${signIn.status} ${await signIn.text()}`);
+  const cookie = signIn.headers
     .getSetCookie()
     .map((value) => value.split(';')[0])
     .join('; ');
+  const organizations = (await (await fetch(`${base}/api/orgs`, { headers: { cookie } })).json()) as Array<{
+    id: string;
+  }>;
+  return { orgId: organizations[0]!.id, cookie };
+}
+
+/** Signs up the bench's owner and creates its fleet; the session cookie works on every api instance. */
+export async function signUpBenchFarm(apiUrl: string, id: string) {
+  const { orgId, cookie } = await signUpAndSignIn(apiUrl, {
+    email: `bench-${id}@example.test`,
+    password: 'correct horse battery staple',
+    displayName: 'Bench',
+    organizationName: 'Bench farm',
+  });
   const headers = { cookie, 'content-type': 'application/json' };
   const fleet = await fetch(`${apiUrl}/api/orgs/${orgId}/fleets`, {
     method: 'POST',
@@ -295,9 +344,9 @@ export async function echoBaseline(count: number): Promise<number[]> {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  if (options.build) execFileSync('npx', ['nest', 'build', 'api'], { stdio: 'inherit' });
+  if (options.build) execFileSync('node', ['scripts/build-server.mjs'], { stdio: 'inherit' });
   if (!existsSync(API_ENTRY))
-    throw new Error(`${API_ENTRY} is missing: build first (npx nest build api, or pass --build)`);
+    throw new Error(`${API_ENTRY} is missing: build first (npm run build:server, or pass --build)`);
 
   const id = `fh_bench_${randomBytes(4).toString('hex')}`;
   const url = databaseUrl(id);
@@ -321,6 +370,7 @@ async function main(): Promise<void> {
   let api: ChildProcess | null = null;
   let bus: AgentCommandBus | null = null;
   const agents: FakeAgent[] = [];
+  let mixed: MixedFarm | null = null;
   const started = Date.now();
   await admin((client) => client.query(`CREATE DATABASE "${id}"`));
   try {
@@ -345,7 +395,16 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, memoryOf(pid).rss)), 500);
 
     const connectStarted = Date.now();
-    for (const agent of issued) agents.push(new FakeAgent(apiUrl, agent.credential));
+    const mixCount = options.mix ? Math.min(options.mixPrinters, issued.length - 1) : 0;
+    const light = issued.slice(mixCount);
+    if (options.mix) {
+      mixed = await startMixedFarm(apiUrl, options.mix, issued.slice(0, mixCount), options.perGateway);
+      console.log(
+        `mixed farm: ${mixCount} printers (${[...mixed.byKind].map(([kind, ids]) => `${ids.length} ${kind}`).join(', ')}) ` +
+          `behind ${mixed.gateways} gateway(s), on simulators`,
+      );
+    }
+    for (const agent of light) agents.push(new FakeAgent(apiUrl, agent.credential));
     const connects = await timedRuns(agents.length, CONNECT_CONCURRENCY, (index) => agents[index]!.connect());
     if (connects.failures.length) {
       throw new Error(`${connects.failures.length} agents failed to connect: ${connects.failures[0]}`);
@@ -360,17 +419,43 @@ async function main(): Promise<void> {
     await sleep(STATUS_PERIOD_MS);
 
     bus = new AgentCommandBus({ REDIS_URL, REDIS_PREFIX: id }, pino({ level: 'warn' }));
+    if (mixed) {
+      // Every gateway printer answers before the window opens (its runtime connected and said hello).
+      const pending = new Set(mixed.printerIds);
+      const deadline = Date.now() + 120_000;
+      while (pending.size && Date.now() < deadline) {
+        await Promise.all(
+          [...pending].map(async (printerId) => {
+            const command: Command = { id: randomUUID(), type: 'pause', args: {}, expiresAt: Date.now() + 5_000 };
+            const delivery = await bus!.deliver(printerId, command, command.expiresAt!);
+            if (delivery.status === 'answered') pending.delete(printerId);
+          }),
+        );
+        if (pending.size) await sleep(500);
+      }
+      if (pending.size) throw new Error(`${pending.size} gateway printers never answered`);
+    }
+    const targets = mixed ? mixed.printerIds : issued.map((agent) => agent.printerId);
     const windowStart = Date.now();
     const acceptedBefore = await acceptedStatuses(apiUrl);
     const sentBefore = agents.reduce((sum, agent) => sum + agent.sent, 0);
     const cpuBefore = cpuSecondsOf(pid);
 
     const viaBus = await timedRuns(options.commands, COMMAND_CONCURRENCY, async () => {
-      const printerId = issued[Math.floor(Math.random() * issued.length)]!.printerId;
+      const printerId = targets[Math.floor(Math.random() * targets.length)]!;
       const command: Command = { id: randomUUID(), type: 'pause', args: {}, expiresAt: Date.now() + 15_000 };
       const delivery = await bus!.deliver(printerId, command, command.expiresAt!);
       if (delivery.status !== 'answered') throw new Error(`command ${delivery.status}`);
     });
+    // The same commands to the lightweight agents: the baseline the gateway printers are compared with.
+    const direct = mixed
+      ? await timedRuns(options.commands, COMMAND_CONCURRENCY, async () => {
+          const printerId = light[Math.floor(Math.random() * light.length)]!.printerId;
+          const command: Command = { id: randomUUID(), type: 'pause', args: {}, expiresAt: Date.now() + 15_000 };
+          const delivery = await bus!.deliver(printerId, command, command.expiresAt!);
+          if (delivery.status !== 'answered') throw new Error(`command ${delivery.status}`);
+        })
+      : null;
     const viaHttp = await timedRuns(Math.min(options.commands, 200), COMMAND_CONCURRENCY, async () => {
       const printerId = issued[Math.floor(Math.random() * issued.length)]!.printerId;
       const response = await fetch(`${apiUrl}/api/orgs/${orgId}/printers/${printerId}/actions/pause`, {
@@ -424,6 +509,14 @@ async function main(): Promise<void> {
       `baseline raw socket.io echo (same process, no auth/validation/Redis): p50 ${fixed(echoP50)} ms ` +
         `p99 ${fixed(percentile(echo, 99))} ms; command bus p50 = ${(p50 / echoP50).toFixed(1)}x baseline`,
     );
+    if (mixed && direct) {
+      const directP99 = percentile(direct.times, 99);
+      console.log(
+        `mix ${options.mix!.join(',')}: ${mixed.printerIds.length} printers behind ${mixed.gateways} gateway(s), ` +
+          `rtt through gateways p50 ${fixed(p50)} ms p99 ${fixed(p99)} ms; lightweight agents p99 ${fixed(directP99)} ms; ` +
+          `ratio ${(p99 / directP99).toFixed(1)}x; goal p99 < 250 ms: ${p99 < 250 ? 'met' : 'NOT met'}`,
+      );
+    }
     console.log(`api rss now ${(memory.rss / 2 ** 20).toFixed(0)} MB, peak ${(peakRss / 2 ** 20).toFixed(0)} MB`);
     console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
     console.log(
@@ -434,6 +527,7 @@ async function main(): Promise<void> {
     // Every step runs whatever failed before it: no api process, database or Redis key is left behind.
     const steps: Array<[string, () => Promise<unknown> | unknown]> = [
       ['agents', () => agents.forEach((agent) => agent.stop())],
+      ['mixed farm', () => mixed?.stop()],
       ['command bus', () => bus?.onApplicationShutdown()],
       ['api', () => stopApi(api)],
       ['database', () => admin((client) => client.query(`DROP DATABASE IF EXISTS "${id}" WITH (FORCE)`))],
@@ -449,8 +543,12 @@ async function main(): Promise<void> {
   }
 }
 
+/** Api processes this benchmark is stopping itself (their exit is expected). */
+const stopping = new WeakSet<ChildProcess>();
+
 export async function stopApi(api: ChildProcess | null): Promise<void> {
   if (!api || api.exitCode !== null) return;
+  stopping.add(api);
   const exited = new Promise((resolve) => api.once('exit', resolve));
   api.kill('SIGTERM');
   await Promise.race([exited, sleep(10_000)]);

@@ -1,16 +1,20 @@
 /**
- * Inference benchmark (issue 6, point 9):
+ * Inference benchmark (issue 6 point 9, issue 12 point 10, issue 16 point 8):
  *   npx tsx bench/inference.ts [--model models/default] [--providers cpu] [--threads 0] [--scale 1] [--skip-yolo]
- * For the default model and for a random-weight graph with Obico's YOLOv2 architecture at 416x416 (generated here,
- * never written to disk), at batch 1, 4 and 16:
+ * For the default model (every frame scored on its tiles: 10 rows of 224x224 per frame), for the same backbone on
+ * the whole region only (one row per frame) and for a random-weight graph with Obico's YOLOv2 architecture at
+ * 416x416 (generated here, never written to disk), at batch 1, 4 and 16 frames:
  * - pipeline: JPEG decode + crop + resize + normalize (sharp) -> micro-batcher -> one session.run per batch ->
  *   decode, with 2B frames in flight so the next batch is decoded while the current one runs; frames/s and the
  *   per-frame latency from submit to result (p50/p95);
  * - raw: session.run on a ready-made tensor of the same batch size: the limit the pipeline can approach.
  * - serial (default model, batch 16): the pipeline with one batch at a time, i.e. without that overlap.
- * The last line is the pipeline/raw throughput ratio at batch 16 for the default model: the median of three
- * interleaved raw/pipeline rounds, because a shared machine makes one pair of runs noisy.
+ * - preprocess: the preprocessing alone (decode, region, resize, tiles, normalization), CPU per frame.
+ * It ends with the printers one CPU core serves at one frame per 10 s (from the pipeline's CPU per frame at batch
+ * 16) and the pipeline/raw throughput ratio at batch 16 for the default model: the median of three interleaved
+ * raw/pipeline rounds, because a shared machine makes one pair of runs noisy.
  */
+import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,7 +40,7 @@ const REGION: RegionOfInterest = { x: 0.1, y: 0.12, w: 0.8, h: 0.85 };
 interface Measurement {
   model: string;
   provider: string;
-  mode: 'pipeline' | 'serial' | 'raw';
+  mode: 'pipeline' | 'serial' | 'raw' | 'preprocess';
   batch: number;
   frames: number;
   framesPerSecond: number;
@@ -61,12 +65,13 @@ async function webcamFrames(count: number): Promise<Buffer[]> {
   return frames.map((f) => f.jpeg);
 }
 
-/** Raw throughput: the session alone on a ready-made input tensor. */
+/** Raw throughput: the session alone on a ready-made input tensor (a frame = its tiles' rows). */
 async function measureRaw(model: DetectionModel, label: string, batch: number, runs: number): Promise<Measurement> {
   const [, channels, height, width] = model.manifest.input.shape;
-  const data = new Float32Array(batch * channels * height * width);
+  const rows = batch * model.tiles.length;
+  const data = new Float32Array(rows * channels * height * width);
   for (let i = 0; i < data.length; i++) data[i] = ((i * 2654435761) % 1000) / 1000;
-  const feeds = { [model.manifest.input.name]: new ort.Tensor('float32', data, [batch, channels, height, width]) };
+  const feeds = { [model.manifest.input.name]: new ort.Tensor('float32', data, [rows, channels, height, width]) };
   await model.session.run(feeds); // warm-up for this shape
   const durations: number[] = [];
   const started = performance.now();
@@ -141,6 +146,48 @@ async function measurePipeline(
     framesPerSecond: frames / seconds,
     p50: percentile(latencies, 0.5),
     p95: percentile(latencies, 0.95),
+    cpuPerFrame: (cpuUsed.user + cpuUsed.system) / 1000 / frames,
+  };
+}
+
+/** Preprocessing alone, with `inFlight` frames at a time as in the pipeline: CPU of this process per frame. */
+async function measurePreprocess(
+  model: DetectionModel,
+  label: string,
+  jpegs: Buffer[],
+  frames: number,
+  inFlight = 32,
+): Promise<Measurement> {
+  const chunk = Math.min(inFlight, model.maxBatchSize);
+  const durations: number[] = [];
+  await model.prepare([{ id: 'warm-up', image: jpegs[0], regionOfInterest: REGION }]).then((b) => model.release(b));
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  for (let done = 0; done < frames;) {
+    const count = Math.min(chunk, frames - done);
+    const batch = Array.from({ length: count }, (_, k) => ({
+      id: String(done + k),
+      image: jpegs[(done + k) % jpegs.length],
+      regionOfInterest: REGION,
+    }));
+    const t0 = performance.now();
+    const prepared = await model.prepare(batch);
+    durations.push((performance.now() - t0) / count);
+    if (prepared.rejections.some((r) => r)) throw new Error('a bench frame was rejected');
+    model.release(prepared);
+    done += count;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpuUsed = process.cpuUsage(cpu);
+  return {
+    model: label,
+    provider: '-',
+    mode: 'preprocess',
+    batch: chunk,
+    frames,
+    framesPerSecond: frames / seconds,
+    p50: percentile(durations, 0.5),
+    p95: percentile(durations, 0.95),
     cpuPerFrame: (cpuUsed.user + cpuUsed.system) / 1000 / frames,
   };
 }
@@ -224,26 +271,64 @@ async function main(): Promise<void> {
     intraOpNumThreads: threads,
     maxBatchSize: 16,
   });
+  const label = `default (${detector.tiles.length} tiles)`;
+  const tilesPerFrame = detector.tiles.length;
+  // A frame costs tilesPerFrame rows: fewer runs keep the bench's length comparable to a one-row model.
+  const k = (count: number) => n(Math.max(1, Math.round(count / tilesPerFrame)));
   let defaultResults: Measurement[];
+  const wholeResults: Measurement[] = [];
   try {
-    defaultResults = await benchmarkModel(detector, 'default (mobilenetv2)', jpegs, {
-      1: { rawRuns: n(100), pipelineFrames: n(100) },
-      4: { rawRuns: n(30), pipelineFrames: n(160) },
-      16: { rawRuns: n(10), pipelineFrames: n(320) },
+    defaultResults = await benchmarkModel(detector, label, jpegs, {
+      1: { rawRuns: k(100), pipelineFrames: k(100) },
+      4: { rawRuns: k(30), pipelineFrames: k(160) },
+      16: { rawRuns: Math.max(2, k(10)), pipelineFrames: Math.max(32, k(320)) },
     });
     // The same pipeline without overlap (one batch at a time), to show what the overlap is worth.
-    const serial = await measurePipeline(detector, 'default (mobilenetv2)', jpegs, 16, n(320), false);
+    const serial = await measurePipeline(detector, label, jpegs, 16, Math.max(32, k(320)), false);
     console.log(row(serial));
     // On a shared machine one pair of runs is noisy: two more interleaved raw/pipeline rounds at batch 16.
     for (let round = 2; round <= 3; round++) {
-      const raw = await measureRaw(detector, 'default (mobilenetv2)', 16, n(10));
-      const pipeline = await measurePipeline(detector, 'default (mobilenetv2)', jpegs, 16, n(320));
+      const raw = await measureRaw(detector, label, 16, Math.max(2, k(10)));
+      const pipeline = await measurePipeline(detector, label, jpegs, 16, Math.max(32, k(320)));
       console.log(row(raw));
       console.log(row(pipeline));
       defaultResults.push(raw, pipeline);
     }
+    const preprocess = await measurePreprocess(detector, label, jpegs, n(320));
+    console.log(row(preprocess));
+    defaultResults.push(preprocess);
   } finally {
     await detector.close();
+  }
+
+  if (tilesPerFrame > 1) {
+    // The same backbone on the whole region only (one 224x224 row per frame): issue 16's preprocessing setting.
+    const { tiles: _tiles, ...wholeManifest } = detector.manifest;
+    const whole = await DetectionModel.create(
+      parseModelManifest(wholeManifest),
+      await readFile(detectorPath(values.model!, detector)),
+      {
+        providers,
+        intraOpNumThreads: threads,
+        maxBatchSize: 16,
+        head: detector.defaultHead,
+      },
+    );
+    try {
+      const wholeLabel = 'default (whole only)';
+      for (let round = 1; round <= 3; round++) {
+        const raw = await measureRaw(whole, wholeLabel, 16, n(10));
+        const pipeline = await measurePipeline(whole, wholeLabel, jpegs, 16, n(320));
+        console.log(row(raw));
+        console.log(row(pipeline));
+        wholeResults.push(raw, pipeline);
+      }
+      const preprocess = await measurePreprocess(whole, wholeLabel, jpegs, n(320));
+      console.log(row(preprocess));
+      wholeResults.push(preprocess);
+    } finally {
+      await whole.close();
+    }
   }
 
   if (!values['skip-yolo']) {
@@ -279,13 +364,41 @@ async function main(): Promise<void> {
     }
   }
 
-  const raws = defaultResults.filter((m) => m.mode === 'raw' && m.batch === 16);
-  const pipelines = defaultResults.filter((m) => m.mode === 'pipeline' && m.batch === 16);
-  const ratios = raws.map((raw, i) => pipelines[i].framesPerSecond / raw.framesPerSecond).sort((a, b) => a - b);
-  console.log(`# batch-16 ratio per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}; the median follows`);
-  console.log(
-    `inference pipeline/raw throughput ratio: ${ratios[Math.floor(ratios.length / 2)].toFixed(2)} (batch 16, default model)`,
+  const pipelineCpu = median(
+    defaultResults.filter((m) => m.mode === 'pipeline' && m.batch === 16).map((m) => m.cpuPerFrame),
   );
+  const preprocessCpu = defaultResults.find((m) => m.mode === 'preprocess')!.cpuPerFrame;
+  console.log(
+    `# default model: ${pipelineCpu.toFixed(1)} ms CPU per frame through the pipeline at batch 16 (${tilesPerFrame} tiles), of which preprocessing ${preprocessCpu.toFixed(2)} ms`,
+  );
+  if (wholeResults.length > 0) {
+    const wholePre = wholeResults.find((m) => m.mode === 'preprocess')!.cpuPerFrame;
+    console.log(
+      `# whole region only: preprocessing ${wholePre.toFixed(2)} ms CPU per 720p frame; pipeline/raw ratio at batch 16 ${ratio(wholeResults).toFixed(2)}`,
+    );
+  }
+  console.log(
+    `printers per CPU core at one frame per 10 s: ${Math.floor(10_000 / pipelineCpu)} (default model, batch 16)`,
+  );
+  console.log(`inference pipeline/raw throughput ratio: ${ratio(defaultResults).toFixed(2)} (batch 16, default model)`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Median over the interleaved rounds of pipeline frames/s over raw frames/s at batch 16. */
+function ratio(results: Measurement[]): number {
+  const raws = results.filter((m) => m.mode === 'raw' && m.batch === 16);
+  const pipelines = results.filter((m) => m.mode === 'pipeline' && m.batch === 16);
+  const ratios = raws.map((raw, i) => pipelines[i].framesPerSecond / raw.framesPerSecond);
+  console.log(`# batch-16 ratio per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}; the median follows`);
+  return median(ratios);
+}
+
+function detectorPath(directory: string, model: DetectionModel): string {
+  return path.join(directory, model.manifest.file);
 }
 
 main().catch((error: unknown) => {

@@ -13,7 +13,7 @@
  * this process needs about n file descriptors (`ulimit -n`).
  * Last line: `scale <n> agents / 2 api: <msgs>/s, rtt p99 <ms> ms, rss <MB> MB per instance` (the larger peak).
  *
- * Needs a built api (`npx nest build api`, or pass --build) and PostgreSQL + Redis (TEST_POSTGRES_URL,
+ * Needs a built api (`npm run build:server`, or pass --build) and PostgreSQL + Redis (TEST_POSTGRES_URL,
  * TEST_REDIS_URL, else the local defaults). Run: npm run bench:scale -- [--agents 10000] [--seconds 30]
  * [--commands 400]
  */
@@ -107,9 +107,9 @@ async function main(): Promise<void> {
       `ulimit -n is ${openFilesLimit()}: ${options.agents} agents need about ${needed} (ulimit -n ${needed})`,
     );
   }
-  if (options.build) execFileSync('npx', ['nest', 'build', 'api'], { stdio: 'inherit' });
+  if (options.build) execFileSync('node', ['scripts/build-server.mjs'], { stdio: 'inherit' });
   if (!existsSync(API_ENTRY)) {
-    throw new Error(`${API_ENTRY} is missing: build first (npx nest build api, or pass --build)`);
+    throw new Error(`${API_ENTRY} is missing: build first (npm run build:server, or pass --build)`);
   }
 
   const id = `fh_bench_${randomBytes(4).toString('hex')}`;

@@ -68,7 +68,11 @@ async function main(): Promise<number> {
           process.stdout.write(`${file}\terror\t${reason}\n`);
           continue;
         }
-        const detail = result.detections ? `\tdetections=${result.detections.length}` : '';
+        let detail = result.detections ? `\tdetections=${result.detections.length}` : '';
+        if (result.tiles && result.tiles.length > 1) {
+          const hot = result.tiles.reduce((a, b) => (b.score > a.score ? b : a));
+          detail += `\thottest tile x=${hot.x.toFixed(2)} y=${hot.y.toFixed(2)} w=${hot.w.toFixed(2)} h=${hot.h.toFixed(2)}`;
+        }
         process.stdout.write(`${file}\tscore=${result.score.toFixed(4)}${detail}\n`);
       }
     }

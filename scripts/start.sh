@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs Farmhand: installs if needed, builds, applies pending migrations (under an advisory lock), starts api + worker + inference.
+# Runs Farmhand: installs if needed, builds what changed, applies pending migrations (under an advisory lock), starts
+# api + worker + inference.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f .env ] && set -a && . ./.env && set +a
 if [ ! -d node_modules ]; then ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund; fi
-npm run --silent build
+bash scripts/build-stale.sh
 node dist/scripts/preflight.js
 node dist/scripts/db.js migrate
 node dist/apps/api/src/main.js &

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test suite: type check, lint, schema drift, unit, medium (real Postgres + Redis) and e2e.
+# Runs every test suite: type check, lint, dependency boundaries, API contract drift, schema drift, unit, medium (real Postgres + Redis) and e2e.
 # Installs what is missing first, so it passes on a fresh clone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,10 @@ npx tsc -p tsconfig.json --noEmit
 echo "== lint"
 npx eslint . --max-warnings=0
 npx prettier --check . > /dev/null || { npx prettier --check . ; exit 1; }
+echo "== dependency boundaries (npm run boundaries)"
+scripts/check-boundaries.sh
+echo "== API contract drift (npm run openapi -- --check)"
+npm run --silent openapi -- --check
 echo "== agent bundle and web build"
 node apps/agent/build.mjs
 npx tsc -p apps/web/tsconfig.json

@@ -2,8 +2,9 @@
  * What the demo farm looks like: three bays of printers with their capabilities, the enrollment CSV that describes
  * them, a few G-code files shaped like PrusaSlicer output, and the jobs queued on them. Pure data, no I/O.
  */
-import { CSV_COLUMN_NAMES } from '../../libs/enrollment/src/csv/enrollment-csv.columns';
-import { filamentColorOf, luminanceOf } from '../../apps/octoprint-sim/src/webcam-renderer';
+import { join, resolve } from 'node:path';
+import { CSV_COLUMN_NAMES } from '@farmhand/enrollment';
+import { filamentColorOf, luminanceOf } from '../../apps/printer-sim/src/core/webcam-renderer';
 
 export interface DemoBay {
   fleet: string;
@@ -135,8 +136,8 @@ export const DEMO_FILES: readonly DemoFile[] = [
 ];
 
 /**
- * A long print for the printer that fails: the detector needs a few dozen frames of a print before it decides
- * (DETECTION_WARMUP_FRAMES), so this one lasts about ten minutes at the default time scale.
+ * A long print for the printer that fails, so that it is still printing when the spaghetti comes (about ten minutes
+ * at the default time scale).
  */
 export const FAILURE_DEMO_FILE: DemoFile = {
   name: 'lamp-shade-vase_0.2mm_PLA.gcode',
@@ -201,4 +202,22 @@ export function demoGcode(file: DemoFile): string {
 export function demoJobCopies(printers: readonly DemoPrinter[], file: DemoFile): number {
   const loaded = printers.filter((printer) => printer.material === file.material).length;
   return Math.max(1, loaded * 2);
+}
+
+/**
+ * Real photos for the failing printer's webcam (issue 12 point 5), when the shared photo set is there: a clean frame
+ * and a spaghetti frame of one Ender-3 webcam (zaccomer-ender3, Apache-2.0; see its SOURCES.md), a pair the default
+ * model tells apart (0.005 and 0.99). The simulator's drawn spaghetti in most filament colours scores far lower.
+ * PRINT_PHOTOS_DIR points elsewhere; the images are read from there, never copied into the repository.
+ */
+export function demoWebcamPhotos(
+  env: NodeJS.ProcessEnv,
+  exists: (file: string) => boolean,
+): { clean: string; failure: string } | null {
+  const dir = resolve(env.PRINT_PHOTOS_DIR ?? join('..', 'shared', 'datasets', 'print-photos'));
+  const photos = {
+    clean: join(dir, 'zaccomer-ender3', 'clean', 'NoDefects_train_239_.jpg'),
+    failure: join(dir, 'zaccomer-ender3', 'fail', 'YesDefects_train_81_.jpg'),
+  };
+  return exists(photos.clean) && exists(photos.failure) ? photos : null;
 }

@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { AgentHostReport, AgentHostStart, HostedAgent } from './agent-host';
 import { DemoClient } from './demo-client';
-import { designatedFailure, demoPrinters, DEMO_BAYS, type DemoPrinter } from './demo-farm';
+import { designatedFailure, demoPrinters, demoWebcamPhotos, DEMO_BAYS, type DemoPrinter } from './demo-farm';
 import { DEMO_USAGE, parseDemoOptions, type DemoOptions } from './demo-options';
 import { DemoProcesses } from './demo-processes';
 import {
@@ -200,12 +200,22 @@ class Demo {
     if (detection) this.processes.start('inference', [inference], this.env);
     const simPort = await freePort();
     this.simUrl = `http://127.0.0.1:${simPort}`;
+    const photos = demoWebcamPhotos(process.env, existsSync);
+    const photoPrinter = designatedFailure(this.printers);
     this.processes.start(
-      'octoprint-sim',
+      'printer-sim',
       [
-        join(DIST, 'apps', 'octoprint-sim', 'src', 'main.js'),
+        join(DIST, 'apps', 'printer-sim', 'src', 'main.js'),
         ...['--printers', String(options.printers), '--port', String(simPort)],
         ...['--time-scale', String(options.timeScale), '--api-key', OCTOPRINT_API_KEY],
+        ...(photos
+          ? [
+              '--webcam-photos',
+              `${photos.clean},${photos.failure}`,
+              '--webcam-photo-printers',
+              String(photoPrinter.index),
+            ]
+          : []),
       ],
       { ...this.env, LOG_LEVEL: 'warn' },
     );
@@ -214,6 +224,9 @@ class Demo {
     if (!detection) note(`detection is not running: this build has no inference role (${inference})`);
     await waitFor('the virtual farm', 30_000, async () => (await fetch(`${this.simUrl}/`)).ok);
     step(`virtual OctoPrint farm: ${options.printers} printers at ${this.simUrl}/p/<i>, time x${options.timeScale}`);
+    if (photos)
+      note(`${photoPrinter.name}'s webcam shows real photos (a clean print, then spaghetti) from ${photos.clean}`);
+    else note('no shared photo set (PRINT_PHOTOS_DIR): every webcam shows drawings');
 
     const { orgId, created } = await signInDemoAdmin(this.api);
     this.orgId = orgId;
@@ -366,11 +379,12 @@ class Demo {
   /** Spaghetti on the webcam of the chosen printer, or of another one that is printing now. */
   private async failOnePrint(designated: DemoPrinter, detection: boolean): Promise<void> {
     try {
-      const rows = await listPrinters(this.api, this.orgId);
-      const printing = new Set(rows.filter((row) => row.state === 'printing').map((row) => row.name));
-      const victim = printing.has(designated.name)
-        ? designated
-        : this.printers.find((printer) => printing.has(printer.name));
+      // The queue counts a copy as printing once dispatched; the printer's own state follows a moment later.
+      const victim = await waitFor('a printer that reads printing', 60_000, async () => {
+        const rows = await listPrinters(this.api, this.orgId);
+        const printing = new Set(rows.filter((row) => row.state === 'printing').map((row) => row.name));
+        return printing.has(designated.name) ? designated : this.printers.find((printer) => printing.has(printer.name));
+      }).catch(() => undefined);
       if (!victim) return note('no printer is printing: no failure shown');
       if (victim !== designated) await enableAutoPause(this.api, this.orgId, this.printerIds.get(victim.name)!);
       const response = await fetch(`${this.simUrl}/sim/p/${victim.index}/spaghetti`, {
@@ -388,9 +402,13 @@ class Demo {
     }
   }
 
-  /** Says on the console when the detector raises an alert for the failing printer (for ten minutes). */
+  /**
+   * Says on the console when the detector raises an alert for the failing printer and when it escalates it to a
+   * pause, with the time since the spaghetti (for ten minutes).
+   */
   private watchAlerts(printerId: string): void {
-    const seen = new Set<string>();
+    const seen = new Map<string, string>();
+    const since = Date.now();
     const until = Date.now() + 10 * 60_000;
     const timer = setInterval(() => {
       if (Date.now() > until) return clearInterval(timer);
@@ -402,15 +420,17 @@ class Demo {
         .then((response) => {
           if (response.status === 404) return clearInterval(timer);
           for (const alert of response.status === 200 ? response.body.items : []) {
-            if (seen.has(alert.id)) continue;
-            seen.add(alert.id);
+            const shown = `${alert.level}:${alert.paused}`;
+            if (seen.get(alert.id) === shown) continue;
+            seen.set(alert.id, shown);
+            const after = ((Date.now() - since) / 1000).toFixed(0);
             note(
-              `alert: ${alert.printerName} ${alert.level} (score ${alert.score.toFixed(2)})${alert.paused ? ', print paused by the detector' : ''}`,
+              `alert: ${alert.printerName} ${alert.level} (score ${alert.score.toFixed(2)})${alert.paused ? ', print paused by the detector' : ''}, ${after} s after the spaghetti (at ${seconds()})`,
             );
           }
         })
         .catch(() => undefined);
-    }, 5_000);
+    }, 2_000);
     this.timers.push(timer);
   }
 

@@ -1,0 +1,86 @@
+/**
+ * Where preprocessing's CPU goes (issue 16 point 8): `npx tsx bench/preprocess-stages.ts [--rounds 8] [--frames 24]`.
+ * The bench's 1280x720 JPEGs, each stage run one frame at a time, the stages interleaved round by round so that
+ * a shared machine's load weighs on all of them alike; CPU of this process (all threads) per frame, median of the
+ * rounds. Stages: reading the size (JS markers vs sharp's metadata()), the cost of any sharp pipeline (a 64x64
+ * JPEG), decoding a 720p frame through sharp at full size and with DCT scaling (1/2, 1/4, 1/8), and the whole
+ * preprocessing of the default model's input (whole region, and the 10 tiles).
+ */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import {
+  FramePreprocessor,
+  parseModelManifest,
+  readJpegHeader,
+  type RegionOfInterest,
+} from '../apps/inference/src/model';
+import { renderSyntheticFrame } from '../scripts/model/synthetic-frames';
+
+/** The same bed region as bench/inference.ts. */
+const REGION: RegionOfInterest = { x: 0.1, y: 0.12, w: 0.8, h: 0.85 };
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { rounds: { type: 'string', default: '8' }, frames: { type: 'string', default: '24' } },
+  });
+  const rounds = Math.max(1, Number(values.rounds) || 8);
+  const frames = Math.max(1, Number(values.frames) || 24);
+  const jpegs = (
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        renderSyntheticFrame(9000 + i, i % 2 ? 'failure' : 'clean', { width: 1280, height: 720 }),
+      ),
+    )
+  ).map((f) => f.jpeg);
+  const tiny = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3a6' } })
+    .jpeg()
+    .toBuffer();
+  const manifest = parseModelManifest(
+    JSON.parse(await readFile(path.resolve(__dirname, '..', 'models', 'default', 'manifest.json'), 'utf8')),
+  );
+  const tiles = manifest.tiles!;
+  const pre = new FramePreprocessor(manifest.input);
+  const tensor = new Float32Array(tiles ? 10 * pre.frameLength : pre.frameLength);
+  const frame = (i: number) => jpegs[i % jpegs.length];
+  // sharp decodes at 1/s when both axes shrink by at least s + 1: these sizes get exactly that, plus a small resize.
+  const scaled = (s: number) => (i: number) =>
+    sharp(frame(i))
+      .resize(Math.floor(1280 / (s + 1)), Math.floor(720 / (s + 1)), { fit: 'fill', kernel: 'linear' })
+      .raw()
+      .toBuffer();
+  const stages: [string, (i: number) => unknown][] = [
+    ['size: JPEG markers (jpeg-header.ts)', (i) => readJpegHeader(frame(i))],
+    ['size: sharp metadata()', (i) => sharp(frame(i)).metadata()],
+    ['sharp pipeline of a 64x64 JPEG', () => sharp(tiny).raw().toBuffer()],
+    ['sharp decode 720p, full size', (i) => sharp(frame(i)).raw().toBuffer()],
+    ['sharp decode 720p at 1/2 (+ resize)', scaled(2)],
+    ['sharp decode 720p at 1/4 (+ resize)', scaled(4)],
+    ['sharp decode 720p at 1/8 (+ resize)', scaled(8)],
+    ['preprocess: whole region 224x224', (i) => pre.preprocessInto(frame(i), tensor, 0, REGION)],
+    ['preprocess: 10 tiles (default model)', (i) => pre.preprocessTilesInto(frame(i), tensor, 0, tiles, REGION)],
+  ];
+  const perRound = new Map<string, number[]>(stages.map(([name]) => [name, []]));
+  for (const [, run] of stages) for (let i = 0; i < 8; i++) await run(i); // warm-up
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, run] of round % 2 ? stages : [...stages].reverse()) {
+      const cpu = process.cpuUsage();
+      for (let i = 0; i < frames; i++) await run(i);
+      const used = process.cpuUsage(cpu);
+      perRound.get(name)!.push((used.user + used.system) / 1000 / frames);
+    }
+  }
+  console.log(
+    `# sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}, ${rounds} rounds of ${frames} frames, one at a time`,
+  );
+  for (const [name] of stages) {
+    const sorted = [...perRound.get(name)!].sort((a, b) => a - b);
+    console.log(`${name.padEnd(40)} ${sorted[Math.floor(sorted.length / 2)].toFixed(3).padStart(8)} ms CPU per frame`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
