@@ -31,7 +31,7 @@ describe('authorization matrix: sockets', () => {
 
   beforeAll(async () => {
     world = await MatrixWorld.start();
-  });
+  }, 240_000);
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
     await world?.close();

@@ -78,9 +78,10 @@ export function describeMatrix(group: Exclude<MatrixGroup, 'sockets'>): void {
   const rows = MATRIX_ROWS.filter((row) => row.group === group);
   describe(`authorization matrix: ${group}`, () => {
     let world: MatrixWorld;
+    // Two organizations, every role, fleets, keys and a real agent: over a minute on a loaded 2-core machine.
     beforeAll(async () => {
       world = await MatrixWorld.start();
-    });
+    }, 240_000);
     afterAll(() => world?.close());
 
     for (const row of rows) {
