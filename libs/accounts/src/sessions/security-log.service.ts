@@ -9,6 +9,7 @@ export type SecurityEventName =
   | 'signed_out'
   | 'session.revoked'
   | 'sessions.revoked_others'
+  | 'sessions.ended_sso_required'
   | 'second_factor.failed'
   | 'recovery_code.used'
   | 'two_factor.enabled'
