@@ -7,6 +7,7 @@ import {
   type HttpClient,
   type SoftwareCredential,
 } from '@farmhand/testing';
+import { generate } from 'otplib';
 import { DataSource } from 'typeorm';
 
 interface Registered {
@@ -273,5 +274,59 @@ describe('passkeys (WebAuthn): a real software authenticator against the API', (
         .status,
     ).toBe(204);
     expect(second.passkeyId).toBeDefined();
+  });
+
+  it("the authenticator app cannot be turned off when it is an owner's last factor and 2FA is required", async () => {
+    const team = await createTeam(api, 'TOTP Farm');
+    const started = await team.owner.client.post('/api/auth/two-factor/totp');
+    const confirm = await team.owner.client.post('/api/auth/two-factor/totp/confirm', {
+      code: await generate({ secret: started.body.secret, period: 30 }),
+      password: TEST_PASSWORD,
+    });
+    const codes = confirm.body.recoveryCodes as string[];
+    const path = `/api/orgs/${team.orgId}/security`;
+    expect((await team.owner.client.request('PUT', path, { requireTwoFactor: true })).status).toBe(200);
+    const off = await team.owner.client.post('/api/auth/two-factor/disable', {
+      password: TEST_PASSWORD,
+      code: codes[0],
+    });
+    expect([off.status, off.body.error.code]).toEqual([409, 'two_factor_required']);
+    expect((await team.owner.client.get('/api/auth/two-factor')).body.totpEnabled).toBe(true);
+    await register(team.owner.client, authenticator);
+    const offNow = await team.owner.client.post('/api/auth/two-factor/disable', {
+      password: TEST_PASSWORD,
+      code: codes[1],
+    });
+    expect(offNow.status).toBe(204);
+  });
+
+  it('throttled: wrong passkeys spend the same per-account and per-client budgets as wrong passwords', async () => {
+    const strict = await startApi({ LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '4', LOGIN_MAX_ATTEMPTS_PER_CLIENT: '6' });
+    try {
+      const publicUrl = new URL(strict.config.PUBLIC_URL);
+      const device = new SoftwareAuthenticator(publicUrl.origin, publicUrl.hostname);
+      const user = await signUpUser(strict);
+      const { credential } = await register(user.client, device);
+      // Four per account: the password step and two wrong passkeys; a second password step; then the account is spent.
+      const pending = await passwordStep(strict, user.email);
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const options = await pending.post('/api/auth/sign-in/second-factor/passkey-options');
+        const wrong = await pending.post('/api/auth/sign-in/second-factor/passkey', {
+          response: device.get(options.body, credential, { rpId: 'elsewhere.example' }),
+        });
+        expect(wrong.status).toBe(401);
+      }
+      const other = await passwordStep(strict, user.email);
+      const options = await other.post('/api/auth/sign-in/second-factor/passkey-options');
+      const late = await other.post('/api/auth/sign-in/second-factor/passkey', {
+        response: device.get(options.body, credential),
+      });
+      expect([late.status, late.body.error.code]).toEqual([429, 'too_many_attempts']);
+      // Signing in with the passkey alone names the same account, whose budget is spent: no way around the throttle.
+      const usernameless = await passkeySignIn(strict, device, credential);
+      expect([usernameless.answer.status, usernameless.answer.body.error.code]).toEqual([429, 'too_many_attempts']);
+    } finally {
+      await strict.close();
+    }
   });
 });
