@@ -5,6 +5,7 @@ import {
   Invitation,
   Membership,
   Organization,
+  PasskeyCredential,
   RecoveryCode,
   SecurityEvent,
   Session,
@@ -38,6 +39,7 @@ import { NotificationChannels1795800004817 } from './1795800004817-notification-
 import { PrintFormats1795841207355 } from './1795841207355-print-formats';
 import { ChatOps1795864716392 } from './1795864716392-chat-ops';
 import { AccountSecurity1795861234873 } from './1795861234873-account-security';
+import { Passkeys1795870000000 } from './1795870000000-passkeys';
 import { Spools1795807316402 } from './1795807316402-spools';
 import { Maintenance1795809152736 } from './1795809152736-maintenance';
 import { SavedViews1795862734918 } from './1795862734918-saved-views';
@@ -54,6 +56,7 @@ export const ENTITIES = [
   ApiKey,
   TotpCredential,
   RecoveryCode,
+  PasskeyCredential,
   SignInChallenge,
   AccountToken,
   SecurityEvent,
@@ -101,6 +104,7 @@ export const MIGRATIONS = [
   Maintenance1795809152736,
   SavedViews1795862734918,
   SingleSignOn1795842522048,
+  Passkeys1795870000000,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

@@ -348,4 +348,71 @@ describe('single sign-on with OpenID Connect (a real provider: oidc-provider)', 
       (await api.client().post('/api/auth/sign-in', { email: outsider.email, password: TEST_PASSWORD })).status,
     ).toBe(200);
   });
+
+  it('require SSO switched on ends the sessions members opened before it, not the break-glass owner', async () => {
+    const farm = await createTeam(api, 'Switching Farm');
+    const farmSlug = `switch-${randomBytes(3).toString('hex')}`;
+    const path = `/api/orgs/${farm.orgId}/sso`;
+    const farmConfig = (overrides: Record<string, unknown>) => config({ slug: farmSlug, ...overrides });
+    expect((await farm.owner.client.request('PUT', path, farmConfig({}))).status).toBe(200);
+    const ownerElsewhere = api.client();
+    expect(
+      (await ownerElsewhere.post('/api/auth/sign-in', { email: farm.owner.email, password: TEST_PASSWORD })).status,
+    ).toBe(200);
+    const outsider = await signUpUser(api, { organizationName: 'Not Switching' });
+    const on = await farm.owner.client.request(
+      'PUT',
+      path,
+      farmConfig({ clientSecret: undefined, requireSso: true, breakGlassUserId: farm.owner.userId }),
+    );
+    expect(on.status).toBe(200);
+    for (const member of [farm.admin, farm.operator, farm.viewer, farm.fleetOperator])
+      expect((await member.client.get('/api/auth/me')).status).toBe(401);
+    expect((await farm.owner.client.get('/api/auth/me')).status).toBe(200);
+    expect((await ownerElsewhere.get('/api/auth/me')).status).toBe(200);
+    expect((await outsider.client.get('/api/auth/me')).status).toBe(200);
+    // Turned off again: the operator signs in with the password and reads why they were signed out.
+    const operatorAgain = api.client();
+    const again = await farm.owner.client.request(
+      'PUT',
+      path,
+      farmConfig({ clientSecret: undefined, requireSso: false }),
+    );
+    expect(again.status).toBe(200);
+    expect(
+      (await operatorAgain.post('/api/auth/sign-in', { email: farm.operator.email, password: TEST_PASSWORD })).status,
+    ).toBe(200);
+    const log =
+      await operatorAgain.get<Array<{ event: string; details: Record<string, unknown> }>>('/api/auth/security-log');
+    expect(log.body.find((line) => line.event === 'sessions.ended_sso_required')?.details).toMatchObject({
+      orgId: farm.orgId,
+      ended: 1,
+    });
+    const ownerLog = await farm.owner.client.get<Array<{ event: string }>>('/api/auth/security-log');
+    expect(ownerLog.body.map((line) => line.event)).not.toContain('sessions.ended_sso_required');
+    const audit = await farm.owner.client.get(`/api/orgs/${farm.orgId}/audit`);
+    expect(JSON.stringify(audit.body)).toContain('"sessionsEnded":4');
+  });
+
+  it('reuses discovery and the key set between sign-ins, and a rotated signing key still verifies', async () => {
+    const someone = person();
+    await provider.addPerson(someone);
+    const first = await signInWithSso(api, provider, slug, someone.email);
+    expect(first.landedOn).not.toContain('sso_error');
+    const before = await provider.requestCounts();
+    for (let round = 0; round < 2; round += 1)
+      expect((await signInWithSso(api, provider, slug, someone.email)).landedOn).not.toContain('sso_error');
+    const after = await provider.requestCounts();
+    expect(after['/.well-known/openid-configuration']).toBe(before['/.well-known/openid-configuration']);
+    expect(after['/jwks']).toBe(before['/jwks']);
+    expect(after['/token']).toBe((before['/token'] ?? 0) + 2);
+    // The provider rotates its key: the unknown key id fetches the key set again, once, and the sign-in works.
+    await provider.rotateKey();
+    const rotated = await signInWithSso(api, provider, slug, someone.email);
+    expect(rotated.landedOn).not.toContain('sso_error');
+    expect((await rotated.browser.get('/api/auth/me')).status).toBe(200);
+    const last = await provider.requestCounts();
+    expect(last['/jwks']).toBe((after['/jwks'] ?? 0) + 1);
+    expect(last['/.well-known/openid-configuration']).toBe(after['/.well-known/openid-configuration']);
+  });
 });

@@ -14,7 +14,7 @@ import {
 } from '@farmhand/factories';
 import { FilesService } from '@farmhand/files';
 import { SignedLinks } from '@farmhand/notifications';
-import { startApi, type ApiHarness, type HttpClient, type HttpResult } from '@farmhand/testing';
+import { SoftwareAuthenticator, startApi, type ApiHarness, type HttpClient, type HttpResult } from '@farmhand/testing';
 import { generate } from 'otplib';
 import { DataSource } from 'typeorm';
 import { jpegFrame } from '../detection/frame-images';
@@ -267,6 +267,43 @@ describe('the API contract', () => {
     expectStatus(await pending.post('/api/auth/sign-in/second-factor', { code: recoveryCodes[0] }), 200);
     expectStatus(
       await secondFactor.post('/api/auth/two-factor/disable', { password: TEST_PASSWORD, code: recoveryCodes[1] }),
+      204,
+    );
+    // Passkeys (WebAuthn), with a software authenticator: register, second step, usernameless sign-in, removal.
+    const publicUrl = new URL(api.config.PUBLIC_URL);
+    const authenticator = new SoftwareAuthenticator(publicUrl.origin, publicUrl.hostname);
+    const registration = expectStatus(await secondFactor.post('/api/auth/passkeys/registration-options'), 200);
+    const { credential, response } = authenticator.create(registration);
+    expectStatus(
+      await secondFactor.post('/api/auth/passkeys', { name: 'x', password: 'wrong password 1', response }),
+      400,
+    );
+    const passkey = expectStatus(
+      await secondFactor.post('/api/auth/passkeys', { name: 'Laptop', password: TEST_PASSWORD, response }),
+      201,
+    );
+    await secondFactor.get('/api/auth/passkeys');
+    const pendingPasskey = checked(api.client());
+    expectStatus(
+      await pendingPasskey.post('/api/auth/sign-in', { email: secondFactorUser.email, password: TEST_PASSWORD }),
+      200,
+    );
+    const secondStep = expectStatus(await pendingPasskey.post('/api/auth/sign-in/second-factor/passkey-options'), 200);
+    expectStatus(
+      await pendingPasskey.post('/api/auth/sign-in/second-factor/passkey', {
+        response: authenticator.get(secondStep, credential),
+      }),
+      200,
+    );
+    const usernameless = checked(api.client());
+    const signInOptions = expectStatus(await usernameless.post('/api/auth/sign-in/passkey/options'), 200);
+    expectStatus(
+      await usernameless.post('/api/auth/sign-in/passkey', { response: authenticator.get(signInOptions, credential) }),
+      200,
+    );
+    expectStatus(await guest.post('/api/auth/sign-in/passkey', { response: {} }), 401);
+    expectStatus(
+      await secondFactor.request('DELETE', `/api/auth/passkeys/${passkey.id}`, { password: TEST_PASSWORD }),
       204,
     );
     expectStatus(await secondFactor.delete('/api/auth/sessions'), 200);

@@ -32,6 +32,9 @@ import { SecurityLogController } from './sessions/security-log.controller';
 import { SecurityLog } from './sessions/security-log.service';
 import { OrganizationSecurityService } from './two-factor/organization-security.service';
 import { OrganizationSecurityController, TwoFactorController } from './two-factor/two-factor.controller';
+import { PasskeysController } from './passkeys/passkeys.controller';
+import { PasskeysRepository } from './passkeys/passkeys.repository';
+import { PasskeysService } from './passkeys/passkeys.service';
 import { TwoFactorRepository } from './two-factor/two-factor.repository';
 import { TwoFactorService } from './two-factor/two-factor.service';
 import { OidcClient } from './sso/oidc-client';
@@ -51,6 +54,7 @@ import { SSO_SECRET_CIPHER } from './sso/sso.tokens';
     FleetsController,
     ApiKeysController,
     TwoFactorController,
+    PasskeysController,
     OrganizationSecurityController,
     RecoveryController,
     SecurityLogController,
@@ -78,6 +82,8 @@ import { SSO_SECRET_CIPHER } from './sso/sso.tokens';
     SecurityLog,
     TwoFactorRepository,
     TwoFactorService,
+    PasskeysRepository,
+    PasskeysService,
     OrganizationSecurityService,
     AccountTokensRepository,
     EmailVerificationService,

@@ -21,6 +21,7 @@ import { DataSource } from 'typeorm';
 import type { User } from './entities/user.entity';
 import { OrganizationsRepository } from './organizations.repository';
 import { assertPasswordAcceptable, dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
+import { PasskeysService } from './passkeys/passkeys.service';
 import { EmailVerificationService } from './recovery/email-verification.service';
 import { PasswordResetService } from './recovery/password-reset.service';
 import { describeDevice } from './sessions/device';
@@ -67,6 +68,7 @@ export class AuthService {
     private readonly passwordReset: PasswordResetService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ssoPolicy: SsoPasswordPolicy,
+    private readonly passkeys: PasskeysService,
   ) {
     // Redis down: each instance counts in memory (the same limits per instance), rather than locking everyone out
     // of their accounts or lifting the limits (docs/security.md).
@@ -160,7 +162,7 @@ export class AuthService {
     await this.ssoPolicy.assertPasswordSignInAllowed(user.id);
     // The account's counter is cleared only once every factor is right: a person with the password alone keeps
     // spending the same budget on second-factor guesses.
-    if (await this.twoFactor.isEnabled(user.id)) {
+    if (await this.twoFactor.hasSecondFactor(user.id)) {
       const challenge = await this.twoFactor.createChallenge(user.id);
       return { secondFactorRequired: true, challengeToken: challenge.token, expiresAt: challenge.expiresAt };
     }
@@ -195,6 +197,56 @@ export class AuthService {
       userAgent,
       method === 'totp' ? 'password+totp' : 'password+recovery_code',
     );
+  }
+
+  /** Options for answering the pending sign-in with a passkey instead of a code. */
+  async passkeySecondFactorOptions(challengeToken: string) {
+    const challenge = await this.twoFactor.findChallenge(challengeToken);
+    if (!challenge) throw DomainException.unauthorized('sign_in_expired', 'Sign in again with your password');
+    return this.passkeys.secondFactorOptions(challenge.userId, challenge.id);
+  }
+
+  /** The second step answered with a passkey: the same throttles and failure count as a code. */
+  async signInSecondFactorPasskey(
+    challengeToken: string,
+    response: Record<string, unknown>,
+    userAgent?: string,
+  ): Promise<SignedIn> {
+    const challenge = await this.twoFactor.findChallenge(challengeToken);
+    if (!challenge) throw DomainException.unauthorized('sign_in_expired', 'Sign in again with your password');
+    const user = await this.users.findById(challenge.userId);
+    if (!user) throw DomainException.unauthorized('sign_in_expired', 'Sign in again with your password');
+    const account = sha256Hex(user.email);
+    await this.throttle([
+      [this.limits.signInPerAccount, account],
+      [this.limits.signInPerClient, clientKey()],
+    ]);
+    const verified = await this.passkeys.verifySecondFactor(user.id, challenge.id, response);
+    if (!verified) {
+      await this.twoFactor.countChallengeFailure(challenge.id);
+      await this.securityLog.record(user.id, 'second_factor.failed', { method: 'passkey' });
+      throw DomainException.unauthorized('passkey_invalid', 'That passkey could not be verified; try again');
+    }
+    if (!(await this.twoFactor.useChallenge(challenge.id)))
+      throw DomainException.unauthorized('sign_in_expired', 'Sign in again with your password');
+    return this.completeSignIn(user, account, userAgent, 'password+passkey');
+  }
+
+  /**
+   * "Sign in with a passkey" (no email typed): a discoverable credential with user verification stands for both
+   * factors. Counted per client before the assertion is checked and per account once it names one; an organization
+   * that requires SSO refuses it like a password.
+   */
+  async signInWithPasskey(binding: string, response: Record<string, unknown>, userAgent?: string): Promise<SignedIn> {
+    await this.throttle([[this.limits.signInPerClient, clientKey()]]);
+    const verified = await this.passkeys.verifySignIn(binding, response);
+    const user = verified ? await this.users.findById(verified.userId) : null;
+    if (!verified || !user)
+      throw DomainException.unauthorized('passkey_invalid', 'That passkey could not be verified; try again');
+    const account = sha256Hex(user.email);
+    await this.throttle([[this.limits.signInPerAccount, account]]);
+    await this.ssoPolicy.assertPasswordSignInAllowed(user.id);
+    return this.completeSignIn(user, account, userAgent, 'passkey');
   }
 
   private async completeSignIn(

@@ -18,6 +18,7 @@ export * from './passwords';
 export * from './two-factor/totp-credential.entity';
 export * from './two-factor/recovery-code.entity';
 export * from './two-factor/sign-in-challenge.entity';
+export * from './passkeys/passkey-credential.entity';
 export * from './recovery/account-token.entity';
 export * from './sessions/security-event.entity';
 export { SecurityLog, type SecurityEventName } from './sessions/security-log.service';

@@ -49,6 +49,28 @@ export class UsersRepository {
     return (result.raw as Array<{ id: string }>).map((row) => row.id);
   }
 
+  /**
+   * Revokes the live sessions of an organization's members, but those of `exceptUserId` (null: nobody) and the
+   * session `keep`; what was revoked, per user.
+   */
+  async revokeMemberSessions(
+    manager: EntityManager,
+    orgId: string,
+    exceptUserId: string | null,
+    keep: string | null,
+  ): Promise<Array<{ id: string; userId: string }>> {
+    const query = manager
+      .createQueryBuilder()
+      .update(Session)
+      .set({ revokedAt: () => 'now()' })
+      .where('revoked_at IS NULL AND expires_at > now()')
+      .andWhere('user_id IN (SELECT m.user_id FROM memberships m WHERE m.org_id = :orgId)', { orgId });
+    if (exceptUserId) query.andWhere('user_id <> :exceptUserId', { exceptUserId });
+    if (keep) query.andWhere('id <> :keep', { keep });
+    const result = await query.returning('"id", "user_id" AS "userId"').execute();
+    return (result.raw as Array<{ id: string; userId: string }>).map((row) => ({ id: row.id, userId: row.userId }));
+  }
+
   async create(
     manager: EntityManager,
     user: Pick<User, 'email' | 'displayName' | 'passwordHash'> & Partial<Pick<User, 'emailVerifiedAt'>>,

@@ -17,6 +17,10 @@ const { privateKey: strangerKey } = await generateKeyPair('RS256', { extractable
 /** sub → { email, email_verified, name, groups } */
 const accounts = new Map();
 let tamper = null;
+/** After /__test/rotate: the key ID tokens are signed with, the only one the key set publishes. */
+let rotated = null;
+/** Requests per path (discovery, key set, token…), read by /__test/requests. */
+const requestCounts = {};
 
 /**
  * The provider's storage, in memory like its development adapter, but reachable: removing a person also ends their
@@ -104,9 +108,20 @@ provider.on('server_error', (ctx, error) => process.stderr.write(`server_error: 
 
 provider.use(async (ctx, next) => {
   await next();
-  if (ctx.path !== '/token' || ctx.status !== 200 || !tamper || !ctx.body?.id_token) return;
+  if (ctx.path === '/jwks' && ctx.status === 200 && rotated) {
+    ctx.body = { keys: [rotated.publicJwk] };
+    return;
+  }
+  if (ctx.path !== '/token' || ctx.status !== 200 || !(tamper || rotated) || !ctx.body?.id_token) return;
   const claims = decodeJwt(ctx.body.id_token);
   const header = decodeProtectedHeader(ctx.body.id_token);
+  if (rotated && !tamper) {
+    const signed = await new SignJWT(claims)
+      .setProtectedHeader({ ...header, kid: rotated.kid })
+      .sign(rotated.privateKey);
+    ctx.body = { ...ctx.body, id_token: signed };
+    return;
+  }
   const now = Math.floor(Date.now() / 1000);
   if (tamper === 'issuer') claims.iss = 'http://127.0.0.1:1/not-the-issuer';
   if (tamper === 'audience') claims.aud = 'someone-else';
@@ -134,6 +149,23 @@ const callback = provider.callback();
 server.on('request', async (req, res) => {
   try {
     const url = new URL(req.url, issuer);
+    if (!url.pathname.startsWith('/__test/')) requestCounts[url.pathname] = (requestCounts[url.pathname] ?? 0) + 1;
+    if (url.pathname === '/__test/requests') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(requestCounts));
+      return;
+    }
+    if (url.pathname === '/__test/rotate' && req.method === 'POST') {
+      await readBody(req);
+      const { privateKey: next, publicKey } = await generateKeyPair('RS256', { extractable: true });
+      const kid = `rotated-${Date.now()}`;
+      rotated = {
+        kid,
+        privateKey: next,
+        publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
+      };
+      res.writeHead(204).end();
+      return;
+    }
     if (url.pathname.startsWith('/__test/')) {
       const body = req.method === 'POST' ? JSON.parse((await readBody(req)) || '{}') : {};
       if (url.pathname === '/__test/accounts' && req.method === 'POST') accounts.set(body.sub, body.claims);

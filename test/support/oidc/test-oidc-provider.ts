@@ -20,6 +20,10 @@ export interface TestOidcProvider {
   removePerson(sub: string): Promise<void>;
   /** Re-sign the ID tokens the provider issues from now on (null: stop). */
   tamper(mode: TamperMode): Promise<void>;
+  /** A new signing key with a new key id; the key set publishes only it from now on (the old one is retired). */
+  rotateKey(): Promise<void>;
+  /** How many requests the provider has answered, per path (`/.well-known/openid-configuration`, `/jwks`, …). */
+  requestCounts(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -62,6 +66,8 @@ export async function startTestOidcProvider(redirectUris: string[]): Promise<Tes
     addPerson: ({ sub, ...claims }) => control('accounts', { sub, claims: { email_verified: true, ...claims } }),
     removePerson: (sub) => control('accounts/remove', { sub }),
     tamper: (mode) => control('tamper', { mode }),
+    rotateKey: () => control('rotate', {}),
+    requestCounts: async () => (await (await fetch(`${issuer}/__test/requests`)).json()) as Record<string, number>,
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

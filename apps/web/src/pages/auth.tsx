@@ -6,6 +6,7 @@ import { useApiMutation } from '../lib/mutations';
 import { Link, navigate, safeNext, useLocation } from '../lib/router';
 import { useSession } from '../lib/session';
 import { SsoErrorNotice, SsoSignInSection } from './sso/sso-sign-in';
+import { PasskeySecondFactor, PasskeySignIn } from './passkeys/passkey-sign-in';
 import { AuthLayout } from './auth-layout';
 
 export { AuthLayout };
@@ -78,12 +79,13 @@ export function SignInPage() {
           <Link to="/reset-password">Forgot your password?</Link>
         </p>
       </form>
+      <PasskeySignIn next={next} />
       <SsoSignInSection />
     </AuthLayout>
   );
 }
 
-/** The second step of sign-in: a code from the authenticator app, or one of the recovery codes. */
+/** The second step of sign-in: a code from the authenticator app, one of the recovery codes, or a passkey. */
 function SecondFactorStep({ next, onRestart }: { next: string | null; onRestart: () => void }) {
   const { refresh } = useSession();
   const [code, setCode] = useState('');
@@ -125,6 +127,7 @@ function SecondFactorStep({ next, onRestart }: { next: string | null; onRestart:
           Verify
         </Button>
       </form>
+      <PasskeySecondFactor next={next} />
     </AuthLayout>
   );
 }

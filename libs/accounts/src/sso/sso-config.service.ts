@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '@farmhand/audit';
 import type { Principal } from '@farmhand/authz';
-import { APP_CONFIG, DomainException, LOGGER, isUniqueViolation, type AppConfig } from '@farmhand/core';
+import { APP_CONFIG, DomainEvents, DomainException, LOGGER, isUniqueViolation, type AppConfig } from '@farmhand/core';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { OrganizationsRepository } from '../organizations.repository';
 import { MembersService } from '../members.service';
+import { SecurityLog } from '../sessions/security-log.service';
+import { UsersRepository } from '../users.repository';
 import { MAX_GROUP_ROLES, type PutSsoProviderDto } from './dto/sso.dto';
 import type { SsoProvider } from './entities/sso-provider.entity';
 import { OidcClient } from './oidc-client';
@@ -47,6 +49,9 @@ export class SsoConfigService {
     private readonly members: MembersService,
     private readonly oidc: OidcClient,
     private readonly audit: AuditService,
+    private readonly users: UsersRepository,
+    private readonly securityLog: SecurityLog,
+    private readonly events: DomainEvents,
     @Inject(SSO_SECRET_CIPHER) private readonly cipher: SsoSecretCipher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -117,17 +122,34 @@ export class SsoConfigService {
           ...fields,
           clientSecretCiphertext: this.cipher.encrypt(clientSecret, id),
         });
+        // "Require SSO" switched on: sessions opened before it (with a password among them) end for every member
+        // it applies to. The break-glass owner keeps theirs, and so does the session making the change.
+        const ended =
+          fields.requireSso && fields.enabled && !(existing?.requireSso && existing.enabled)
+            ? await this.users.revokeMemberSessions(
+                manager,
+                orgId,
+                fields.breakGlassUserId,
+                principal.kind === 'user' ? principal.sessionId : null,
+              )
+            : [];
+        const endedPerUser = new Map<string, number>();
+        for (const session of ended) endedPerUser.set(session.userId, (endedPerUser.get(session.userId) ?? 0) + 1);
+        for (const [userId, count] of endedPerUser)
+          await this.securityLog.record(userId, 'sessions.ended_sso_required', { orgId, ended: count }, manager);
         await this.audit.record(manager, {
           orgId,
           principal,
           action: existing ? 'sso.updated' : 'sso.configured',
           subject: { type: 'SsoProvider', id },
           // What changed, never the secret: only whether a new one was given.
-          details: { ...fields, clientSecretChanged: input.clientSecret !== undefined },
+          details: { ...fields, clientSecretChanged: input.clientSecret !== undefined, sessionsEnded: ended.length },
         });
-        return provider;
+        return { provider, ended };
       });
-      return this.view(saved);
+      for (const session of saved.ended)
+        this.events.emit('session.revoked', { userId: session.userId, sessionId: session.id });
+      return this.view(saved.provider);
     } catch (error) {
       if (isUniqueViolation(error, 'sso_providers_slug_unique'))
         throw DomainException.conflict('sso_slug_taken', 'Another organization uses this sign-in name', 'slug');

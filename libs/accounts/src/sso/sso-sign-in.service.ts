@@ -287,7 +287,7 @@ export class SsoSignInService {
 
   private async configuration(provider: SsoProviderWithSecret) {
     try {
-      return await this.oidc.discover(
+      return await this.oidc.cachedDiscover(
         provider.issuerUrl,
         provider.clientId,
         this.cipher.decrypt(provider.clientSecretCiphertext, provider.id),

@@ -9,7 +9,7 @@ import { TwoFactorRepository } from './two-factor.repository';
 const ROLES_NEEDING_TWO_FACTOR: readonly Role[] = ['owner', 'admin'];
 
 /**
- * "Require two-factor sign-in for owners and admins". While it is on, an owner or admin without a second factor gets
+ * "Require two-factor sign-in for owners and admins". While it is on, an owner or admin without a second factor (TOTP or a passkey) gets
  * 403 `two_factor_required` on every route of the organization (AccountsAuthenticator) until they enrol.
  */
 @Injectable()
@@ -30,7 +30,7 @@ export class OrganizationSecurityService {
   async update(principal: Principal, orgId: string, input: { requireTwoFactor: boolean }) {
     if (principal.kind !== 'user') throw DomainException.forbidden('users_only', 'Only a signed-in user can do this');
     if (principal.role !== 'owner') throw DomainException.forbidden('owner_only', 'Only an owner can do this');
-    if (input.requireTwoFactor && !(await this.twoFactor.isEnabled(principal.userId)))
+    if (input.requireTwoFactor && !(await this.twoFactor.hasSecondFactor(principal.userId)))
       throw DomainException.conflict('enrol_first', 'Turn on two-factor sign-in for your own account first');
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(Organization).update({ id: orgId }, { requireTwoFactor: input.requireTwoFactor });
@@ -50,6 +50,6 @@ export class OrganizationSecurityService {
     if (!ROLES_NEEDING_TWO_FACTOR.includes(role)) return false;
     const org = await this.dataSource.getRepository(Organization).findOneBy({ id: orgId });
     if (!org?.requireTwoFactor) return false;
-    return !(await this.twoFactor.isEnabled(userId));
+    return !(await this.twoFactor.hasSecondFactor(userId));
   }
 }

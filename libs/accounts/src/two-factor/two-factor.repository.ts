@@ -25,6 +25,26 @@ export class TwoFactorRepository {
       .getExists();
   }
 
+  /** Any second factor: an enabled TOTP authenticator or a passkey. */
+  async hasSecondFactor(userId: string, manager?: EntityManager): Promise<boolean> {
+    const rows = (await (manager ?? this.dataSource).query(
+      `SELECT (EXISTS (SELECT 1 FROM totp_credentials WHERE user_id = $1 AND enabled_at IS NOT NULL)
+            OR EXISTS (SELECT 1 FROM passkey_credentials WHERE user_id = $1)) AS "has"`,
+      [userId],
+    )) as Array<{ has: boolean }>;
+    return rows[0]?.has === true;
+  }
+
+  /** Whether an organization where this person is an owner or admin requires two-factor sign-in. */
+  async requiredByAnOrganization(userId: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM memberships m JOIN organizations o ON o.id = m.org_id
+         WHERE m.user_id = $1 AND m.role IN ('owner', 'admin') AND o.require_two_factor) AS "required"`,
+      [userId],
+    )) as Array<{ required: boolean }>;
+    return rows[0]?.required === true;
+  }
+
   /** A new pending secret replaces any earlier pending one; an enabled credential is left alone (the WHERE). */
   async savePending(userId: string, secretEncrypted: string): Promise<boolean> {
     const result = await this.dataSource.query(

@@ -67,8 +67,9 @@ export class TwoFactorService {
     };
   }
 
-  isEnabled(userId: string): Promise<boolean> {
-    return this.repository.isEnabled(userId);
+  /** Whether sign-in owes a second factor: TOTP on, or a passkey registered. */
+  hasSecondFactor(userId: string): Promise<boolean> {
+    return this.repository.hasSecondFactor(userId);
   }
 
   async status(principal: UserPrincipal) {
@@ -121,6 +122,16 @@ export class TwoFactorService {
       throw DomainException.invalid('invalid_code', 'That code is not right', 'code');
     await this.dataSource.transaction(async (manager) => {
       await this.repository.deleteCredential(manager, principal.userId);
+      // The last factor of an owner or admin whose organization requires one stays (checked inside the transaction
+      // that removes it, after the removal: no passkey left means none).
+      if (
+        (await this.repository.requiredByAnOrganization(principal.userId)) &&
+        !(await this.repository.hasSecondFactor(principal.userId, manager))
+      )
+        throw DomainException.conflict(
+          'two_factor_required',
+          'An organization you run requires two-factor sign-in: add a passkey before turning this off',
+        );
       await this.securityLog.record(principal.userId, 'two_factor.disabled', {}, manager);
     });
   }

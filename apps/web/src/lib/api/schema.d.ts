@@ -34,6 +34,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/auth/passkeys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PasskeysController_list'];
+    put?: never;
+    post: operations['PasskeysController_register'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/passkeys/{passkeyId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['PasskeysController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/passkeys/registration-options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PasskeysController_registrationOptions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/password': {
     parameters: {
       query?: never;
@@ -162,6 +210,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/auth/sign-in/passkey': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PasskeysController_signIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/sign-in/passkey/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PasskeysController_signInOptions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/sign-in/second-factor': {
     parameters: {
       query?: never;
@@ -172,6 +252,38 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['AuthController_signInSecondFactor'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/sign-in/second-factor/passkey': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PasskeysController_secondFactor'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/sign-in/second-factor/passkey-options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PasskeysController_secondFactorOptions'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3486,6 +3598,28 @@ export interface components {
       /** @description The URL with the code filled in (what the QR code carries) */
       verificationUriComplete?: string;
     };
+    PasskeyAssertionDto: {
+      /** @description The authenticator's answer as `@simplewebauthn/browser` returns it (PublicKeyCredential JSON: id, rawId, type, response) */
+      response: {
+        [key: string]: unknown;
+      };
+    };
+    PasskeyDto: {
+      /** @description The authenticator says the passkey is backed up (synced) */
+      backedUp: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * @description multiDevice: a synced passkey
+       * @enum {string}
+       */
+      deviceType: 'singleDevice' | 'multiDevice';
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      lastUsedAt: string | null;
+      name: string;
+    };
     PasswordChangedDto: {
       /** @description Sessions of this account signed out (every one but the current) */
       otherSessionsEnded: number;
@@ -3813,6 +3947,22 @@ export interface components {
       width: number;
       x: number;
       y: number;
+    };
+    RegisterPasskeyDto: {
+      /**
+       * @description A name to tell this passkey apart
+       * @example Work laptop
+       */
+      name: string;
+      /** @description Your password: a borrowed session cannot add a passkey */
+      password: string;
+      /** @description The authenticator's answer as `@simplewebauthn/browser` returns it (PublicKeyCredential JSON: id, rawId, type, response) */
+      response: {
+        [key: string]: unknown;
+      };
+    };
+    RemovePasskeyDto: {
+      password: string;
     };
     ReorderJobDto: {
       /**
@@ -5360,6 +5510,204 @@ export interface operations {
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };
   };
+  PasskeysController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyDto'][];
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['UsersOnly'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PasskeysController_register: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RegisterPasskeyDto'];
+      };
+    };
+    responses: {
+      /** @description The passkey is registered (and logged) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyDto'];
+        };
+      };
+      /** @description invalid_json, passkey_challenge_expired, passkey_invalid, validation_failed, wrong_password */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code:
+                | 'invalid_json'
+                | 'passkey_challenge_expired'
+                | 'passkey_invalid'
+                | 'validation_failed'
+                | 'wrong_password';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['UsersOnly'];
+      /** @description passkey_exists */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'passkey_exists';
+            };
+          };
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      429: components['responses']['TooManyAttempts'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PasskeysController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        passkeyId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RemovePasskeyDto'];
+      };
+    };
+    responses: {
+      /** @description The passkey is removed (and logged) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description bad_request, invalid_json, validation_failed, wrong_password */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'bad_request' | 'invalid_json' | 'validation_failed' | 'wrong_password';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['UsersOnly'];
+      /** @description passkey_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'passkey_not_found';
+            };
+          };
+        };
+      };
+      /** @description two_factor_required */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'two_factor_required';
+            };
+          };
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      429: components['responses']['TooManyAttempts'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PasskeysController_registrationOptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description WebAuthn options (JSON) for `@simplewebauthn/browser`; the challenge works once, for five minutes */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['UsersOnly'];
+      /** @description too_many_passkeys */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'too_many_passkeys';
+            };
+          };
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
   AuthController_changePassword: {
     parameters: {
       query?: never;
@@ -5691,6 +6039,87 @@ export interface operations {
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };
   };
+  PasskeysController_signIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasskeyAssertionDto'];
+      };
+    };
+    responses: {
+      /** @description Signed in: the session cookie is set */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignedInDto'];
+        };
+      };
+      400: components['responses']['InvalidJsonOrValidationFailed'];
+      /** @description passkey_invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'passkey_invalid';
+            };
+          };
+        };
+      };
+      /** @description sso_required */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'sso_required';
+            };
+          };
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      429: components['responses']['TooManyAttempts'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PasskeysController_signInOptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description WebAuthn options (JSON) for `@simplewebauthn/browser`; the challenge works once, for five minutes */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
   AuthController_signInSecondFactor: {
     parameters: {
       query?: never;
@@ -5730,6 +6159,101 @@ export interface operations {
       };
       413: components['responses']['PayloadTooLarge'];
       429: components['responses']['TooManyAttempts'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PasskeysController_secondFactor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasskeyAssertionDto'];
+      };
+    };
+    responses: {
+      /** @description Signed in: the session cookie is set */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignedInDto'];
+        };
+      };
+      400: components['responses']['InvalidJsonOrValidationFailed'];
+      /** @description passkey_invalid, sign_in_expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'passkey_invalid' | 'sign_in_expired';
+            };
+          };
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      429: components['responses']['TooManyAttempts'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PasskeysController_secondFactorOptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description WebAuthn options (JSON) for `@simplewebauthn/browser`; the challenge works once, for five minutes */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description sign_in_expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'sign_in_expired';
+            };
+          };
+        };
+      };
+      /** @description no_passkey */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'no_passkey';
+            };
+          };
+        };
+      };
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };

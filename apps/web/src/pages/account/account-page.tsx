@@ -4,6 +4,7 @@ import { FeedbackNotice, useFeedback } from '../../components/feedback';
 import { Button, Notice } from '../../components/ui';
 import { useProfile, useResendVerification } from './account.queries';
 import { ChatLinkSection } from './chat-link-section';
+import { PasskeysSection } from './passkeys-section';
 import { PasswordSection } from './password-section';
 import { ProfileSection } from './profile-section';
 import { SecurityLogSection, SessionsSection } from './sessions-section';
@@ -39,6 +40,7 @@ export function AccountPage() {
       </QueryState>
       <PasswordSection />
       <TwoFactorSection />
+      <PasskeysSection />
       <SessionsSection />
       <SecurityLogSection />
       <ChatLinkSection />

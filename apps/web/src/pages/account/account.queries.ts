@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { startRegistration, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
 import type { Feedback } from '../../components/feedback';
 import { client, unwrap } from '../../lib/api';
 import { useApiMutation } from '../../lib/mutations';
@@ -107,5 +108,47 @@ export function useResendVerification(feedback: Feedback) {
     mutationFn: () => unwrap(client.POST('/api/auth/verify-email/resend')),
     feedback,
     success: ({ sent }) => (sent ? 'A new confirmation mail is on its way' : 'Your email is already confirmed'),
+  });
+}
+
+const PASSKEYS_KEY = ['account', 'passkeys'] as const;
+
+export function usePasskeys() {
+  return useQuery({ queryKey: PASSKEYS_KEY, queryFn: () => unwrap(client.GET('/api/auth/passkeys')) });
+}
+
+/** Options from the server, the browser's passkey prompt, then the answer with a name and the password. */
+export function useAddPasskey(feedback: Feedback, onAdded: () => void) {
+  return useApiMutation({
+    mutationFn: async (input: { name: string; password: string }) => {
+      const options = await unwrap(client.POST('/api/auth/passkeys/registration-options'));
+      const response = await startRegistration({
+        optionsJSON: options as unknown as PublicKeyCredentialCreationOptionsJSON,
+      });
+      return unwrap(
+        client.POST('/api/auth/passkeys', {
+          body: { ...input, response: response as unknown as Record<string, never> },
+        }),
+      );
+    },
+    feedback,
+    success: (passkey) => `Passkey "${passkey.name}" added`,
+    onSuccess: onAdded,
+    invalidates: () => [PASSKEYS_KEY, TWO_FACTOR_KEY, SECURITY_LOG_KEY],
+  });
+}
+
+export function useRemovePasskey(feedback: Feedback) {
+  return useApiMutation({
+    mutationFn: (input: { passkeyId: string; password: string }) =>
+      unwrap(
+        client.DELETE('/api/auth/passkeys/{passkeyId}', {
+          params: { path: { passkeyId: input.passkeyId } },
+          body: { password: input.password },
+        }),
+      ),
+    feedback,
+    success: () => 'Passkey removed',
+    invalidates: () => [PASSKEYS_KEY, TWO_FACTOR_KEY, SECURITY_LOG_KEY],
   });
 }
