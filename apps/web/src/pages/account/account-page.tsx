@@ -4,6 +4,7 @@ import { FeedbackNotice, useFeedback } from '../../components/feedback';
 import { Button, Notice } from '../../components/ui';
 import { useProfile, useResendVerification } from './account.queries';
 import { ChatLinkSection } from './chat-link-section';
+import { DesktopNotificationsSection } from './desktop-notifications-section';
 import { PasswordSection } from './password-section';
 import { ProfileSection } from './profile-section';
 import { SecurityLogSection, SessionsSection } from './sessions-section';
@@ -41,6 +42,7 @@ export function AccountPage() {
       <TwoFactorSection />
       <SessionsSection />
       <SecurityLogSection />
+      <DesktopNotificationsSection />
       <ChatLinkSection />
     </div>
   );
