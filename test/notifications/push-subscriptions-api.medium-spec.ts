@@ -154,7 +154,7 @@ describe('push subscriptions API', () => {
     expect(await rows(team.viewer.userId)).toEqual([]);
   });
 
-  it('a person keeps at most 10 browsers: the oldest subscription goes, and a test push needs one', async () => {
+  it('a person keeps at most 10 browsers (the oldest goes); a test push needs one and is throttled', async () => {
     const none = await team.fleetOperator.client.post(`${base()}/test`);
     expect([none.status, none.body.error.code]).toEqual([409, 'push_not_subscribed']);
     for (let index = 0; index < 11; index += 1) {
@@ -169,5 +169,10 @@ describe('push subscriptions API', () => {
     expect(kept).not.toContain(endpoint('many-0'));
     const test = await team.fleetOperator.client.post(`${base()}/test`);
     expect([test.status, test.body]).toEqual([202, { subscriptions: 10 }]);
+    // Flooding push services through the test button: 5 tests per 10 minutes.
+    for (let index = 1; index < 5; index += 1)
+      expect((await team.fleetOperator.client.post(`${base()}/test`)).status).toBe(202);
+    const flood = await team.fleetOperator.client.post(`${base()}/test`);
+    expect([flood.status, flood.body.error.code]).toEqual([429, 'push_test_throttled']);
   });
 });

@@ -65,7 +65,7 @@ export class PushSubscriptionsController {
   @CheckPolicies(['update', 'PushSubscription'])
   @HttpCode(202)
   @ApiAcceptedResponse({ type: PushTestDto, description: 'A test notification is queued for each of your browsers' })
-  @ApiErrors({ 409: ['push_not_subscribed'], 503: ['push_not_configured'] })
+  @ApiErrors({ 409: ['push_not_subscribed'], 429: ['push_test_throttled'], 503: ['push_not_configured'] })
   test(@OrgId() orgId: string, @Req() request: AuthorizedRequest): Promise<PushTestDto> {
     return this.push.test(request.principal!, orgId);
   }

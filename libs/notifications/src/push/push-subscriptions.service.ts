@@ -1,8 +1,19 @@
 import { createECDH } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { AuditService } from '@farmhand/audit';
 import type { Principal } from '@farmhand/authz';
-import { APP_CONFIG, DomainException, JobQueue, type AppConfig } from '@farmhand/core';
+import {
+  APP_CONFIG,
+  DomainException,
+  JobQueue,
+  LOGGER,
+  RateLimiter,
+  type AppConfig,
+  type DomainEventMap,
+  type RateLimit,
+} from '@farmhand/core';
+import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CreatePushSubscriptionDto, PushSubscriptionDto } from '../dto/push-subscription.dto';
 import type { PushSubscription } from '../entities/push-subscription.entity';
@@ -13,6 +24,9 @@ import { PushSubscriptionsRepository } from './push-subscriptions.repository';
 
 /** Browsers one person keeps subscribed in one organization; subscribing another drops the oldest. */
 export const PUSH_SUBSCRIPTIONS_PER_USER = 10;
+
+/** Test notifications a person may send themselves: enough to try a few browsers, not a way to flood push services. */
+export const PUSH_TESTS: RateLimit = { name: 'push-test', points: 5, durationSeconds: 600, whenRedisDown: 'memory' };
 
 const notConfigured = () =>
   new DomainException(
@@ -49,6 +63,8 @@ export class PushSubscriptionsService {
     private readonly jobs: JobQueue,
     @Inject(PUSH_SENDER) private readonly sender: PushSender | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly limiter: RateLimiter,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   publicKey(): { publicKey: string | null } {
@@ -97,6 +113,12 @@ export class PushSubscriptionsService {
     const subscriptions = await this.subscriptions.countForUser(orgId, userId);
     if (!subscriptions)
       throw DomainException.conflict('push_not_subscribed', 'Enable desktop notifications in a browser first');
+    if (!(await this.limiter.consume(PUSH_TESTS, `${orgId}:${userId}`)).allowed)
+      throw new DomainException(
+        'rate_limited',
+        'push_test_throttled',
+        'Too many test notifications; wait a few minutes',
+      );
     await this.jobs.enqueue('notification.push', {
       orgId,
       userId,
@@ -106,6 +128,19 @@ export class PushSubscriptionsService {
       url: '/account',
     });
     return { subscriptions };
+  }
+
+  /** A removed member's browsers stop at once here (the push job also checks membership before every message). */
+  @OnEvent('member.removed')
+  async onMemberRemoved(event: DomainEventMap['member.removed']): Promise<void> {
+    try {
+      await this.subscriptions.deleteForUser(event.orgId, event.userId);
+    } catch (error) {
+      this.logger.error(
+        { err: error, orgId: event.orgId },
+        'could not remove the push subscriptions of a removed member',
+      );
+    }
   }
 
   private validEndpoint(raw: string): string {

@@ -10607,6 +10607,20 @@ export interface operations {
           };
         };
       };
+      /** @description push_test_throttled */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'push_test_throttled';
+            };
+          };
+        };
+      };
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrPushNotConfiguredOrServiceUnavailable'];
     };
