@@ -134,6 +134,21 @@ describe('browser push deliveries', () => {
     expect(pushService.on('/push/alive')).toHaveLength(1);
   });
 
+  it('a push service that is down (503) is tried again with backoff, and the message arrives once', async () => {
+    const browser = await subscribe(team.owner.client, '/push/flaky');
+    let answered = 0;
+    pushService.respond = (request) => (request.path === '/push/flaky' && (answered += 1) === 1 ? 503 : 201);
+
+    expect((await team.owner.client.post(`${base()}/test`)).status).toBe(202);
+    // The first retry comes after the notifications queue's first backoff step (10 s).
+    await waitFor(() => pushService.on('/push/flaky').length === 2, 'the retry is delivered', 60_000);
+    const [refused, accepted] = pushService.on('/push/flaky');
+    expect(JSON.parse(browser.decrypt(accepted!.body))).toMatchObject({ event: 'push.test' });
+    // Each try is encrypted afresh (a new salt and sender key), for the same browser.
+    expect(accepted!.body.equals(refused!.body)).toBe(false);
+    expect(await subscriptionCount('/push/flaky')).toBe(1);
+  }, 90_000);
+
   it('someone removed from the organization loses their subscriptions there, and a push queued for them goes nowhere', async () => {
     const leaving = await addMember(farm.api, team.owner.client, team.orgId, 'operator');
     const browser = await subscribe(leaving.client, '/push/leaver');
