@@ -21,7 +21,7 @@ import { SavedView } from '@farmhand/dashboard';
 import { createDataSource, type DataSourceInput } from '@farmhand/core';
 import { EnrollmentPairing, EnrollmentToken, PrinterCredential } from '@farmhand/enrollment';
 import { GcodeFile } from '@farmhand/files';
-import { NotificationChannel, Webhook, WebhookDelivery } from '@farmhand/notifications';
+import { NotificationChannel, PushSubscription, Webhook, WebhookDelivery } from '@farmhand/notifications';
 import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
 import { MaintenanceCompletion, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
@@ -44,6 +44,7 @@ import { Spools1795807316402 } from './1795807316402-spools';
 import { Maintenance1795809152736 } from './1795809152736-maintenance';
 import { SavedViews1795862734918 } from './1795862734918-saved-views';
 import { SingleSignOn1795842522048 } from './1795842522048-single-sign-on';
+import { PushSubscriptions1796605578446 } from './1796605578446-push-subscriptions';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -73,6 +74,7 @@ export const ENTITIES = [
   Webhook,
   WebhookDelivery,
   NotificationChannel,
+  PushSubscription,
   DetectionFrame,
   DetectionAlert,
   ChatIntegration,
@@ -105,6 +107,7 @@ export const MIGRATIONS = [
   SavedViews1795862734918,
   SingleSignOn1795842522048,
   Passkeys1795870000000,
+  PushSubscriptions1796605578446,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

@@ -1,4 +1,4 @@
-import { createHmac, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
+import { createECDH, createHmac, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { FilesService } from '@farmhand/files';
 import { SignedLinks } from '@farmhand/notifications';
 import { SoftwareAuthenticator, startApi, type ApiHarness, type HttpClient, type HttpResult } from '@farmhand/testing';
 import { generate } from 'otplib';
+import { generateVAPIDKeys } from 'web-push';
 import { DataSource } from 'typeorm';
 import { jpegFrame } from '../detection/frame-images';
 import { AGENT, rewindPolls, startPairing } from '../enrollment/enrollment-test-helpers';
@@ -85,7 +86,8 @@ describe('the API contract', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'farmhand-contract-'));
-    api = await startApi({ DATA_DIR: dataDir });
+    const vapid = generateVAPIDKeys();
+    api = await startApi({ DATA_DIR: dataDir, VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey });
     document = (await api.client().get('/api/openapi.json')).body;
   });
   afterAll(async () => {
@@ -482,6 +484,21 @@ describe('the API contract', () => {
     expectStatus(await owner.post(views, { name: 'Risky first', query: '' }), 409);
     expectStatus(await owner.delete(`${views}/${view.id}`), 204);
     expectStatus(await owner.delete(`${views}/${view.id}`), 404);
+
+    // Browser push: the key, a browser subscribing (its keys as RFC 8291 wants), a test push, unsubscribing.
+    const push = `/api/orgs/${orgId}/push-subscriptions`;
+    expectStatus(await owner.get(`${push}/key`), 200);
+    expectStatus(await owner.post(`${push}/test`), 409);
+    const browserKey = createECDH('prime256v1');
+    browserKey.generateKeys();
+    const subscription = {
+      endpoint: 'https://push.example.com/wpush/v2/contract',
+      keys: { p256dh: browserKey.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
+    };
+    expectStatus(await owner.post(push, subscription), 201);
+    expectStatus(await owner.post(`${push}/test`), 202);
+    expectStatus(await owner.request('DELETE', push, { endpoint: subscription.endpoint }), 204);
+    expectStatus(await owner.request('DELETE', push, { endpoint: subscription.endpoint }), 404);
 
     const webhooks = `/api/orgs/${orgId}/webhooks`;
     const webhook = expectStatus(

@@ -21,11 +21,20 @@ export class MemberDirectory {
   constructor(private readonly dataSource: DataSource) {}
 
   async find(orgId: string, membershipId: string): Promise<MemberIdentity | null> {
+    return this.findWhere('membership.id = :membershipId AND membership.orgId = :orgId', { membershipId, orgId });
+  }
+
+  /** The person's membership in the organization, if they still have one (push delivery checks this every time). */
+  async findByUser(orgId: string, userId: string): Promise<MemberIdentity | null> {
+    return this.findWhere('membership.userId = :userId AND membership.orgId = :orgId', { userId, orgId });
+  }
+
+  private async findWhere(where: string, parameters: Record<string, string>): Promise<MemberIdentity | null> {
     const membership = await this.dataSource
       .getRepository(Membership)
       .createQueryBuilder('membership')
       .innerJoinAndSelect('membership.user', 'user')
-      .where('membership.id = :membershipId AND membership.orgId = :orgId', { membershipId, orgId })
+      .where(where, parameters)
       .getOne();
     if (!membership?.user) return null;
     return {

@@ -36,6 +36,23 @@ describe('roles as CASL rules', () => {
     expect(ability.can('delete', subject('Organization', { id: ORG, orgId: ORG }))).toBe(deleteOrg);
   });
 
+  // Whole-organization owners and admins hold `manage all` in their organization; the service keeps every query to
+  // the caller's own subscriptions (test/notifications/push-subscriptions-api.medium-spec.ts tries them too).
+  it.each([
+    ['admin', [FLEET_A]],
+    ['operator', null],
+    ['operator', [FLEET_A]],
+    ['viewer', null],
+    ['viewer', [FLEET_B]],
+  ] as const)('push subscriptions: %s (fleets %j) manages their own only, in their organization', (role, fleets) => {
+    const ability = defineAbilityFor(user(role, fleets ? [...fleets] : null));
+    for (const action of ['read', 'create', 'update', 'delete'] as const) {
+      expect(ability.can(action, subject('PushSubscription', { orgId: ORG, userId: 'u' }))).toBe(true);
+      expect(ability.can(action, subject('PushSubscription', { orgId: ORG, userId: 'someone-else' }))).toBe(false);
+      expect(ability.can(action, subject('PushSubscription', { orgId: OTHER_ORG, userId: 'u' }))).toBe(false);
+    }
+  });
+
   it.each([
     ['owner', null, true, true, true],
     ['admin', null, true, true, true],

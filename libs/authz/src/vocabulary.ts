@@ -66,6 +66,8 @@ export const SUBJECTS = [
   'MaintenanceTask',
   /** A person's saved grid view (libs/dashboard): each member's own, never an API key's. */
   'SavedView',
+  /** A person's browser subscribed to Web Push (libs/notifications): each member's own, never an API key's. */
+  'PushSubscription',
   /** The organization's single sign-on (OpenID Connect) provider: owners only (define-ability.ts). */
   'SsoProvider',
 ] as const;

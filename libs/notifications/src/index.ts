@@ -28,3 +28,10 @@ export {
 export type { NotificationMessage } from './channels/channel-messages';
 export { SignedLinks, FRAME_LINK_TTL_SECONDS } from './channels/signed-links';
 export { MailSender } from './channels/mail-sender';
+export { PushSubscription } from './entities/push-subscription.entity';
+export { PushSubscriptionsService, PUSH_SUBSCRIPTIONS_PER_USER } from './push/push-subscriptions.service';
+export { PushSender } from './push/push-sender';
+export type { PushMessage, PushTarget } from './push/push-sender';
+export { vapidKeysFrom, newVapidKeys } from './push/vapid-keys';
+export type { VapidKeys } from './push/vapid-keys';
+export { pushUrgency } from './jobs/push.jobs';

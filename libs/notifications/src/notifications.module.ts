@@ -14,16 +14,23 @@ import { NotificationLinksController } from './channels/notification-links.contr
 import { NotificationLinksService } from './channels/notification-links.service';
 import { SignedLinks } from './channels/signed-links';
 import { WebhookSender } from './delivery/webhook-sender';
+import { PushJobs } from './jobs/push.jobs';
 import { WebhookJobs } from './jobs/webhook.jobs';
 import { NotificationFacts } from './notification-facts';
 import { NotificationsListener } from './notifications.listener';
 import {
   CHANNEL_SECRET_CIPHER,
   MAIL_SENDER,
+  PUSH_SENDER,
   SIGNED_LINKS,
   WEBHOOK_SECRET_CIPHER,
   WEBHOOK_SENDER,
 } from './notifications.tokens';
+import { PushSender } from './push/push-sender';
+import { PushSubscriptionsController } from './push/push-subscriptions.controller';
+import { PushSubscriptionsRepository } from './push/push-subscriptions.repository';
+import { PushSubscriptionsService } from './push/push-subscriptions.service';
+import { vapidKeysFrom } from './push/vapid-keys';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookPublisher } from './webhook-publisher.service';
 import { WebhookSecretCipher } from './webhook-secret.cipher';
@@ -32,14 +39,15 @@ import { WebhooksService } from './webhooks.service';
 import { WebhooksRepository } from './webhooks.repository';
 
 /**
- * Webhooks and notification channels (Slack, Discord, Telegram, ntfy, email; one delivery machinery), signed frame and
+ * Webhooks and notification channels (Slack, Discord, Telegram, ntfy, email; one delivery machinery), browser push
+ * (Web Push: each person's subscriptions, `notification.push` / `push.deliver` jobs), signed frame and
  * unsubscribe links, and the account mails. Imported by every role that emits the events it listens to (api, worker, inference): the listener
  * records deliveries and enqueues them where the event happens; the worker's `notifications` queue sends them.
  * Needs the global AuditModule in the importing role (the API's changes are audited).
  */
 @Module({
   imports: [AccountsModule, PrinterDirectoryModule, CopyDirectoryModule],
-  controllers: [WebhooksController, ChannelsController, NotificationLinksController],
+  controllers: [WebhooksController, ChannelsController, NotificationLinksController, PushSubscriptionsController],
   providers: [
     NotificationChannelsRepository,
     ChannelsService,
@@ -70,6 +78,19 @@ import { WebhooksRepository } from './webhooks.repository';
     WebhooksService,
     NotificationsListener,
     WebhookJobs,
+    PushSubscriptionsRepository,
+    PushSubscriptionsService,
+    PushJobs,
+    {
+      provide: PUSH_SENDER,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        const keys = vapidKeysFrom(config);
+        // The push service's endpoint gets the webhooks' SSRF guard, with push's own http / private switches.
+        const http = new WebhookSender({ allowHttp: config.PUSH_ALLOW_HTTP, allowPrivate: config.PUSH_ALLOW_PRIVATE });
+        return keys ? new PushSender(keys, http) : null;
+      },
+    },
     {
       provide: WEBHOOK_SECRET_CIPHER,
       inject: [APP_CONFIG],

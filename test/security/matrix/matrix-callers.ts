@@ -27,8 +27,11 @@ export interface Caller {
   fleetLimited: boolean;
 }
 
-/** Every member keeps their own saved grid views, whatever the role or fleet limits; keys hold none. */
-const OWN_VIEWS = ['read', 'create', 'update', 'delete'].map((action) => `${action}:SavedView`);
+/** Every member keeps their own saved grid views and push subscriptions, whatever the role or fleet limits; keys hold none. */
+const OWN_VIEWS = ['read', 'create', 'update', 'delete'].flatMap((action) => [
+  `${action}:SavedView`,
+  `${action}:PushSubscription`,
+]);
 const MEMBER_READS = [
   ...['Organization', 'Member', 'Fleet', 'Printer', 'File', 'Job', 'Alert', 'Spool', 'MaintenanceTask'].map(
     (s) => `read:${s}`,

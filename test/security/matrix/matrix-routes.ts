@@ -375,6 +375,40 @@ export const MATRIX_ROWS: MatrixRow[] = [
     values: { viewId: () => randomUUID() },
     allowed: { status: 404, code: 'saved_view_not_found' },
   },
+  // Browser push: a member's own subscriptions (test/notifications/push-subscriptions-api.medium-spec.ts tries other
+  // people's and orgs'). The matrix's api has no VAPID keys, so a let-through caller gets push_not_configured.
+  {
+    route: 'GET /api/orgs/:orgId/push-subscriptions/key',
+    policy: 'read:PushSubscription',
+    group: 'files-webhooks',
+    places: ['none'],
+  },
+  {
+    route: 'POST /api/orgs/:orgId/push-subscriptions',
+    policy: 'create:PushSubscription',
+    group: 'files-webhooks',
+    places: ['none'],
+    body: () => ({
+      endpoint: `https://push.example.com/send/${randomBytes(8).toString('hex')}`,
+      keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) },
+    }),
+    allowed: { status: 503, code: 'push_not_configured' },
+  },
+  {
+    route: 'DELETE /api/orgs/:orgId/push-subscriptions',
+    policy: 'delete:PushSubscription',
+    group: 'files-webhooks',
+    places: ['none'],
+    body: () => ({ endpoint: `https://push.example.com/send/${randomBytes(8).toString('hex')}` }),
+    allowed: { status: 404, code: 'push_subscription_not_found' },
+  },
+  {
+    route: 'POST /api/orgs/:orgId/push-subscriptions/test',
+    policy: 'update:PushSubscription',
+    group: 'files-webhooks',
+    places: ['none'],
+    allowed: { status: 503, code: 'push_not_configured' },
+  },
   // The organization's single sign-on provider: owners only. None is configured in the matrix's world, and the
   // issuer offered is a loopback one the matrix's api refuses, so a let-through owner gets the route's own answer.
   {

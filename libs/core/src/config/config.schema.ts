@@ -64,6 +64,26 @@ export const configSchema = z.object({
   /** The platforms' API roots; changed only to point tests (or a proxy) elsewhere. */
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api'),
   TELEGRAM_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
+  /**
+   * Web Push (VAPID, RFC 8292): the application server's P-256 key pair as base64url (`npm run vapid` prints one).
+   * Both unset: push is off (the endpoints answer 503 push_not_configured); one without the other: refused at boot.
+   */
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/, 'must be a base64url P-256 public key (87 characters)')
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url P-256 private key (43 characters)')
+    .optional(),
+  /** Who push services may contact about this server: `mailto:` or an `https:` URL. Unset: mailto:farmhand@localhost. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https:// URL')
+    .optional(),
+  /** Push endpoints on plain http:// and on loopback / private addresses: tests and a LAN push service only. */
+  PUSH_ALLOW_HTTP: bool.default(false),
+  PUSH_ALLOW_PRIVATE: bool.default(false),
   /** OpenID Connect issuers (single sign-on): plain http:// refused unless true. */
   OIDC_ALLOW_HTTP: bool.default(false),
   /** OpenID Connect issuers on loopback and private addresses (an identity provider on the LAN); metadata: never. */

@@ -26,6 +26,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SECRET_KEY/);
   });
 
+  it('refuses half a VAPID key pair, naming the missing half', () => {
+    expect(() => loadConfig({ VAPID_PUBLIC_KEY: 'B'.repeat(87) })).toThrow(/VAPID_PRIVATE_KEY/);
+    expect(() => loadConfig({ VAPID_PRIVATE_KEY: 'a'.repeat(43) })).toThrow(/VAPID_PUBLIC_KEY/);
+    expect(loadConfig({}).VAPID_PUBLIC_KEY).toBeUndefined();
+  });
+
   it('.env.example lists exactly the variables the schema reads', () => {
     const example = readFileSync(join(__dirname, '../../../../.env.example'), 'utf8');
     const listed = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]).sort();

@@ -33,5 +33,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.NODE_ENV === 'production' && config.SECRET_KEY === DEVELOPMENT_SECRET) {
     throw new ConfigurationError(['SECRET_KEY: must be set to a random value in production (openssl rand -hex 32)']);
   }
+  if (Boolean(config.VAPID_PUBLIC_KEY) !== Boolean(config.VAPID_PRIVATE_KEY)) {
+    const missing = config.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY';
+    throw new ConfigurationError([`${missing}: set both VAPID keys or neither (npm run vapid prints a pair)`]);
+  }
   return config;
 }

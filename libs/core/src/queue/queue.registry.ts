@@ -43,6 +43,29 @@ export interface JobPayloads {
   'webhook.deliver': JobEnvelope & { orgId: string; deliveryId: string };
   /** Periodic: re-enqueues deliveries whose enqueue was lost, prunes the delivery log past retention. */
   'webhook.maintain': JobEnvelope & { retentionDays: number };
+  /**
+   * One notification for one person's browsers (Web Push): the handler fans it out as one `push.deliver` per
+   * subscription of that person in that organization. Enqueued by per-person preferences and the test push.
+   */
+  'notification.push': JobEnvelope & {
+    orgId: string;
+    userId: string;
+    event: string;
+    title: string;
+    body: string;
+    url: string;
+    frameUrl?: string;
+  };
+  /** Sends one push message to one subscription (reloaded by id); retried with the notifications queue's backoff. */
+  'push.deliver': JobEnvelope & {
+    orgId: string;
+    subscriptionId: string;
+    event: string;
+    title: string;
+    body: string;
+    url: string;
+    frameUrl?: string;
+  };
   /** Scores one stored webcam frame (reloaded by id: the payload only names it) in the inference role. */
   'frame.infer': JobEnvelope & { orgId: string; frameId: string; printerId: string };
   /** Deletes stored webcam frames (row and file) older than the retention, except those kept for review. */
@@ -60,6 +83,8 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   'copy.printEvent': QueueName.Dispatch,
   'webhook.deliver': QueueName.Notifications,
   'webhook.maintain': QueueName.Notifications,
+  'notification.push': QueueName.Notifications,
+  'push.deliver': QueueName.Notifications,
   'frame.infer': QueueName.Inference,
   'frames.prune': QueueName.Maintenance,
   'files.staging.prune': QueueName.Maintenance,

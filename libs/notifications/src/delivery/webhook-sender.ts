@@ -43,7 +43,7 @@ export class WebhookSender {
     private readonly options: { timeoutMs?: number; resolver?: Resolver } = {},
   ) {}
 
-  async post(rawUrl: string, headers: Record<string, string>, body: string): Promise<SendResult> {
+  async post(rawUrl: string, headers: Record<string, string>, body: string | Buffer): Promise<SendResult> {
     let url: URL;
     try {
       url = new URL(rawUrl);

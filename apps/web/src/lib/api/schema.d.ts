@@ -1969,6 +1969,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/push-subscriptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Requires `create:PushSubscription`. */
+    post: operations['PushSubscriptionsController_subscribe'];
+    /** @description Requires `delete:PushSubscription`. */
+    delete: operations['PushSubscriptionsController_unsubscribe'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/push-subscriptions/key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:PushSubscription`. */
+    get: operations['PushSubscriptionsController_key'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/push-subscriptions/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Requires `update:PushSubscription`. */
+    post: operations['PushSubscriptionsController_test'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/queue/readiness': {
     parameters: {
       query?: never;
@@ -2884,6 +2936,13 @@ export interface components {
     CreateOrganizationDto: {
       name: string;
     };
+    CreatePushSubscriptionDto: {
+      /** @description The push service's endpoint for this browser (https) */
+      endpoint: string;
+      /** @description Sent by browsers; not used */
+      expirationTime?: number | null;
+      keys: components['schemas']['PushSubscriptionKeysDto'];
+    };
     CreateSpoolDto: {
       /** @example #ff8000 */
       colorHex?: string | null;
@@ -2914,6 +2973,10 @@ export interface components {
       email: string;
       /** Format: uuid */
       id: string;
+    };
+    DeletePushSubscriptionDto: {
+      /** @description The endpoint of the subscription to remove (your own) */
+      endpoint: string;
     };
     DeniedPairingDto: {
       agent: components['schemas']['AgentInfoDto'];
@@ -3896,6 +3959,26 @@ export interface components {
       emailVerified: boolean;
       /** Format: uuid */
       id: string;
+    };
+    PushPublicKeyDto: {
+      /** @description The server's VAPID public key (base64url) for pushManager.subscribe; null: push is not configured */
+      publicKey: string | null;
+    };
+    PushSubscriptionDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+    };
+    PushSubscriptionKeysDto: {
+      /** @description The browser's authentication secret, base64url (16 bytes) */
+      auth: string;
+      /** @description The browser's P-256 public key, base64url (65 bytes uncompressed) */
+      p256dh: string;
+    };
+    PushTestDto: {
+      /** @description How many of your browsers a test notification was queued for */
+      subscriptions: number;
     };
     PutSsoProviderDto: {
       /** @description Email domains whose people may sign in (lower-cased); empty: any address the provider verified */
@@ -4899,6 +4982,20 @@ export interface components {
           error: {
             /** @enum {string} */
             code: 'copy_not_found' | 'organization_not_found';
+          };
+        };
+      };
+    };
+    /** @description database_unavailable, push_not_configured, service_unavailable */
+    DatabaseUnavailableOrPushNotConfiguredOrServiceUnavailable: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponseDto'] & {
+          error: {
+            /** @enum {string} */
+            code: 'database_unavailable' | 'push_not_configured' | 'service_unavailable';
           };
         };
       };
@@ -10869,6 +10966,187 @@ export interface operations {
       404: components['responses']['OrganizationNotFoundOrPrinterNotFound'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PushSubscriptionsController_subscribe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreatePushSubscriptionDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PushSubscriptionDto'];
+        };
+      };
+      /** @description bad_request, invalid_json, push_keys_invalid, validation_failed, webhook_url_credentials, webhook_url_forbidden_address, webhook_url_insecure, webhook_url_invalid, webhook_url_private_address, webhook_url_too_long */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code:
+                | 'bad_request'
+                | 'invalid_json'
+                | 'push_keys_invalid'
+                | 'validation_failed'
+                | 'webhook_url_credentials'
+                | 'webhook_url_forbidden_address'
+                | 'webhook_url_insecure'
+                | 'webhook_url_invalid'
+                | 'webhook_url_private_address'
+                | 'webhook_url_too_long';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrPushNotConfiguredOrServiceUnavailable'];
+    };
+  };
+  PushSubscriptionsController_unsubscribe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DeletePushSubscriptionDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      /** @description organization_not_found, push_subscription_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'organization_not_found' | 'push_subscription_not_found';
+            };
+          };
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PushSubscriptionsController_key: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PushPublicKeyDto'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PushSubscriptionsController_test: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A test notification is queued for each of your browsers */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PushTestDto'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      /** @description push_not_subscribed */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'push_not_subscribed';
+            };
+          };
+        };
+      };
+      /** @description push_test_throttled */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'push_test_throttled';
+            };
+          };
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrPushNotConfiguredOrServiceUnavailable'];
     };
   };
   PrintQueueController_readinessOf: {

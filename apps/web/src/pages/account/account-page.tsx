@@ -5,6 +5,7 @@ import { Button, Notice } from '../../components/ui';
 import { useProfile, useResendVerification } from './account.queries';
 import { ChatLinkSection } from './chat-link-section';
 import { PasskeysSection } from './passkeys-section';
+import { DesktopNotificationsSection } from './desktop-notifications-section';
 import { PasswordSection } from './password-section';
 import { ProfileSection } from './profile-section';
 import { SecurityLogSection, SessionsSection } from './sessions-section';
@@ -43,6 +44,7 @@ export function AccountPage() {
       <PasskeysSection />
       <SessionsSection />
       <SecurityLogSection />
+      <DesktopNotificationsSection />
       <ChatLinkSection />
     </div>
   );
