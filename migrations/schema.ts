@@ -20,7 +20,13 @@ import { SavedView } from '@farmhand/dashboard';
 import { createDataSource, type DataSourceInput } from '@farmhand/core';
 import { EnrollmentPairing, EnrollmentToken, PrinterCredential } from '@farmhand/enrollment';
 import { GcodeFile } from '@farmhand/files';
-import { NotificationChannel, Webhook, WebhookDelivery } from '@farmhand/notifications';
+import {
+  HeldNotification,
+  NotificationChannel,
+  NotificationPreference,
+  Webhook,
+  WebhookDelivery,
+} from '@farmhand/notifications';
 import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
 import { MaintenanceCompletion, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
@@ -42,6 +48,7 @@ import { Spools1795807316402 } from './1795807316402-spools';
 import { Maintenance1795809152736 } from './1795809152736-maintenance';
 import { SavedViews1795862734918 } from './1795862734918-saved-views';
 import { SingleSignOn1795842522048 } from './1795842522048-single-sign-on';
+import { NotificationPreferences1796605588127 } from './1796605588127-notification-preferences';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -70,6 +77,8 @@ export const ENTITIES = [
   Webhook,
   WebhookDelivery,
   NotificationChannel,
+  NotificationPreference,
+  HeldNotification,
   DetectionFrame,
   DetectionAlert,
   ChatIntegration,
@@ -101,6 +110,7 @@ export const MIGRATIONS = [
   Maintenance1795809152736,
   SavedViews1795862734918,
   SingleSignOn1795842522048,
+  NotificationPreferences1796605588127,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

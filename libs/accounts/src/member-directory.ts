@@ -20,12 +20,21 @@ export interface MemberIdentity {
 export class MemberDirectory {
   constructor(private readonly dataSource: DataSource) {}
 
-  async find(orgId: string, membershipId: string): Promise<MemberIdentity | null> {
+  find(orgId: string, membershipId: string): Promise<MemberIdentity | null> {
+    return this.one('membership.id = :membershipId AND membership.orgId = :orgId', { membershipId, orgId });
+  }
+
+  /** The person's membership of the organization now; null once they left or were removed. */
+  findByUser(orgId: string, userId: string): Promise<MemberIdentity | null> {
+    return this.one('membership.userId = :userId AND membership.orgId = :orgId', { userId, orgId });
+  }
+
+  private async one(where: string, parameters: Record<string, string>): Promise<MemberIdentity | null> {
     const membership = await this.dataSource
       .getRepository(Membership)
       .createQueryBuilder('membership')
       .innerJoinAndSelect('membership.user', 'user')
-      .where('membership.id = :membershipId AND membership.orgId = :orgId', { membershipId, orgId })
+      .where(where, parameters)
       .getOne();
     if (!membership?.user) return null;
     return {

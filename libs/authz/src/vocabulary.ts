@@ -66,6 +66,8 @@ export const SUBJECTS = [
   'MaintenanceTask',
   /** A person's saved grid view (libs/dashboard): each member's own, never an API key's. */
   'SavedView',
+  /** A person's own notification preferences (libs/notifications): each member's own, every role, never a key's. */
+  'NotificationPreference',
   /** The organization's single sign-on (OpenID Connect) provider: owners only (define-ability.ts). */
   'SsoProvider',
 ] as const;

@@ -14,6 +14,9 @@ export type { DeliveryStatus, SubscribableWebhookEvent, WebhookEvent } from './w
 export { Webhook } from './entities/webhook.entity';
 export { WebhookDelivery } from './entities/webhook-delivery.entity';
 export { NotificationChannel } from './entities/notification-channel.entity';
+export { NotificationPreference } from './entities/notification-preference.entity';
+export { HeldNotification } from './entities/held-notification.entity';
+export type { HoldReason, PersonalChannel } from './entities/held-notification.entity';
 export { ChannelsService, toChannelView } from './channels/channels.service';
 export type { ChannelView } from './channels/channels.service';
 export { CHANNEL_KINDS } from './channels/channel-kinds';
@@ -28,3 +31,6 @@ export {
 export type { NotificationMessage } from './channels/channel-messages';
 export { SignedLinks, FRAME_LINK_TTL_SECONDS } from './channels/signed-links';
 export { MailSender } from './channels/mail-sender';
+export { PersonalNotificationJobs } from './jobs/personal-notification.jobs';
+export { NotificationClock } from './preferences/notification-clock';
+export { URGENT_EVENTS } from './preferences/personal-events';

@@ -5,6 +5,7 @@ import type { DetectionEventMap } from '@farmhand/detection';
 import type { SpoolsEventMap } from '@farmhand/spools';
 import type { Logger } from 'pino';
 import { NotificationFacts } from './notification-facts';
+import { PersonalNotifier } from './preferences/personal-notifier';
 import { WebhookPublisher } from './webhook-publisher.service';
 import type { SubscribableWebhookEvent } from './webhook-events';
 
@@ -18,6 +19,7 @@ export class NotificationsListener {
   constructor(
     private readonly publisher: WebhookPublisher,
     private readonly facts: NotificationFacts,
+    private readonly personal: PersonalNotifier,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -99,10 +101,19 @@ export class NotificationsListener {
     event: SubscribableWebhookEvent,
     data: () => Promise<Record<string, unknown>>,
   ): Promise<void> {
+    // The facts are looked up once, and only when some webhook, channel or member listens.
+    let facts: Promise<Record<string, unknown>> | null = null;
+    const once = () => (facts ??= data());
     try {
-      await this.publisher.publish(orgId, event, data);
+      await this.publisher.publish(orgId, event, once);
     } catch (error) {
       this.logger.error({ orgId, event, err: error }, 'could not record webhook deliveries for an event');
+    }
+    try {
+      const members = await this.personal.listening(orgId, event);
+      if (members.length) await this.personal.publish(orgId, event, members, await once());
+    } catch (error) {
+      this.logger.error({ orgId, event, err: error }, 'could not queue personal notifications for an event');
     }
   }
 }

@@ -17,6 +17,13 @@ import { WebhookSender } from './delivery/webhook-sender';
 import { WebhookJobs } from './jobs/webhook.jobs';
 import { NotificationFacts } from './notification-facts';
 import { NotificationsListener } from './notifications.listener';
+import { PersonalNotificationJobs } from './jobs/personal-notification.jobs';
+import { PushPlaceholderJobs } from './jobs/push-placeholder.jobs';
+import { NotificationClock } from './preferences/notification-clock';
+import { NotificationPreferencesController } from './preferences/notification-preferences.controller';
+import { NotificationPreferencesRepository } from './preferences/notification-preferences.repository';
+import { NotificationPreferencesService } from './preferences/notification-preferences.service';
+import { PersonalNotifier } from './preferences/personal-notifier';
 import {
   CHANNEL_SECRET_CIPHER,
   MAIL_SENDER,
@@ -39,8 +46,14 @@ import { WebhooksRepository } from './webhooks.repository';
  */
 @Module({
   imports: [AccountsModule, PrinterDirectoryModule, CopyDirectoryModule],
-  controllers: [WebhooksController, ChannelsController, NotificationLinksController],
+  controllers: [WebhooksController, ChannelsController, NotificationLinksController, NotificationPreferencesController],
   providers: [
+    NotificationPreferencesRepository,
+    NotificationPreferencesService,
+    PersonalNotifier,
+    PersonalNotificationJobs,
+    PushPlaceholderJobs,
+    NotificationClock,
     NotificationChannelsRepository,
     ChannelsService,
     ChannelDeliverer,

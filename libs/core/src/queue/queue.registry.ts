@@ -43,6 +43,28 @@ export interface JobPayloads {
   'webhook.deliver': JobEnvelope & { orgId: string; deliveryId: string };
   /** Periodic: re-enqueues deliveries whose enqueue was lost, prunes the delivery log past retention. */
   'webhook.maintain': JobEnvelope & { retentionDays: number };
+  /**
+   * One event for one member's personal channels (email, push): the worker reloads the membership, clamps to what
+   * the member may read now, then sends, holds for quiet hours, or files it for the digest.
+   */
+  'notification.personal': JobEnvelope & {
+    orgId: string;
+    userId: string;
+    event: string;
+    data: Record<string, unknown>;
+  };
+  /** Periodic: sends personal notifications whose quiet hours ended, and the digests whose hour came. */
+  'notification.release': JobEnvelope;
+  /** One browser push to every subscription of a member (the push handler lives with the Web Push subscriptions). */
+  'notification.push': JobEnvelope & {
+    orgId: string;
+    userId: string;
+    event: string;
+    title: string;
+    body: string;
+    url: string;
+    frameUrl?: string;
+  };
   /** Scores one stored webcam frame (reloaded by id: the payload only names it) in the inference role. */
   'frame.infer': JobEnvelope & { orgId: string; frameId: string; printerId: string };
   /** Deletes stored webcam frames (row and file) older than the retention, except those kept for review. */
@@ -60,6 +82,9 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   'copy.printEvent': QueueName.Dispatch,
   'webhook.deliver': QueueName.Notifications,
   'webhook.maintain': QueueName.Notifications,
+  'notification.personal': QueueName.Notifications,
+  'notification.release': QueueName.Notifications,
+  'notification.push': QueueName.Notifications,
   'frame.infer': QueueName.Inference,
   'frames.prune': QueueName.Maintenance,
   'files.staging.prune': QueueName.Maintenance,
