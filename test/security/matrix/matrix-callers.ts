@@ -27,8 +27,13 @@ export interface Caller {
   fleetLimited: boolean;
 }
 
-/** Every member keeps their own saved grid views, whatever the role or fleet limits; keys hold none. */
-const OWN_VIEWS = ['read', 'create', 'update', 'delete'].map((action) => `${action}:SavedView`);
+/** Every member keeps their own saved grid views and notification preferences, whatever the role or fleet limits; keys hold none. */
+const OWN_VIEWS = [
+  ...['read', 'create', 'update', 'delete'].map((action) => `${action}:SavedView`),
+  // …and their own notification preferences.
+  'read:NotificationPreference',
+  'update:NotificationPreference',
+];
 const MEMBER_READS = [
   ...['Organization', 'Member', 'Fleet', 'Printer', 'File', 'Job', 'Alert', 'Spool', 'MaintenanceTask'].map(
     (s) => `read:${s}`,

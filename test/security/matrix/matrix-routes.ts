@@ -375,6 +375,28 @@ export const MATRIX_ROWS: MatrixRow[] = [
     values: { viewId: () => randomUUID() },
     allowed: { status: 404, code: 'saved_view_not_found' },
   },
+  // A member's own notification preferences: every role, fleet limits or not; never an API key.
+  {
+    route: 'GET /api/orgs/:orgId/notification-preferences/me',
+    policy: 'read:NotificationPreference',
+    group: 'files-webhooks',
+    places: ['none'],
+  },
+  {
+    route: 'PUT /api/orgs/:orgId/notification-preferences/me',
+    policy: 'update:NotificationPreference',
+    group: 'files-webhooks',
+    places: ['none'],
+    body: () => ({
+      emailEvents: ['print.failed'],
+      pushEvents: [],
+      urgentEvents: [],
+      fleetIds: null,
+      timeZone: 'UTC',
+      quietHours: null,
+      digestHour: null,
+    }),
+  },
   // The organization's single sign-on provider: owners only. None is configured in the matrix's world, and the
   // issuer offered is a loopback one the matrix's api refuses, so a let-through owner gets the route's own answer.
   {
