@@ -17,7 +17,9 @@ import { WebhookSender } from './delivery/webhook-sender';
 import { WebhookJobs } from './jobs/webhook.jobs';
 import { NotificationFacts } from './notification-facts';
 import { NotificationsListener } from './notifications.listener';
+import { NotificationEventsJobs } from './jobs/notification-events.jobs';
 import { PersonalNotificationJobs } from './jobs/personal-notification.jobs';
+import { NotificationFanout } from './notification-fanout';
 import { PushPlaceholderJobs } from './jobs/push-placeholder.jobs';
 import { NotificationClock } from './preferences/notification-clock';
 import { NotificationPreferencesController } from './preferences/notification-preferences.controller';
@@ -53,6 +55,8 @@ import { WebhooksRepository } from './webhooks.repository';
     PersonalNotifier,
     PersonalNotificationJobs,
     PushPlaceholderJobs,
+    NotificationFanout,
+    NotificationEventsJobs,
     NotificationClock,
     NotificationChannelsRepository,
     ChannelsService,

@@ -53,6 +53,8 @@ export interface JobPayloads {
     event: string;
     data: Record<string, unknown>;
   };
+  /** Delayed by BED_WAITING_MINUTES from a print's end: `bed.waiting` if that very plate still waits to be cleared. */
+  'notification.bedWaiting': JobEnvelope & { orgId: string; copyId: string; finishedAt: string | null };
   /** Periodic: sends personal notifications whose quiet hours ended, and the digests whose hour came. */
   'notification.release': JobEnvelope;
   /** One browser push to every subscription of a member (the push handler lives with the Web Push subscriptions). */
@@ -84,6 +86,7 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   'webhook.maintain': QueueName.Notifications,
   'notification.personal': QueueName.Notifications,
   'notification.release': QueueName.Notifications,
+  'notification.bedWaiting': QueueName.Notifications,
   'notification.push': QueueName.Notifications,
   'frame.infer': QueueName.Inference,
   'frames.prune': QueueName.Maintenance,

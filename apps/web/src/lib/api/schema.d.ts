@@ -4400,7 +4400,9 @@ export interface components {
       | 'print.done'
       | 'print.failed'
       | 'printer.offline'
-      | 'spool.low_stock';
+      | 'spool.low_stock'
+      | 'bed.waiting'
+      | 'queue.empty';
     WebhookListDto: {
       items: components['schemas']['WebhookDto'][];
     };
