@@ -24,6 +24,7 @@ import {
   HeldNotification,
   NotificationChannel,
   NotificationPreference,
+  NotificationSettings,
   Webhook,
   WebhookDelivery,
 } from '@farmhand/notifications';
@@ -49,6 +50,7 @@ import { Maintenance1795809152736 } from './1795809152736-maintenance';
 import { SavedViews1795862734918 } from './1795862734918-saved-views';
 import { SingleSignOn1795842522048 } from './1795842522048-single-sign-on';
 import { NotificationPreferences1796605588127 } from './1796605588127-notification-preferences';
+import { NotificationSettings1796608358725 } from './1796608358725-notification-settings';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -79,6 +81,7 @@ export const ENTITIES = [
   NotificationChannel,
   NotificationPreference,
   HeldNotification,
+  NotificationSettings,
   DetectionFrame,
   DetectionAlert,
   ChatIntegration,
@@ -111,6 +114,7 @@ export const MIGRATIONS = [
   SavedViews1795862734918,
   SingleSignOn1795842522048,
   NotificationPreferences1796605588127,
+  NotificationSettings1796608358725,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

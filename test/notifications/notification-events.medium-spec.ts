@@ -73,6 +73,12 @@ describe('bed waiting and queue empty events', () => {
       events: ['bed.waiting', 'queue.empty'],
     });
     expect([hook.status, hook.body.events]).toEqual([201, ['bed.waiting', 'queue.empty']]);
+    // The organization waits 30 minutes rather than the default 15.
+    const settings = `/api/orgs/${team.orgId}/notification-settings`;
+    expect((await team.admin.client.get(settings)).body).toEqual({ bedWaitingMinutes: 15 });
+    expect((await team.admin.client.request('PUT', settings, { bedWaitingMinutes: 30 })).body).toEqual({
+      bedWaitingMinutes: 30,
+    });
     const job = await createPrintJob(team.owner.client, team.orgId, { held: true });
     const copyId = job.copyIds[0]!;
     await finishOnPrinter(copyId);
@@ -92,7 +98,7 @@ describe('bed waiting and queue empty events', () => {
       return jobs.length > 0 && jobs;
     }, 'the bed-waiting timer');
     expect(await bedWaitingJobs(copyId)).toHaveLength(1);
-    expect(timer!.opts.delay).toBe(15 * 60_000);
+    expect(timer!.opts.delay).toBe(30 * 60_000);
     expect(await timer!.getState()).toBe('delayed');
     expect(notifications().filter((subject) => subject.includes('waits to be cleared'))).toEqual([]);
 
@@ -110,7 +116,7 @@ describe('bed waiting and queue empty events', () => {
       `SELECT event, payload->>'waitingMinutes' AS minutes FROM webhook_deliveries WHERE webhook_id = $1`,
       [hook.body.id],
     );
-    expect(deliveries).toEqual([{ event: 'bed.waiting', minutes: '15' }]);
+    expect(deliveries).toEqual([{ event: 'bed.waiting', minutes: '30' }]);
     await db().query(`DELETE FROM webhooks`);
   });
 
@@ -179,5 +185,29 @@ describe('bed waiting and queue empty events', () => {
     ).filter((row) => row.name === 'notification.personal' && row.data.event === 'queue.empty');
     expect(jobs).toHaveLength(2);
     expect(empties()).toBe(2);
+  });
+
+  it('the bed-waiting time is the admins’: operators, viewers and fleet-limited members may not change it; bad values name the field', async () => {
+    const settings = `/api/orgs/${team.orgId}/notification-settings`;
+    for (const member of [team.operator, team.viewer, team.fleetOperator]) {
+      expect((await member.client.request('PUT', settings, { bedWaitingMinutes: 1 })).status).toBe(403);
+      expect((await member.client.get(settings)).status).toBe(403);
+    }
+    const outsider = await createTeam(farm.api, 'Outsider Farm');
+    expect((await outsider.owner.client.request('PUT', settings, { bedWaitingMinutes: 1 })).status).toBe(404);
+    for (const bedWaitingMinutes of [0, 1441, 2.5, '15', null, 'x\u0000']) {
+      const answer = await team.owner.client.request('PUT', settings, { bedWaitingMinutes });
+      expect([bedWaitingMinutes, answer.status, JSON.stringify(answer.body.error)]).toEqual([
+        bedWaitingMinutes,
+        400,
+        expect.stringContaining('bedWaitingMinutes'),
+      ]);
+    }
+    const audited = await db().query(
+      `SELECT details->>'bedWaitingMinutes' AS minutes FROM audit_entries
+        WHERE org_id = $1 AND action = 'notificationSettings.updated'`,
+      [team.orgId],
+    );
+    expect(audited).toEqual([{ minutes: '30' }]);
   });
 });

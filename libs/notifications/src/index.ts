@@ -16,6 +16,7 @@ export { WebhookDelivery } from './entities/webhook-delivery.entity';
 export { NotificationChannel } from './entities/notification-channel.entity';
 export { NotificationPreference } from './entities/notification-preference.entity';
 export { HeldNotification } from './entities/held-notification.entity';
+export { NotificationSettings } from './entities/notification-settings.entity';
 export type { HoldReason, PersonalChannel } from './entities/held-notification.entity';
 export { ChannelsService, toChannelView } from './channels/channels.service';
 export type { ChannelView } from './channels/channels.service';

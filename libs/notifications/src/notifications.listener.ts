@@ -7,10 +7,8 @@ import type { SpoolsEventMap } from '@farmhand/spools';
 import type { Logger } from 'pino';
 import { NotificationFacts } from './notification-facts';
 import { NotificationFanout } from './notification-fanout';
+import { NotificationSettingsService } from './preferences/notification-settings.service';
 import type { SubscribableWebhookEvent } from './webhook-events';
-
-/** How long a finished print's plate may wait to be cleared before `bed.waiting` is sent. */
-export const BED_WAITING_MINUTES = 15;
 
 /**
  * Domain events to webhook events, in the process that emits them (detection: inference; print copies: api and
@@ -23,6 +21,7 @@ export class NotificationsListener {
     private readonly fanout: NotificationFanout,
     private readonly facts: NotificationFacts,
     private readonly jobs: JobQueue,
+    private readonly settings: NotificationSettingsService,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(REDIS_KEYS) private readonly keys: RedisKeys,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -113,11 +112,12 @@ export class NotificationsListener {
     try {
       const copy = await this.facts.copy(orgId, copyId);
       const finishedAt = copy?.finishedAt ?? null;
+      const { bedWaitingMinutes } = await this.settings.get(orgId);
       await this.jobs.enqueue(
         'notification.bedWaiting',
-        { orgId, copyId, finishedAt },
+        { orgId, copyId, finishedAt, waitingMinutes: bedWaitingMinutes },
         {
-          delay: BED_WAITING_MINUTES * 60_000,
+          delay: bedWaitingMinutes * 60_000,
           jobId: `bed-waiting-${copyId}-${finishedAt ? Date.parse(finishedAt) : Date.now()}`,
         },
       );

@@ -25,6 +25,8 @@ import { NotificationClock } from './preferences/notification-clock';
 import { NotificationPreferencesController } from './preferences/notification-preferences.controller';
 import { NotificationPreferencesRepository } from './preferences/notification-preferences.repository';
 import { NotificationPreferencesService } from './preferences/notification-preferences.service';
+import { NotificationSettingsController } from './preferences/notification-settings.controller';
+import { NotificationSettingsService } from './preferences/notification-settings.service';
 import { PersonalNotifier } from './preferences/personal-notifier';
 import {
   CHANNEL_SECRET_CIPHER,
@@ -48,10 +50,17 @@ import { WebhooksRepository } from './webhooks.repository';
  */
 @Module({
   imports: [AccountsModule, PrinterDirectoryModule, CopyDirectoryModule],
-  controllers: [WebhooksController, ChannelsController, NotificationLinksController, NotificationPreferencesController],
+  controllers: [
+    WebhooksController,
+    ChannelsController,
+    NotificationLinksController,
+    NotificationPreferencesController,
+    NotificationSettingsController,
+  ],
   providers: [
     NotificationPreferencesRepository,
     NotificationPreferencesService,
+    NotificationSettingsService,
     PersonalNotifier,
     PersonalNotificationJobs,
     PushPlaceholderJobs,

@@ -535,6 +535,20 @@ export const MATRIX_ROWS: MatrixRow[] = [
     fleetBound: true,
     body: (world, place) => ({ printerId: world.where(place).printerId, slot: 0 }),
   }),
+  // The organization's notification settings (the bed-waiting time): whole-organization admins, like its channels.
+  {
+    route: 'GET /api/orgs/:orgId/notification-settings',
+    policy: 'read:NotificationChannel',
+    group: 'files-webhooks',
+    places: ['none'],
+  },
+  {
+    route: 'PUT /api/orgs/:orgId/notification-settings',
+    policy: 'update:NotificationChannel',
+    group: 'files-webhooks',
+    places: ['none'],
+    body: () => ({ bedWaitingMinutes: 15 }),
+  },
   {
     route: 'GET /api/orgs/:orgId/notification-channels',
     policy: 'read:NotificationChannel',

@@ -53,8 +53,13 @@ export interface JobPayloads {
     event: string;
     data: Record<string, unknown>;
   };
-  /** Delayed by BED_WAITING_MINUTES from a print's end: `bed.waiting` if that very plate still waits to be cleared. */
-  'notification.bedWaiting': JobEnvelope & { orgId: string; copyId: string; finishedAt: string | null };
+  /** Delayed by the organization's bed-waiting time from a print's end: `bed.waiting` if that plate still waits. */
+  'notification.bedWaiting': JobEnvelope & {
+    orgId: string;
+    copyId: string;
+    finishedAt: string | null;
+    waitingMinutes: number;
+  };
   /** Periodic: sends personal notifications whose quiet hours ended, and the digests whose hour came. */
   'notification.release': JobEnvelope;
   /** One browser push to every subscription of a member (the push handler lives with the Web Push subscriptions). */

@@ -100,3 +100,16 @@ export class NotificationPreferencesDto extends UpdateNotificationPreferencesDto
   @ApiDateTime({ nullable: true, description: 'null: never saved (these are the defaults)' })
   updatedAt!: string | null;
 }
+
+export class NotificationSettingsDto {
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: 1440,
+    description: 'Minutes a finished print’s plate may wait to be cleared before `bed.waiting` is sent',
+  })
+  @IsInt({ message: 'bedWaitingMinutes must be a whole number of minutes (1-1440)' })
+  @Min(1, { message: 'bedWaitingMinutes must be a whole number of minutes (1-1440)' })
+  @Max(1440, { message: 'bedWaitingMinutes must be a whole number of minutes (1-1440)' })
+  bedWaitingMinutes!: number;
+}

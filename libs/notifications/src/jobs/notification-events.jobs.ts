@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { OnJob, type JobPayloads } from '@farmhand/core';
 import { NotificationFacts } from '../notification-facts';
 import { NotificationFanout } from '../notification-fanout';
-import { BED_WAITING_MINUTES } from '../notifications.listener';
 
 /** Events that come from time passing rather than from a domain event: a plate left waiting. */
 @Injectable()
@@ -19,7 +18,7 @@ export class NotificationEventsJobs {
     const state = await this.facts.copyState(payload.orgId, payload.copyId);
     if (!copy || state !== 'awaiting_bed_clear' || copy.finishedAt !== payload.finishedAt) return { status: 'cleared' };
     await this.fanout.publish(payload.orgId, 'bed.waiting', () =>
-      Promise.resolve({ ...copy, state, waitingMinutes: BED_WAITING_MINUTES }),
+      Promise.resolve({ ...copy, state, waitingMinutes: payload.waitingMinutes }),
     );
     return { status: 'published' };
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { HeldNotification } from '../entities/held-notification.entity';
 import { NotificationPreference } from '../entities/notification-preference.entity';
+import { NotificationSettings } from '../entities/notification-settings.entity';
 
 export type PreferenceChanges = Omit<NotificationPreference, 'id' | 'updatedAt' | 'organization' | 'user'>;
 
@@ -106,5 +107,20 @@ export class NotificationPreferencesRepository {
   /** Drops what is held for someone who is no longer a member. */
   async dropHeld(orgId: string, userId: string): Promise<void> {
     await this.dataSource.getRepository(HeldNotification).delete({ orgId, userId });
+  }
+
+  settings(orgId: string): Promise<NotificationSettings | null> {
+    return this.dataSource.getRepository(NotificationSettings).findOneBy({ orgId });
+  }
+
+  async saveSettings(manager: EntityManager, orgId: string, bedWaitingMinutes: number): Promise<NotificationSettings> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(NotificationSettings)
+      .values({ orgId, bedWaitingMinutes })
+      .orUpdate(['bed_waiting_minutes', 'updated_at'], ['org_id'])
+      .execute();
+    return manager.getRepository(NotificationSettings).findOneByOrFail({ orgId });
   }
 }

@@ -1533,6 +1533,24 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/notification-settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:NotificationChannel`. */
+    get: operations['NotificationSettingsController_get'];
+    /** @description Requires `update:NotificationChannel`. */
+    put: operations['NotificationSettingsController_update'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/printers': {
     parameters: {
       query?: never;
@@ -3458,6 +3476,10 @@ export interface components {
       updatedAt: string | null;
       /** @description Events delivered anyway during quiet hours and outside the digest */
       urgentEvents: ('alert.raised' | 'print.paused_by_detector')[];
+    };
+    NotificationSettingsDto: {
+      /** @description Minutes a finished print’s plate may wait to be cleared before `bed.waiting` is sent */
+      bedWaitingMinutes: number;
     };
     OctoPrintFileRefsDto: {
       download: string;
@@ -9752,6 +9774,65 @@ export interface operations {
           };
         };
       };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  NotificationSettingsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationSettingsDto'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  NotificationSettingsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NotificationSettingsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationSettingsDto'];
+        };
+      };
+      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
