@@ -21,7 +21,15 @@ import { SavedView } from '@farmhand/dashboard';
 import { createDataSource, type DataSourceInput } from '@farmhand/core';
 import { EnrollmentPairing, EnrollmentToken, PrinterCredential } from '@farmhand/enrollment';
 import { GcodeFile } from '@farmhand/files';
-import { NotificationChannel, PushSubscription, Webhook, WebhookDelivery } from '@farmhand/notifications';
+import {
+  HeldNotification,
+  NotificationChannel,
+  NotificationPreference,
+  NotificationSettings,
+  PushSubscription,
+  Webhook,
+  WebhookDelivery,
+} from '@farmhand/notifications';
 import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
 import { MaintenanceCompletion, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
@@ -45,6 +53,8 @@ import { Maintenance1795809152736 } from './1795809152736-maintenance';
 import { SavedViews1795862734918 } from './1795862734918-saved-views';
 import { SingleSignOn1795842522048 } from './1795842522048-single-sign-on';
 import { PushSubscriptions1796605578446 } from './1796605578446-push-subscriptions';
+import { NotificationPreferences1796605588127 } from './1796605588127-notification-preferences';
+import { NotificationSettings1796608358725 } from './1796608358725-notification-settings';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -75,6 +85,9 @@ export const ENTITIES = [
   WebhookDelivery,
   NotificationChannel,
   PushSubscription,
+  NotificationPreference,
+  HeldNotification,
+  NotificationSettings,
   DetectionFrame,
   DetectionAlert,
   ChatIntegration,
@@ -108,6 +121,8 @@ export const MIGRATIONS = [
   SingleSignOn1795842522048,
   Passkeys1795870000000,
   PushSubscriptions1796605578446,
+  NotificationPreferences1796605588127,
+  NotificationSettings1796608358725,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

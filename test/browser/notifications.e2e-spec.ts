@@ -26,7 +26,7 @@ describe('notification channels in the browser', () => {
     const admin = await newUser(browser, api.url);
     const { page } = admin;
     await signIn(page, team.admin.email, `/orgs/${team.orgId}/printers`);
-    await page.getByRole('link', { name: 'Notifications' }).click();
+    await page.getByRole('link', { name: 'Notifications', exact: true }).click();
     await page.getByLabel('Kind').selectOption('telegram');
     await page.getByLabel('Name').fill('Farm group');
     await page.getByLabel('Bot token').fill(TELEGRAM_TOKEN);
@@ -58,8 +58,54 @@ describe('notification channels in the browser', () => {
       const user = await newUser(browser, api.url);
       await signIn(user.page, member.email, `/orgs/${team.orgId}/printers`);
       await user.page.getByRole('link', { name: 'Printers' }).first().waitFor();
-      expect(await user.page.getByRole('link', { name: 'Notifications' }).count()).toBe(0);
+      expect(await user.page.getByRole('link', { name: 'Notifications', exact: true }).count()).toBe(0);
+      // Their own notifications are theirs to choose, whatever the role.
+      expect(await user.page.getByRole('link', { name: 'My notifications' }).count()).toBe(1);
       await user.context.close();
     }
+  });
+
+  it('a fleet-limited operator chooses email and push per event, their fleet only, quiet hours and a digest', async () => {
+    const user = await newUser(browser, api.url);
+    const { page } = user;
+    await signIn(page, team.fleetOperator.email, `/orgs/${team.orgId}/printers`);
+    await page.getByRole('link', { name: 'My notifications' }).click();
+    await page.getByRole('heading', { name: 'My notifications' }).waitFor();
+    await page.getByLabel('Email: Print failed').check();
+    await page.getByLabel('Push: Failure alert raised').check();
+    await page.getByLabel('Urgent: Failure alert raised').check();
+    await page.getByLabel('Email: Bed waiting to be cleared').check();
+    // Only the fleets this member may read are offered.
+    await page.getByLabel('Every fleet I may see').uncheck();
+    await page.getByLabel('Fleet A').check();
+    expect(await page.getByLabel('Fleet B').count()).toBe(0);
+    await page.getByLabel('Time zone').fill('Europe/Berlin');
+    await page.getByLabel(/Quiet hours/).check();
+    await page.getByLabel('Quiet from').fill('21:30');
+    await page.getByLabel('Daily digest').selectOption('8');
+    await page.getByRole('button', { name: 'Save my notifications' }).click();
+    await page.getByText('Your notification preferences are saved').waitFor();
+
+    const saved = await team.fleetOperator.client.get(`/api/orgs/${team.orgId}/notification-preferences/me`);
+    expect(saved.body).toMatchObject({
+      emailEvents: ['print.failed', 'bed.waiting'],
+      pushEvents: ['alert.raised'],
+      urgentEvents: ['alert.raised'],
+      fleetIds: [team.fleetA],
+      timeZone: 'Europe/Berlin',
+      quietHours: { start: '21:30', end: '07:00' },
+      digestHour: 8,
+    });
+    await screenshot(page, 'my-notifications', true);
+
+    // A bad time zone is refused, naming the field.
+    await page.getByLabel('Time zone').fill('Mars/Olympus');
+    await page.getByRole('button', { name: 'Save my notifications' }).click();
+    await page.getByText('timeZone must be an IANA time zone name').first().waitFor();
+    await page.reload();
+    expect(await page.getByLabel('Time zone').inputValue()).toBe('Europe/Berlin');
+    expect(await page.getByLabel('Email: Print failed').isChecked()).toBe(true);
+    expect(user.errors.filter((error) => !error.includes('400'))).toEqual([]);
+    await user.context.close();
   });
 });

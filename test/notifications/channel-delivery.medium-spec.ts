@@ -243,11 +243,14 @@ describe('notification channel deliveries', () => {
 
     events.emit('printer.offline', { orgId: team.orgId, printerId: team.printerB.id });
     await waitFor(() => mail.to(second).length === 2, 'the second mail to the address still subscribed');
-    const [{ count }] = await db().query(
-      `SELECT count(*)::int AS count FROM webhook_deliveries WHERE channel_id = $1 AND status = 'delivered'`,
-      [id],
-    );
-    expect(count).toBe(2);
+    // The row is marked delivered after the SMTP server accepted the mail: wait for it rather than race it.
+    await waitFor(async () => {
+      const [{ count }] = await db().query(
+        `SELECT count(*)::int AS count FROM webhook_deliveries WHERE channel_id = $1 AND status = 'delivered'`,
+        [id],
+      );
+      return count === 2;
+    }, 'both deliveries recorded as delivered');
     expect(mail.to(first)).toHaveLength(1);
     const [audit] = await db().query(
       `SELECT action FROM audit_entries WHERE subject_id = $1 AND action = 'notificationChannel.unsubscribed'`,

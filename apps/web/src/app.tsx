@@ -25,6 +25,7 @@ import { TeamPage } from './pages/team/team-page';
 import { MaintenancePage } from './pages/maintenance/maintenance-page';
 import { SpoolsPage } from './pages/spools/spools-page';
 import { WebhooksPage } from './pages/webhooks/webhooks-page';
+import { MyNotificationsPage } from './pages/notifications/my-notifications-page';
 import { NotificationsPage } from './pages/notifications/notifications-page';
 import { ChatopsPage } from './pages/chatops/chatops-page';
 
@@ -177,6 +178,14 @@ function OrganizationPages({ me, orgId, rest }: { me: Me; orgId: string; rest: s
       <OrgTitle value="Notifications">
         <Allowed when={scoped.ability.can('read', 'NotificationChannel')} what="the notification channels">
           <NotificationsPage />
+        </Allowed>
+      </OrgTitle>
+    );
+  else if (rest === '/notifications/me')
+    page = (
+      <OrgTitle value="My notifications">
+        <Allowed when={scoped.ability.can('read', 'NotificationPreference')} what="your notification preferences">
+          <MyNotificationsPage />
         </Allowed>
       </OrgTitle>
     );

@@ -9,6 +9,7 @@ import { NotificationsModule } from '@farmhand/notifications';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { MaintenanceScheduler } from './maintenance.scheduler';
+import { NotificationReleaseScheduler } from './notification-release.scheduler';
 import { SchedulingTick } from './scheduling.scheduler';
 import { WebhookMaintenanceScheduler } from './webhook-maintenance.scheduler';
 
@@ -27,7 +28,7 @@ export class WorkerModule {
         NotificationsModule,
         DetectionModule,
       ],
-      providers: [MaintenanceScheduler, SchedulingTick, WebhookMaintenanceScheduler],
+      providers: [MaintenanceScheduler, SchedulingTick, WebhookMaintenanceScheduler, NotificationReleaseScheduler],
     };
   }
 }

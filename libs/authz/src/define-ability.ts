@@ -51,7 +51,8 @@ export const WHOLE_ORGANIZATION_SUBJECTS: readonly SubjectType[] = [
  *   fleet, whatever its job says (the plate of your own printer is yours to clear); a copy on no printer belongs to
  *   its job's fleets, as above.
  * - the audit log and webhooks: whole-organization principals only (WHOLE_ORGANIZATION_SUBJECTS).
- * - `SavedView { orgId, userId }`, `PushSubscription { orgId, userId }`: a person's own, in the organization.
+ * - `SavedView { orgId, userId }`, `PushSubscription { orgId, userId }`, `NotificationPreference { orgId, userId }`:
+ *   a person's own, in the organization.
  * - everything else: the organization.
  */
 function grant(
@@ -120,6 +121,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
       can(['read', 'create', 'update', 'delete'], 'SavedView', { orgId, userId: principal.userId });
       // And their own browsers' push subscriptions (a viewer gets alerts on the desktop too).
       can(['read', 'create', 'update', 'delete'], 'PushSubscription', { orgId, userId: principal.userId });
+      // …and their own notification preferences (what reaches them is clamped to what they may read at send time).
+      can(['read', 'update'], 'NotificationPreference', { orgId, userId: principal.userId });
       const readAll = () => {
         grant(
           builder,

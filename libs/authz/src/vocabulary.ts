@@ -68,6 +68,8 @@ export const SUBJECTS = [
   'SavedView',
   /** A person's browser subscribed to Web Push (libs/notifications): each member's own, never an API key's. */
   'PushSubscription',
+  /** A person's own notification preferences (libs/notifications): each member's own, every role, never a key's. */
+  'NotificationPreference',
   /** The organization's single sign-on (OpenID Connect) provider: owners only (define-ability.ts). */
   'SsoProvider',
 ] as const;

@@ -14,6 +14,7 @@ export interface CopyFacts {
   finishedAt: Date | null;
   failureReason: string | null;
   failureDetail: string | null;
+  state: string;
 }
 
 /**
@@ -41,13 +42,22 @@ export class CopyDirectory {
     const rows: CopyFacts[] = await this.dataSource.query(
       `SELECT j.id AS "jobId", j.name AS "jobName", c.id AS "copyId", c.number AS "copyNumber", j.copies,
               c.printer_id AS "printerId", c.started_at AS "startedAt", c.finished_at AS "finishedAt",
-              c.failure_reason AS "failureReason", c.failure_detail AS "failureDetail"
+              c.failure_reason AS "failureReason", c.failure_detail AS "failureDetail", c.state
          FROM print_copies c
          JOIN print_jobs j ON j.id = c.job_id
         WHERE c.org_id = $1 AND c.id = $2`,
       [orgId, copyId],
     );
     return rows[0] ?? null;
+  }
+
+  /** How many copies of the organization wait in the queue (state `queued`). */
+  async queuedCount(orgId: string): Promise<number> {
+    const rows: { count: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM print_copies WHERE org_id = $1 AND state = 'queued'`,
+      [orgId],
+    );
+    return rows[0]?.count ?? 0;
   }
 }
 

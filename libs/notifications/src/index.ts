@@ -14,6 +14,10 @@ export type { DeliveryStatus, SubscribableWebhookEvent, WebhookEvent } from './w
 export { Webhook } from './entities/webhook.entity';
 export { WebhookDelivery } from './entities/webhook-delivery.entity';
 export { NotificationChannel } from './entities/notification-channel.entity';
+export { NotificationPreference } from './entities/notification-preference.entity';
+export { HeldNotification } from './entities/held-notification.entity';
+export { NotificationSettings } from './entities/notification-settings.entity';
+export type { HoldReason, PersonalChannel } from './entities/held-notification.entity';
 export { ChannelsService, toChannelView } from './channels/channels.service';
 export type { ChannelView } from './channels/channels.service';
 export { CHANNEL_KINDS } from './channels/channel-kinds';
@@ -35,3 +39,6 @@ export type { PushMessage, PushTarget } from './push/push-sender';
 export { vapidKeysFrom, newVapidKeys } from './push/vapid-keys';
 export type { VapidKeys } from './push/vapid-keys';
 export { pushUrgency } from './jobs/push.jobs';
+export { PersonalNotificationJobs } from './jobs/personal-notification.jobs';
+export { NotificationClock } from './preferences/notification-clock';
+export { URGENT_EVENTS } from './preferences/personal-events';

@@ -41,6 +41,15 @@ export class NotificationFacts {
     return printer ? { printerId: printer.id, printerName: printer.name, fleetId: printer.fleetId } : null;
   }
 
+  queuedCount(orgId: string): Promise<number> {
+    return this.copies.queuedCount(orgId);
+  }
+
+  /** The copy's state now (null: no such copy). */
+  async copyState(orgId: string, copyId: string): Promise<string | null> {
+    return (await this.copies.facts(orgId, copyId))?.state ?? null;
+  }
+
   async copy(orgId: string, copyId: string): Promise<CopyFacts | null> {
     const copy = await this.copies.facts(orgId, copyId);
     if (!copy) return null;

@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { LOGGER, type DomainEventMap } from '@farmhand/core';
+import { JobQueue, LOGGER, REDIS, REDIS_KEYS, type DomainEventMap, type RedisKeys } from '@farmhand/core';
+import type { Redis } from 'ioredis';
 import type { DetectionEventMap } from '@farmhand/detection';
 import type { SpoolsEventMap } from '@farmhand/spools';
 import type { Logger } from 'pino';
 import { NotificationFacts } from './notification-facts';
-import { WebhookPublisher } from './webhook-publisher.service';
+import { NotificationFanout } from './notification-fanout';
+import { NotificationSettingsService } from './preferences/notification-settings.service';
 import type { SubscribableWebhookEvent } from './webhook-events';
 
 /**
@@ -16,8 +18,12 @@ import type { SubscribableWebhookEvent } from './webhook-events';
 @Injectable()
 export class NotificationsListener {
   constructor(
-    private readonly publisher: WebhookPublisher,
+    private readonly fanout: NotificationFanout,
     private readonly facts: NotificationFacts,
+    private readonly jobs: JobQueue,
+    private readonly settings: NotificationSettingsService,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS_KEYS) private readonly keys: RedisKeys,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -53,6 +59,9 @@ export class NotificationsListener {
    */
   @OnEvent('printCopy.stateChanged')
   async onCopyStateChanged(event: DomainEventMap['printCopy.stateChanged']): Promise<void> {
+    if (event.to === 'awaiting_bed_clear') await this.scheduleBedWaiting(event.orgId, event.copyId);
+    if (event.to === 'queued') await this.queueFilled(event.orgId);
+    else if (event.from === 'queued') await this.maybeQueueEmpty(event.orgId);
     const finished = event.to === 'awaiting_bed_clear' || (event.to === 'done' && event.from !== 'awaiting_bed_clear');
     const kind: SubscribableWebhookEvent | null =
       event.to === 'failed' ? 'print.failed' : finished ? 'print.done' : null;
@@ -90,19 +99,65 @@ export class NotificationsListener {
     }));
   }
 
+  @OnEvent('printJob.created')
+  async onJobCreated(event: DomainEventMap['printJob.created']): Promise<void> {
+    await this.queueFilled(event.orgId);
+  }
+
+  /**
+   * One delayed job per waiting period (job id: the copy and the time its print ended), not a poll per printer: when
+   * it runs, the worker checks that this very plate still waits (notification-events.jobs.ts).
+   */
+  private async scheduleBedWaiting(orgId: string, copyId: string): Promise<void> {
+    try {
+      const copy = await this.facts.copy(orgId, copyId);
+      const finishedAt = copy?.finishedAt ?? null;
+      const { bedWaitingMinutes } = await this.settings.get(orgId);
+      await this.jobs.enqueue(
+        'notification.bedWaiting',
+        { orgId, copyId, finishedAt, waitingMinutes: bedWaitingMinutes },
+        {
+          delay: bedWaitingMinutes * 60_000,
+          jobId: `bed-waiting-${copyId}-${finishedAt ? Date.parse(finishedAt) : Date.now()}`,
+        },
+      );
+    } catch (error) {
+      this.logger.error({ orgId, copyId, err: error }, 'could not schedule the bed-waiting notification');
+    }
+  }
+
+  /** A copy joined the queue: the next time it drains is a new `queue.empty`. */
+  private async queueFilled(orgId: string): Promise<void> {
+    try {
+      await this.redis.del(this.keys.key('queue-empty', orgId));
+    } catch (error) {
+      this.logger.warn({ orgId, err: error }, 'could not reset the queue-empty mark');
+    }
+  }
+
+  /** The last queued copy left the queue: `queue.empty` once (a Redis mark, so concurrent departures fire once). */
+  private async maybeQueueEmpty(orgId: string): Promise<void> {
+    try {
+      if ((await this.facts.queuedCount(orgId)) > 0) return;
+      const first = await this.redis.set(this.keys.key('queue-empty', orgId), '1', 'EX', 7 * 24 * 3600, 'NX');
+      if (first !== 'OK') return;
+    } catch (error) {
+      this.logger.warn({ orgId, err: error }, 'could not decide whether the queue drained');
+      return;
+    }
+    const at = new Date().toISOString();
+    await this.publish(orgId, 'queue.empty', () => Promise.resolve({ at }));
+  }
+
   private async printer(orgId: string, printerId: string): Promise<Record<string, unknown>> {
     return (await this.facts.printer(orgId, printerId)) ?? { printerId, printerName: null, fleetId: null };
   }
 
-  private async publish(
+  private publish(
     orgId: string,
     event: SubscribableWebhookEvent,
     data: () => Promise<Record<string, unknown>>,
   ): Promise<void> {
-    try {
-      await this.publisher.publish(orgId, event, data);
-    } catch (error) {
-      this.logger.error({ orgId, event, err: error }, 'could not record webhook deliveries for an event');
-    }
+    return this.fanout.publish(orgId, event, data);
   }
 }

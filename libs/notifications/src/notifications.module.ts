@@ -18,6 +18,16 @@ import { PushJobs } from './jobs/push.jobs';
 import { WebhookJobs } from './jobs/webhook.jobs';
 import { NotificationFacts } from './notification-facts';
 import { NotificationsListener } from './notifications.listener';
+import { NotificationEventsJobs } from './jobs/notification-events.jobs';
+import { PersonalNotificationJobs } from './jobs/personal-notification.jobs';
+import { NotificationFanout } from './notification-fanout';
+import { NotificationClock } from './preferences/notification-clock';
+import { NotificationPreferencesController } from './preferences/notification-preferences.controller';
+import { NotificationPreferencesRepository } from './preferences/notification-preferences.repository';
+import { NotificationPreferencesService } from './preferences/notification-preferences.service';
+import { NotificationSettingsController } from './preferences/notification-settings.controller';
+import { NotificationSettingsService } from './preferences/notification-settings.service';
+import { PersonalNotifier } from './preferences/personal-notifier';
 import {
   CHANNEL_SECRET_CIPHER,
   MAIL_SENDER,
@@ -47,8 +57,23 @@ import { WebhooksRepository } from './webhooks.repository';
  */
 @Module({
   imports: [AccountsModule, PrinterDirectoryModule, CopyDirectoryModule],
-  controllers: [WebhooksController, ChannelsController, NotificationLinksController, PushSubscriptionsController],
+  controllers: [
+    WebhooksController,
+    ChannelsController,
+    NotificationLinksController,
+    PushSubscriptionsController,
+    NotificationPreferencesController,
+    NotificationSettingsController,
+  ],
   providers: [
+    NotificationPreferencesRepository,
+    NotificationPreferencesService,
+    NotificationSettingsService,
+    PersonalNotifier,
+    PersonalNotificationJobs,
+    NotificationFanout,
+    NotificationEventsJobs,
+    NotificationClock,
     NotificationChannelsRepository,
     ChannelsService,
     ChannelDeliverer,

@@ -7,6 +7,10 @@ export const WEBHOOK_EVENTS = [
   'printer.offline',
   /** A print took a spool under its low-stock mark (libs/spools), once per crossing. */
   'spool.low_stock',
+  /** A finished print's plate waited to be cleared for BED_WAITING_MINUTES; once per waiting period. */
+  'bed.waiting',
+  /** The organization's last queued copy left the queue (started, or was cancelled); once per transition. */
+  'queue.empty',
 ] as const;
 export type SubscribableWebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export type WebhookEvent = SubscribableWebhookEvent | 'webhook.test' | 'channel.test';

@@ -27,11 +27,12 @@ export interface Caller {
   fleetLimited: boolean;
 }
 
-/** Every member keeps their own saved grid views and push subscriptions, whatever the role or fleet limits; keys hold none. */
-const OWN_VIEWS = ['read', 'create', 'update', 'delete'].flatMap((action) => [
-  `${action}:SavedView`,
-  `${action}:PushSubscription`,
-]);
+/** Every member keeps their own saved grid views, push subscriptions and notification preferences, whatever the role or fleet limits; keys hold none. */
+const OWN_VIEWS = [
+  ...['read', 'create', 'update', 'delete'].flatMap((action) => [`${action}:SavedView`, `${action}:PushSubscription`]),
+  'read:NotificationPreference',
+  'update:NotificationPreference',
+];
 const MEMBER_READS = [
   ...['Organization', 'Member', 'Fleet', 'Printer', 'File', 'Job', 'Alert', 'Spool', 'MaintenanceTask'].map(
     (s) => `read:${s}`,

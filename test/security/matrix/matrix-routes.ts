@@ -375,6 +375,28 @@ export const MATRIX_ROWS: MatrixRow[] = [
     values: { viewId: () => randomUUID() },
     allowed: { status: 404, code: 'saved_view_not_found' },
   },
+  // A member's own notification preferences: every role, fleet limits or not; never an API key.
+  {
+    route: 'GET /api/orgs/:orgId/notification-preferences/me',
+    policy: 'read:NotificationPreference',
+    group: 'files-webhooks',
+    places: ['none'],
+  },
+  {
+    route: 'PUT /api/orgs/:orgId/notification-preferences/me',
+    policy: 'update:NotificationPreference',
+    group: 'files-webhooks',
+    places: ['none'],
+    body: () => ({
+      emailEvents: ['print.failed'],
+      pushEvents: [],
+      urgentEvents: [],
+      fleetIds: null,
+      timeZone: 'UTC',
+      quietHours: null,
+      digestHour: null,
+    }),
+  },
   // Browser push: a member's own subscriptions (test/notifications/push-subscriptions-api.medium-spec.ts tries other
   // people's and orgs'). The matrix's api has no VAPID keys, so a let-through caller gets push_not_configured.
   {
@@ -547,6 +569,20 @@ export const MATRIX_ROWS: MatrixRow[] = [
     fleetBound: true,
     body: (world, place) => ({ printerId: world.where(place).printerId, slot: 0 }),
   }),
+  // The organization's notification settings (the bed-waiting time): whole-organization admins, like its channels.
+  {
+    route: 'GET /api/orgs/:orgId/notification-settings',
+    policy: 'read:NotificationChannel',
+    group: 'files-webhooks',
+    places: ['none'],
+  },
+  {
+    route: 'PUT /api/orgs/:orgId/notification-settings',
+    policy: 'update:NotificationChannel',
+    group: 'files-webhooks',
+    places: ['none'],
+    body: () => ({ bedWaitingMinutes: 15 }),
+  },
   {
     route: 'GET /api/orgs/:orgId/notification-channels',
     policy: 'read:NotificationChannel',

@@ -75,6 +75,11 @@ export function AppShell({ children }: { children: ReactNode }) {
       path: `${base}/notifications`,
       visible: ability.can('read', 'NotificationChannel'),
     },
+    {
+      label: 'My notifications',
+      path: `${base}/notifications/me`,
+      visible: ability.can('read', 'NotificationPreference'),
+    },
     { label: 'Chat-ops', path: `${base}/chatops`, visible: ability.can('read', 'ChatIntegration') },
     { label: 'Audit log', path: `${base}/audit`, visible: ability.can('read', 'AuditLog') },
   ];

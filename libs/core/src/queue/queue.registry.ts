@@ -44,9 +44,25 @@ export interface JobPayloads {
   /** Periodic: re-enqueues deliveries whose enqueue was lost, prunes the delivery log past retention. */
   'webhook.maintain': JobEnvelope & { retentionDays: number };
   /**
-   * One notification for one person's browsers (Web Push): the handler fans it out as one `push.deliver` per
-   * subscription of that person in that organization. Enqueued by per-person preferences and the test push.
+   * One event for one member's personal channels (email, push): the worker reloads the membership, clamps to what
+   * the member may read now, then sends, holds for quiet hours, or files it for the digest.
    */
+  'notification.personal': JobEnvelope & {
+    orgId: string;
+    userId: string;
+    event: string;
+    data: Record<string, unknown>;
+  };
+  /** Delayed by the organization's bed-waiting time from a print's end: `bed.waiting` if that plate still waits. */
+  'notification.bedWaiting': JobEnvelope & {
+    orgId: string;
+    copyId: string;
+    finishedAt: string | null;
+    waitingMinutes: number;
+  };
+  /** Periodic: sends personal notifications whose quiet hours ended, and the digests whose hour came. */
+  'notification.release': JobEnvelope;
+  /** One browser push to every subscription of a member (the push handler lives with the Web Push subscriptions). */
   'notification.push': JobEnvelope & {
     orgId: string;
     userId: string;
@@ -83,6 +99,9 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   'copy.printEvent': QueueName.Dispatch,
   'webhook.deliver': QueueName.Notifications,
   'webhook.maintain': QueueName.Notifications,
+  'notification.personal': QueueName.Notifications,
+  'notification.release': QueueName.Notifications,
+  'notification.bedWaiting': QueueName.Notifications,
   'notification.push': QueueName.Notifications,
   'push.deliver': QueueName.Notifications,
   'frame.infer': QueueName.Inference,

@@ -120,6 +120,27 @@ export function buildMessage(
         priority: 4,
         tags: ['electric_plug'],
       };
+    case 'bed.waiting': {
+      const job = text(data.jobName) ?? 'A print';
+      return {
+        ...base,
+        title: `The bed of ${printer} waits to be cleared`,
+        lines: [
+          `${job} finished on ${printer} ${typeof data.waitingMinutes === 'number' ? `${data.waitingMinutes} minutes` : 'a while'} ago and the plate is still on the bed. Clear it so the queue can go on.`,
+        ],
+        priority: 3,
+        tags: ['hourglass'],
+      };
+    }
+    case 'queue.empty':
+      return {
+        ...base,
+        title: 'The print queue is empty',
+        lines: ['The last queued copy has left the queue; printers will go idle once they finish.'],
+        priority: 2,
+        tags: ['inbox_tray'],
+        link: `${org}/queue`,
+      };
     default:
       return {
         ...base,

@@ -6,6 +6,7 @@ import { FrameStorage, FramesRepository } from '@farmhand/detection';
 import { DataSource } from 'typeorm';
 import { SIGNED_LINKS } from '../notifications.tokens';
 import { escapeHtml } from './channel-messages';
+import { NotificationPreferencesRepository } from '../preferences/notification-preferences.repository';
 import { NotificationChannelsRepository } from './notification-channels.repository';
 import type { SignedLinks } from './signed-links';
 
@@ -26,6 +27,7 @@ export class NotificationLinksService {
     private readonly storage: FrameStorage,
     private readonly channels: NotificationChannelsRepository,
     private readonly audit: AuditService,
+    private readonly preferences: NotificationPreferencesRepository,
     @Inject(SIGNED_LINKS) private readonly links: SignedLinks,
   ) {}
 
@@ -43,6 +45,15 @@ export class NotificationLinksService {
   }
 
   async confirmPage(token: string): Promise<string> {
+    const personal = this.readPersonal(token);
+    if (personal) {
+      if (!(await this.preferences.find(personal.orgId, personal.userId))) throw invalidLink();
+      return page(
+        'Unsubscribe',
+        '<p>Stop your personal Farmhand notification mails from this organization? You can choose events again on ' +
+          'the “My notifications” page.</p><form method="post"><button type="submit">Unsubscribe</button></form>',
+      );
+    }
     const read = this.read(token);
     const channel = await this.channels.find(await this.orgOf(read.channelId), read.channelId);
     if (!channel || channel.kind !== 'email') throw invalidLink();
@@ -54,6 +65,8 @@ export class NotificationLinksService {
   }
 
   async unsubscribe(token: string): Promise<string> {
+    const personal = this.readPersonal(token);
+    if (personal) return this.unsubscribePersonal(personal.orgId, personal.userId);
     const read = this.read(token);
     const done = await this.channels.unsubscribe(read.channelId, read.address);
     if (!done) throw invalidLink();
@@ -67,6 +80,27 @@ export class NotificationLinksService {
       }),
     );
     return page('Unsubscribed', `<p>${escapeHtml(read.address)} will get no more mails from this channel.</p>`);
+  }
+
+  /** Clears the member's emailed events (push stays as chosen); their held mails go too. */
+  private async unsubscribePersonal(orgId: string, userId: string): Promise<string> {
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.preferences.stopEmail(manager, orgId, userId))) throw invalidLink();
+      await this.audit.record(manager, {
+        orgId,
+        principal: { kind: 'system', orgId, reason: 'unsubscribe link' },
+        action: 'notificationPreference.unsubscribed',
+        subject: { type: 'NotificationPreference', id: userId },
+        details: { userId },
+      });
+    });
+    return page('Unsubscribed', '<p>You will get no more notification mails from this organization.</p>');
+  }
+
+  private readPersonal(token: string): { orgId: string; userId: string } | null {
+    const read = token.length <= MAX_TOKEN_LENGTH ? this.links.readPersonalUnsubscribeToken(token) : null;
+    const uuid = /^[0-9a-f-]{36}$/i;
+    return read && uuid.test(read.orgId) && uuid.test(read.userId) ? read : null;
   }
 
   private read(token: string): { channelId: string; address: string } {

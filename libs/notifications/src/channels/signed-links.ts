@@ -52,15 +52,32 @@ export class SignedLinks {
     return `${this.publicUrl}/api/notifications/unsubscribe/${this.unsubscribeToken(channelId, address)}`;
   }
 
+  /** A member's unsubscribe from their personal mails of one organization (notification preferences). */
+  personalUnsubscribeUrl(orgId: string, userId: string): string {
+    const body = Buffer.from(JSON.stringify({ o: orgId, u: userId })).toString('base64url');
+    return `${this.publicUrl}/api/notifications/unsubscribe/${body}.${sign(this.unsubscribeKey, body)}`;
+  }
+
   /** The channel and address a token names, or null when it was not signed here. */
   readUnsubscribeToken(token: string): { channelId: string; address: string } | null {
+    const parsed = this.readSigned(token);
+    return typeof parsed?.c === 'string' && typeof parsed.a === 'string'
+      ? { channelId: parsed.c, address: parsed.a }
+      : null;
+  }
+
+  /** The organization and member a personal unsubscribe token names, or null when it was not signed here. */
+  readPersonalUnsubscribeToken(token: string): { orgId: string; userId: string } | null {
+    const parsed = this.readSigned(token);
+    return typeof parsed?.o === 'string' && typeof parsed.u === 'string' ? { orgId: parsed.o, userId: parsed.u } : null;
+  }
+
+  private readSigned(token: string): Record<string, unknown> | null {
     const [body, signature, extra] = token.split('.');
     if (!body || !signature || extra !== undefined || !same(sign(this.unsubscribeKey, body), signature)) return null;
     try {
-      const parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { c?: unknown; a?: unknown };
-      return typeof parsed.c === 'string' && typeof parsed.a === 'string'
-        ? { channelId: parsed.c, address: parsed.a }
-        : null;
+      const parsed: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+      return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
     } catch {
       return null;
     }

@@ -1627,6 +1627,42 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/notification-preferences/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:NotificationPreference`. */
+    get: operations['NotificationPreferencesController_get'];
+    /** @description Requires `update:NotificationPreference`. */
+    put: operations['NotificationPreferencesController_update'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/notification-settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:NotificationChannel`. */
+    get: operations['NotificationSettingsController_get'];
+    /** @description Requires `update:NotificationChannel`. */
+    put: operations['NotificationSettingsController_update'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/printers': {
     parameters: {
       query?: never;
@@ -3593,6 +3629,33 @@ export interface components {
     NotificationChannelListDto: {
       items: components['schemas']['NotificationChannelDto'][];
     };
+    NotificationPreferencesDto: {
+      /** @description Local hour of the daily digest mail; null: mail each event */
+      digestHour: number | null;
+      /** @description Events mailed to you */
+      emailEvents: components['schemas']['WebhookEvent'][];
+      /** @description Only events of printers in these fleets; null: every fleet you may read */
+      fleetIds: string[] | null;
+      /** @description Events pushed to you */
+      pushEvents: components['schemas']['WebhookEvent'][];
+      quietHours: components['schemas']['QuietHoursDto'] | null;
+      /**
+       * @description IANA time zone of the quiet hours and the digest hour
+       * @example Europe/Berlin
+       */
+      timeZone: string;
+      /**
+       * Format: date-time
+       * @description null: never saved (these are the defaults)
+       */
+      updatedAt: string | null;
+      /** @description Events delivered anyway during quiet hours and outside the digest */
+      urgentEvents: ('alert.raised' | 'print.paused_by_detector')[];
+    };
+    NotificationSettingsDto: {
+      /** @description Minutes a finished print’s plate may wait to be cleared before `bed.waiting` is sent */
+      bedWaitingMinutes: number;
+    };
     OctoPrintFileRefsDto: {
       download: string;
       resource: string;
@@ -4013,6 +4076,18 @@ export interface components {
       requireSso: boolean;
       /** @description Names the sign-in URL `/sign-in/sso/<slug>`: lower-case letters, digits and dashes */
       slug: string;
+    };
+    QuietHoursDto: {
+      /**
+       * @description Local time (HH:MM) they end; before start: across midnight
+       * @example 07:00
+       */
+      end: string;
+      /**
+       * @description Local time (HH:MM) the quiet hours begin
+       * @example 22:00
+       */
+      start: string;
     };
     ReadinessDto: {
       printers: components['schemas']['PrinterReadinessDto'][];
@@ -4447,6 +4522,24 @@ export interface components {
       /** @description Slack incoming webhook or Discord webhook URL (https); a credential */
       webhookUrl?: string;
     };
+    UpdateNotificationPreferencesDto: {
+      /** @description Local hour of the daily digest mail; null: mail each event */
+      digestHour: number | null;
+      /** @description Events mailed to you */
+      emailEvents: components['schemas']['WebhookEvent'][];
+      /** @description Only events of printers in these fleets; null: every fleet you may read */
+      fleetIds: string[] | null;
+      /** @description Events pushed to you */
+      pushEvents: components['schemas']['WebhookEvent'][];
+      quietHours: components['schemas']['QuietHoursDto'] | null;
+      /**
+       * @description IANA time zone of the quiet hours and the digest hour
+       * @example Europe/Berlin
+       */
+      timeZone: string;
+      /** @description Events delivered anyway during quiet hours and outside the digest */
+      urgentEvents: ('alert.raised' | 'print.paused_by_detector')[];
+    };
     UpdateOrganizationDto: {
       name: string;
     };
@@ -4562,7 +4655,9 @@ export interface components {
       | 'print.done'
       | 'print.failed'
       | 'printer.offline'
-      | 'spool.low_stock';
+      | 'spool.low_stock'
+      | 'bed.waiting'
+      | 'queue.empty';
     WebhookListDto: {
       items: components['schemas']['WebhookDto'][];
     };
@@ -10226,6 +10321,143 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['ChannelNotFoundOrOrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  NotificationPreferencesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationPreferencesDto'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  NotificationPreferencesController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateNotificationPreferencesDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationPreferencesDto'];
+        };
+      };
+      /** @description bad_request, fleet_not_found, invalid_json, invalid_time_zone, invalid_urgent_events, validation_failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code:
+                | 'bad_request'
+                | 'fleet_not_found'
+                | 'invalid_json'
+                | 'invalid_time_zone'
+                | 'invalid_urgent_events'
+                | 'validation_failed';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  NotificationSettingsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationSettingsDto'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  NotificationSettingsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NotificationSettingsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationSettingsDto'];
+        };
+      };
+      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      413: components['responses']['PayloadTooLarge'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };

@@ -2,16 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { FeedbackNotice, useFeedback } from '../../components/feedback';
 import { Button, SelectInput, TextInput } from '../../components/ui';
 import type { NotificationChannelKind, WebhookEvent } from '../../lib/api/views';
+import { EVENT_LABELS } from '../../lib/event-labels';
 import { useCreateChannel, type NewChannel } from './channels.queries';
-
-const EVENT_LABELS: Record<WebhookEvent, string> = {
-  'alert.raised': 'Failure alert raised',
-  'print.paused_by_detector': 'Print paused by the detector',
-  'print.done': 'Print done',
-  'print.failed': 'Print failed',
-  'printer.offline': 'Printer went offline',
-  'spool.low_stock': 'Spool low on filament',
-};
 
 export const KIND_LABELS: Record<NotificationChannelKind, string> = {
   slack: 'Slack',

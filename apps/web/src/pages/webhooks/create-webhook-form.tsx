@@ -2,17 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { FeedbackNotice, useFeedback } from '../../components/feedback';
 import { Button, TextInput } from '../../components/ui';
 import type { WebhookEvent } from '../../lib/api/views';
+import { EVENT_LABELS } from '../../lib/event-labels';
 import { useCreateWebhook } from './webhooks.queries';
-
-/** Every event the contract names (a new one fails to compile here until it has a label). */
-const EVENT_LABELS: Record<WebhookEvent, string> = {
-  'alert.raised': 'Failure alert raised',
-  'print.paused_by_detector': 'Print paused by the detector',
-  'print.done': 'Print done',
-  'print.failed': 'Print failed',
-  'printer.offline': 'Printer went offline',
-  'spool.low_stock': 'Spool low on filament',
-};
 
 export function CreateWebhookForm({ onCreated }: { onCreated: (secret: string) => void }) {
   const feedback = useFeedback();
