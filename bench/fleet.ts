@@ -22,6 +22,7 @@ import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AgentCommandBus } from '@farmhand/agents';
@@ -139,18 +140,103 @@ function status(sentAt: number): Status {
   };
 }
 
+/** What the bench knows of an api process it started: memory over its life and how it ended. */
+export interface ApiLife {
+  pid: number;
+  rss: number;
+  peakRss: number;
+  exit: { code: number | null; signal: NodeJS.Signals | null; expected: boolean } | null;
+  /** The last lines the api wrote (its pino logs on stdout, anything fatal on stderr). */
+  logTail: string;
+  oomKillsAtStart: number | null;
+}
+
+const lives = new WeakMap<ChildProcess, ApiLife>();
+
+export function apiLife(child: ChildProcess): ApiLife | undefined {
+  return lives.get(child);
+}
+
+/** The kernel's OOM kill counter of this machine's memory cgroup (v2 `memory.events`, v1 `memory.oom_control`). */
+export function oomKills(): number | null {
+  for (const file of ['/sys/fs/cgroup/memory.events', '/sys/fs/cgroup/memory/memory.oom_control']) {
+    try {
+      const match = /^oom_kill (\d+)/m.exec(readFileSync(file, 'utf8'));
+      if (match) return Number(match[1]);
+    } catch {
+      // not this cgroup version
+    }
+  }
+  return null;
+}
+
+/** Kernel log lines about the process (the OOM killer names the pid it kills); empty when dmesg is not readable. */
+function kernelLinesAbout(pid: number): string[] {
+  try {
+    return execFileSync('dmesg', [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')
+      .filter((line) => line.includes(`Killed process ${pid} `) || (/oom/i.test(line) && line.includes(String(pid))));
+  } catch {
+    return [];
+  }
+}
+
+/** One line on how the api ended: exit code or signal, its memory, and the OOM killer's verdict. */
+export function describeApiExit(life: ApiLife): string {
+  const exit = life.exit;
+  const how = !exit ? 'still running' : exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+  const oomNow = oomKills();
+  const oom =
+    life.oomKillsAtStart === null || oomNow === null
+      ? 'oom kills: unknown'
+      : `oom kills during the run: ${oomNow - life.oomKillsAtStart}`;
+  const kernel = kernelLinesAbout(life.pid);
+  return (
+    `api pid ${life.pid} ${how}${exit && !exit.expected ? ' (UNEXPECTED)' : ''}; ` +
+    `rss last ${(life.rss / 2 ** 20).toFixed(0)} MB, peak ${(life.peakRss / 2 ** 20).toFixed(0)} MB; ${oom}` +
+    (kernel.length ? `; kernel: ${kernel.slice(-2).join(' | ')}` : '')
+  );
+}
+
 export async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
   // FLEET_API_NODE_ARGS: extra node flags for the api (e.g. --cpu-prof to profile it).
   const nodeArgs = (process.env.FLEET_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, API_ENTRY], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+  // stdout is read too: the api logs (pino) there, and a fatal error logged before an exit must not be lost.
+  const child = spawn(process.execPath, [...nodeArgs, API_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const life: ApiLife = {
+    pid: child.pid ?? -1,
+    rss: 0,
+    peakRss: 0,
+    exit: null,
+    logTail: '',
+    oomKillsAtStart: oomKills(),
+  };
+  lives.set(child, life);
+  const keep = (chunk: Buffer) => (life.logTail = (life.logTail + chunk.toString()).slice(-4_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  // Sampled for the whole life of the api, so that a crash still reports the memory it had reached.
+  const sampler = setInterval(() => {
+    try {
+      const memory = memoryOf(life.pid);
+      life.rss = memory.rss;
+      life.peakRss = Math.max(life.peakRss, memory.peak, memory.rss);
+    } catch {
+      // gone
+    }
+  }, 500);
+  sampler.unref();
   child.once('exit', (code, signal) => {
-    if (!stopping.has(child)) console.error(`api exited (${code ?? signal}): ${stderr.slice(-2_000)}`);
+    clearInterval(sampler);
+    life.exit = { code, signal, expected: stopping.has(child) };
+    if (!life.exit.expected) {
+      console.error(describeApiExit(life));
+      console.error(`api's last output: ${life.logTail.slice(-2_000) || '(none)'}`);
+    }
   });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`api exited (${child.exitCode}): ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`api exited (${child.exitCode}): ${life.logTail}`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
     } catch {
@@ -159,7 +245,7 @@ export async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<Ch
     await sleep(200);
   }
   child.kill('SIGKILL');
-  throw new Error(`api did not become healthy: ${stderr}`);
+  throw new Error(`api did not become healthy: ${life.logTail}`);
 }
 
 /** Sign-up answers 202 for every address (issue 18): sign in next, and take the organization from the list. */
@@ -371,7 +457,13 @@ async function main(): Promise<void> {
   let bus: AgentCommandBus | null = null;
   const agents: FakeAgent[] = [];
   let mixed: MixedFarm | null = null;
+  let lastLine: string | null = null;
   const started = Date.now();
+  console.log(
+    `load average at start ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')} (${cpus().length} cores)`,
+  );
   await admin((client) => client.query(`CREATE DATABASE "${id}"`));
   try {
     const dataSource = createFarmhandDataSource(url, { applicationName: 'farmhand-bench' });
@@ -518,11 +610,14 @@ async function main(): Promise<void> {
       );
     }
     console.log(`api rss now ${(memory.rss / 2 ** 20).toFixed(0)} MB, peak ${(peakRss / 2 ** 20).toFixed(0)} MB`);
-    console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
     console.log(
-      `fleet ${options.agents} agents: ${handled.toFixed(0)}/s, rtt p50 ${fixed(p50)} ms p99 ${fixed(p99)} ms, ` +
-        `rss ${(peakRss / 2 ** 20).toFixed(0)} MB`,
+      `total ${((Date.now() - started) / 1000).toFixed(0)} s; load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')}`,
     );
+    lastLine =
+      `fleet ${options.agents} agents: ${handled.toFixed(0)}/s, rtt p50 ${fixed(p50)} ms p99 ${fixed(p99)} ms, ` +
+      `rss ${(peakRss / 2 ** 20).toFixed(0)} MB`;
   } finally {
     // Every step runs whatever failed before it: no api process, database or Redis key is left behind.
     const steps: Array<[string, () => Promise<unknown> | unknown]> = [
@@ -539,6 +634,14 @@ async function main(): Promise<void> {
       } catch (error) {
         console.error(`cleanup of ${what} failed: ${String(error)}`);
       }
+    }
+    const life = api ? apiLife(api) : undefined;
+    if (life) console.log(describeApiExit(life));
+    // The usual last line, with how the api ended (a crash or an OOM kill shows here, not only in stderr).
+    if (lastLine) {
+      const ended = life?.exit;
+      const how = !ended ? '' : ended.signal ? `, api ${ended.signal}` : `, api exit ${ended.code}`;
+      console.log(`${lastLine}${how}${ended && !ended.expected ? ' (crashed)' : ''}`);
     }
   }
 }
