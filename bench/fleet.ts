@@ -89,6 +89,15 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
+/** A port nothing listens on right now (another engineer's api may hold the default metrics port). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function percentile(values: number[], p: number): number {
@@ -219,7 +228,8 @@ export async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<Ch
   const sampler = setInterval(() => {
     try {
       const memory = memoryOf(life.pid);
-      life.rss = memory.rss;
+      // A process that has exited but is not reaped yet reads as 0: keep the last real figure.
+      if (memory.rss > 0) life.rss = memory.rss;
       life.peakRss = Math.max(life.peakRss, memory.peak, memory.rss);
     } catch {
       // gone
@@ -384,8 +394,14 @@ export class FakeAgent {
   }
 }
 
-export async function acceptedStatuses(apiUrl: string): Promise<number> {
-  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+/**
+ * The api's accepted statuses from its `/metrics`, which it serves on a listener of its own (`METRICS_PORT`), not
+ * on the api port: `metricsUrl` is that listener (an api port's `/metrics` is a 404, read as 0).
+ */
+export async function acceptedStatuses(metricsUrl: string): Promise<number> {
+  const response = await fetch(`${metricsUrl}/metrics`);
+  if (!response.ok) throw new Error(`metrics: HTTP ${response.status} from ${metricsUrl}`);
+  const text = await response.text();
   const match = /^farmhand_agent_messages_total\{event="status",outcome="accepted"\} (\d+)/m.exec(text);
   return Number(match?.[1] ?? 0);
 }
@@ -440,12 +456,15 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const port = (probe.address() as AddressInfo).port;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const metricsPort = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
+  const metricsUrl = `http://127.0.0.1:${metricsPort}`;
   const env = {
     ...process.env,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
+    METRICS_PORT: String(metricsPort),
     DATABASE_URL: url,
     REDIS_URL,
     REDIS_PREFIX: id,
@@ -529,15 +548,21 @@ async function main(): Promise<void> {
     }
     const targets = mixed ? mixed.printerIds : issued.map((agent) => agent.printerId);
     const windowStart = Date.now();
-    const acceptedBefore = await acceptedStatuses(apiUrl);
+    const acceptedBefore = await acceptedStatuses(metricsUrl);
     const sentBefore = agents.reduce((sum, agent) => sum + agent.sent, 0);
     const cpuBefore = cpuSecondsOf(pid);
 
+    const kindOf = new Map<string, string>();
+    for (const [kind, ids] of mixed?.byKind ?? []) for (const printerId of ids) kindOf.set(printerId, kind);
+    const perKind = new Map<string, number[]>();
     const viaBus = await timedRuns(options.commands, COMMAND_CONCURRENCY, async () => {
       const printerId = targets[Math.floor(Math.random() * targets.length)]!;
       const command: Command = { id: randomUUID(), type: 'pause', args: {}, expiresAt: Date.now() + 15_000 };
+      const sentAt = process.hrtime.bigint();
       const delivery = await bus!.deliver(printerId, command, command.expiresAt!);
       if (delivery.status !== 'answered') throw new Error(`command ${delivery.status}`);
+      const kind = kindOf.get(printerId);
+      if (kind) perKind.set(kind, [...(perKind.get(kind) ?? []), Number(process.hrtime.bigint() - sentAt) / 1e6]);
     });
     // The same commands to the lightweight agents: the baseline the gateway printers are compared with.
     const direct = mixed
@@ -565,11 +590,11 @@ async function main(): Promise<void> {
     const sentAfter = agents.reduce((sum, agent) => sum + agent.sent, 0);
     const windowSeconds = (Date.now() - windowStart) / 1000;
     const cpuSeconds = cpuSecondsOf(pid) - cpuBefore;
-    let acceptedAfter = await acceptedStatuses(apiUrl);
+    let acceptedAfter = await acceptedStatuses(metricsUrl);
     const drainStarted = Date.now();
     while (acceptedAfter - acceptedBefore < sentAfter - sentBefore && Date.now() - drainStarted < 10_000) {
       await sleep(100);
-      acceptedAfter = await acceptedStatuses(apiUrl);
+      acceptedAfter = await acceptedStatuses(metricsUrl);
     }
     const drainSeconds = (Date.now() - drainStarted) / 1000;
     clearInterval(sampler);
@@ -607,6 +632,13 @@ async function main(): Promise<void> {
         `mix ${options.mix!.join(',')}: ${mixed.printerIds.length} printers behind ${mixed.gateways} gateway(s), ` +
           `rtt through gateways p50 ${fixed(p50)} ms p99 ${fixed(p99)} ms; lightweight agents p99 ${fixed(directP99)} ms; ` +
           `ratio ${(p99 / directP99).toFixed(1)}x; goal p99 < 250 ms: ${p99 < 250 ? 'met' : 'NOT met'}`,
+      );
+    }
+    if (perKind.size) {
+      console.log(
+        `through gateways by kind: ${[...perKind]
+          .map(([kind, times]) => `${kind} p50 ${fixed(percentile(times, 50))} p99 ${fixed(percentile(times, 99))} ms`)
+          .join(', ')}`,
       );
     }
     console.log(`api rss now ${(memory.rss / 2 ** 20).toFixed(0)} MB, peak ${(peakRss / 2 ** 20).toFixed(0)} MB`);
