@@ -230,6 +230,36 @@ describe('farm gateway multiplexing: many printers on one socket, each under its
     expect(await online(team.orgId, victim!.id)).toBe(false);
   });
 
+  it('revoking through another api instance ends the attachment on the instance holding the gateway socket', async () => {
+    const apiB = await startApi({}, { database: api.database, redisPrefix: api.config.REDIS_PREFIX });
+    try {
+      const [revoked, kept] = await printers(2);
+      const { socket, received } = open(await gatewayServing(apiB, [revoked!, kept!]));
+      await waitFor(() => online(team.orgId, kept!.id), 'kept online');
+      await waitFor(() => online(team.orgId, revoked!.id), 'revoked online');
+      // The command and the revocation go through instance A; the gateway's socket is on B.
+      socket.on(GATEWAY_SERVER_EVENTS.printer, (envelope: PrinterEnvelope, ack?: (result: unknown) => void) => {
+        const command = envelope.data as Command;
+        if (envelope.event === SERVER_EVENTS.command) {
+          ack?.({ id: command.id, ok: true, data: { accepted: true }, finishedAt: Date.now() });
+        }
+      });
+      expect((await act(team.operator.client, team.orgId, kept!.id, 'pause')).status).toBe(200);
+      const response = await team.admin.client.post(
+        `/api/orgs/${team.orgId}/printers/${revoked!.id}/credentials/revoke`,
+      );
+      expect(response.status).toBe(200);
+      await waitFor(() => detachments(received).some((entry) => entry.printerId === revoked!.id), 'detached on B');
+      expect(detachments(received)).toEqual([{ printerId: revoked!.id, reason: 'revoked' }]);
+      await waitFor(async () => !(await online(team.orgId, revoked!.id)), 'revoked offline');
+      expect(socket.connected).toBe(true);
+      expect(await online(team.orgId, kept!.id)).toBe(true);
+    } finally {
+      for (const socket of sockets.splice(0)) socket.disconnect();
+      await apiB.close({ keepDatabase: true });
+    }
+  });
+
   it('a newer link of the printer replaces its attachment on another gateway socket, which keeps its others', async () => {
     const [moved, stays] = await printers(2);
     const first = open(await gatewayServing(api, [moved!, stays!]));
