@@ -166,6 +166,19 @@ describe('farm gateway multiplexing: many printers on one socket, each under its
     expect(await online(team.orgId, mine!.id)).toBe(true);
   });
 
+  it('credential guessing over attach is slowed down to refusals without a lookup; the gateway’s printers stay', async () => {
+    const [mine] = await printers(1);
+    const { socket } = open(await gatewayServing(api, [mine!]));
+    await waitFor(() => online(team.orgId, mine!.id), 'mine online');
+    const answers = await Promise.all(
+      Array.from({ length: 520 }, (_, index) => attach(socket, `fh_agent_guess${index}_${'x'.repeat(43)}`)),
+    );
+    expect(answers.every((answer) => !answer.ok)).toBe(true);
+    expect(answers.filter((answer) => !answer.ok && answer.code === 'rate_limited').length).toBeGreaterThan(0);
+    expect(socket.connected).toBe(true);
+    expect(await online(team.orgId, mine!.id)).toBe(true);
+  });
+
   it('revoking one printer’s credential detaches that printer at once and leaves the others online', async () => {
     const [a, b] = await printers(2);
     const { socket, received } = open(await gatewayServing(api, [a!, b!]));

@@ -34,6 +34,12 @@ export const AGENT_LIMITS = {
   gatewayAttachWithinMs: 30_000,
   /** Multiplexed gateway handshakes per source address per minute (each attach is limited per printer on top). */
   gatewayConnectsPerMinute: 60,
+  /**
+   * Refused credentials one gateway socket may present in `attach`: a burst (as large as the printers a socket may
+   * carry, all attaching at once after a reconnect), then this many a second.
+   */
+  gatewayFailedAttachBurst: 500,
+  gatewayFailedAttachesPerSecond: 5,
 } as const;
 
 /** Command timeouts: the default per command type, and the bounds a caller may choose within. */

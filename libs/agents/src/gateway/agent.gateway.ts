@@ -43,7 +43,7 @@ import { AgentExceptionsFilter } from './agent-exceptions.filter';
 import { credentialInUrl, handshakeCredentials } from './agent-handshake';
 import type { AgentSession } from './agent-session';
 import { AgentStats } from './agent-stats.service';
-import { MessageThrottle } from './message-throttle';
+import { MessageThrottle, TokenBucket } from './message-throttle';
 
 type Refusal = Error & { data: { code: string } };
 
@@ -73,6 +73,8 @@ interface GatewaySocket {
   ended: Map<string, number>;
   /** Counts what no printer can be blamed for: unattached printer ids, malformed envelopes, refused attaches. */
   throttle: MessageThrottle;
+  /** Refused credentials this socket may present (a burst, then a few a second). */
+  failedAttaches: TokenBucket;
   attachTimer: NodeJS.Timeout | null;
 }
 
@@ -304,6 +306,11 @@ export class AgentGateway
       attachments: new Map(),
       ended: new Map(),
       throttle: new MessageThrottle(Date.now()),
+      failedAttaches: new TokenBucket(
+        AGENT_LIMITS.gatewayFailedAttachBurst,
+        AGENT_LIMITS.gatewayFailedAttachesPerSecond,
+        Date.now(),
+      ),
       attachTimer: null,
     };
     this.gateways.set(socket.id, gateway);
@@ -415,12 +422,16 @@ export class AgentGateway
     const answer = (result: AttachResult) => ack?.(result);
     const deny = (code: Exclude<AttachResult, { ok: true }>['code'], message: string) => {
       answer({ ok: false, code, message });
-      if (code === 'unauthorized' || code === 'malformed') {
+      if (code === 'malformed') {
         this.refuseGateway(socket, gateway, now, { code: 'malformed', message, event: GATEWAY_EVENTS.attach }, true);
       }
     };
     const parsed = attachSchema.safeParse(payload);
     if (!parsed.success) return deny('malformed', 'attach needs { credential }');
+    // Every credential check takes a token, given back when the credential is good: a refused credential costs the
+    // socket attach allowance, not the socket (a gateway whose printers were revoked keeps retrying them, slowly,
+    // and must not lose its healthy printers for it). Past the allowance, attaches are refused without a lookup.
+    if (!gateway.failedAttaches.take(now)) return deny('rate_limited', 'too many refused attaches; retry later');
     if (this.connections.draining) return deny('server_closing', 'server closing');
     if (gateway.attachments.size >= MAX_ATTACHMENTS_PER_SOCKET) {
       return deny('too_many_printers', `at most ${MAX_ATTACHMENTS_PER_SOCKET} printers per socket`);
@@ -435,6 +446,7 @@ export class AgentGateway
         return deny('unauthorized', 'unauthorized');
       }
       principal = found.principal;
+      gateway.failedAttaches.refund();
     } catch (error) {
       this.logger.error({ err: error }, 'gateway attach failed');
       return deny('unavailable', 'unavailable');
