@@ -396,6 +396,11 @@ export class AgentGateway
       return;
     }
     if (event === AGENT_EVENTS.protocolError) {
+      // The socket's own allowance: a gateway repeating errors must not flood the log.
+      if (!gateway.throttle.admit(event, now)) {
+        this.refuseGateway(socket, gateway, now, { code: 'rate_limited', message: 'too many messages', event });
+        return;
+      }
       this.stats.message(AGENT_EVENTS.protocolError, 'accepted');
       const code = (payload as { code?: unknown } | null)?.code;
       this.logger.warn(
