@@ -16,7 +16,8 @@
  * With `--mix octoprint,moonraker,prusalink,bambu` (and `--mix-printers 40`, `--per-gateway 50`), that many of the
  * agents are real printers of those kinds on the simulators behind farm gateways (bench/fleet-mix.ts): the commands
  * then go to them (api -> gateway -> backend -> simulator and back), the last line's rtt is theirs, and a `mix` line
- * compares it with the same commands to the lightweight agents (the baseline ratio).
+ * compares it with the same commands to the lightweight agents (the baseline ratio). The gateways multiplex their
+ * printers on one server socket per 200 (protocol 2); `--per-socket 0` gives each printer its own socket instead.
  */
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -55,6 +56,8 @@ interface Options {
   /** How many of the agents are gateway printers on simulators (the rest stay lightweight agents). */
   mixPrinters: number;
   perGateway: number;
+  /** Printers per multiplexed gateway socket (`--per-socket`, default the gateway's own; 0: one socket each). */
+  perSocket: number | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -66,6 +69,7 @@ function parseOptions(argv: string[]): Options {
     mix: null,
     mixPrinters: 40,
     perGateway: 50,
+    perSocket: undefined,
   };
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index];
@@ -73,6 +77,10 @@ function parseOptions(argv: string[]): Options {
     if (flag === '--build') options.build = true;
     else if (flag === '--mix') {
       options.mix = parseMix(argv[index + 1] ?? '');
+      index++;
+    } else if (flag === '--per-socket') {
+      if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} needs an integer >= 0`);
+      options.perSocket = value;
       index++;
     } else if (flag === '--mix-printers' || flag === '--per-gateway') {
       if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive integer`);
@@ -509,10 +517,17 @@ async function main(): Promise<void> {
     const mixCount = options.mix ? Math.min(options.mixPrinters, issued.length - 1) : 0;
     const light = issued.slice(mixCount);
     if (options.mix) {
-      mixed = await startMixedFarm(apiUrl, options.mix, issued.slice(0, mixCount), options.perGateway);
+      mixed = await startMixedFarm(
+        apiUrl,
+        options.mix,
+        issued.slice(0, mixCount),
+        options.perGateway,
+        options.perSocket,
+      );
       console.log(
         `mixed farm: ${mixCount} printers (${[...mixed.byKind].map(([kind, ids]) => `${ids.length} ${kind}`).join(', ')}) ` +
-          `behind ${mixed.gateways} gateway(s), on simulators`,
+          `behind ${mixed.gateways} gateway(s), on simulators, ` +
+          `${options.perSocket === 0 ? 'one server socket per printer' : 'multiplexed server sockets'}`,
       );
     }
     for (const agent of light) agents.push(new FakeAgent(apiUrl, agent.credential));
