@@ -1,7 +1,8 @@
 /**
  * The mixed farm of `npm run bench:fleet -- --mix octoprint,moonraker,prusalink,bambu`: printers of each kind on the
  * shared virtual-printer simulators, served by farm gateways (`GatewayRuntime`, one per `perGateway` printers, in this
- * process), each printer with its own credential and socket to the api, as `farmhand-agent gateway run` serves them.
+ * process), each printer attached with its own credential on the gateway's multiplexed socket to the api (one per
+ * `perSocket` printers; 0: a socket per printer), as `farmhand-agent gateway run` serves them.
  * Commands sent to these printers go api -> gateway -> the printer's backend (HTTP, websocket or MQTT) and back.
  */
 import pino from 'pino';
@@ -38,6 +39,8 @@ export async function startMixedFarm(
   kinds: SimKind[],
   agents: Array<{ printerId: string; credential: string }>,
   perGateway: number,
+  /** Printers per multiplexed server socket (0: one socket per printer, as before protocol 2). */
+  perSocket?: number,
 ): Promise<MixedFarm> {
   const perKind = new Map<SimKind, Array<{ printerId: string; credential: string }>>();
   agents.forEach((agent, index) => {
@@ -110,6 +113,7 @@ export async function startMixedFarm(
       secrets,
       logger: pino({ level: 'silent' }),
       pins: new MemoryCertificatePins(),
+      ...(perSocket === undefined ? {} : { printersPerSocket: perSocket }),
     });
     await gateway.start();
     gateways.push(gateway);

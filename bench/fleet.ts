@@ -16,12 +16,14 @@
  * With `--mix octoprint,moonraker,prusalink,bambu` (and `--mix-printers 40`, `--per-gateway 50`), that many of the
  * agents are real printers of those kinds on the simulators behind farm gateways (bench/fleet-mix.ts): the commands
  * then go to them (api -> gateway -> backend -> simulator and back), the last line's rtt is theirs, and a `mix` line
- * compares it with the same commands to the lightweight agents (the baseline ratio).
+ * compares it with the same commands to the lightweight agents (the baseline ratio). The gateways multiplex their
+ * printers on one server socket per 200 (protocol 2); `--per-socket 0` gives each printer its own socket instead.
  */
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AgentCommandBus } from '@farmhand/agents';
@@ -54,6 +56,8 @@ interface Options {
   /** How many of the agents are gateway printers on simulators (the rest stay lightweight agents). */
   mixPrinters: number;
   perGateway: number;
+  /** Printers per multiplexed gateway socket (`--per-socket`, default the gateway's own; 0: one socket each). */
+  perSocket: number | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -65,6 +69,7 @@ function parseOptions(argv: string[]): Options {
     mix: null,
     mixPrinters: 40,
     perGateway: 50,
+    perSocket: undefined,
   };
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index];
@@ -72,6 +77,10 @@ function parseOptions(argv: string[]): Options {
     if (flag === '--build') options.build = true;
     else if (flag === '--mix') {
       options.mix = parseMix(argv[index + 1] ?? '');
+      index++;
+    } else if (flag === '--per-socket') {
+      if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} needs an integer >= 0`);
+      options.perSocket = value;
       index++;
     } else if (flag === '--mix-printers' || flag === '--per-gateway') {
       if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive integer`);
@@ -86,6 +95,15 @@ function parseOptions(argv: string[]): Options {
   }
   if (options.agents > 20_000) throw new Error('--agents is capped at 20000');
   return options;
+}
+
+/** A port nothing listens on right now (another engineer's api may hold the default metrics port). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -139,18 +157,104 @@ function status(sentAt: number): Status {
   };
 }
 
+/** What the bench knows of an api process it started: memory over its life and how it ended. */
+export interface ApiLife {
+  pid: number;
+  rss: number;
+  peakRss: number;
+  exit: { code: number | null; signal: NodeJS.Signals | null; expected: boolean } | null;
+  /** The last lines the api wrote (its pino logs on stdout, anything fatal on stderr). */
+  logTail: string;
+  oomKillsAtStart: number | null;
+}
+
+const lives = new WeakMap<ChildProcess, ApiLife>();
+
+export function apiLife(child: ChildProcess): ApiLife | undefined {
+  return lives.get(child);
+}
+
+/** The kernel's OOM kill counter of this machine's memory cgroup (v2 `memory.events`, v1 `memory.oom_control`). */
+export function oomKills(): number | null {
+  for (const file of ['/sys/fs/cgroup/memory.events', '/sys/fs/cgroup/memory/memory.oom_control']) {
+    try {
+      const match = /^oom_kill (\d+)/m.exec(readFileSync(file, 'utf8'));
+      if (match) return Number(match[1]);
+    } catch {
+      // not this cgroup version
+    }
+  }
+  return null;
+}
+
+/** Kernel log lines about the process (the OOM killer names the pid it kills); empty when dmesg is not readable. */
+function kernelLinesAbout(pid: number): string[] {
+  try {
+    return execFileSync('dmesg', [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')
+      .filter((line) => line.includes(`Killed process ${pid} `) || (/oom/i.test(line) && line.includes(String(pid))));
+  } catch {
+    return [];
+  }
+}
+
+/** One line on how the api ended: exit code or signal, its memory, and the OOM killer's verdict. */
+export function describeApiExit(life: ApiLife): string {
+  const exit = life.exit;
+  const how = !exit ? 'still running' : exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+  const oomNow = oomKills();
+  const oom =
+    life.oomKillsAtStart === null || oomNow === null
+      ? 'oom kills: unknown'
+      : `oom kills during the run: ${oomNow - life.oomKillsAtStart}`;
+  const kernel = kernelLinesAbout(life.pid);
+  return (
+    `api pid ${life.pid} ${how}${exit && !exit.expected ? ' (UNEXPECTED)' : ''}; ` +
+    `rss last ${(life.rss / 2 ** 20).toFixed(0)} MB, peak ${(life.peakRss / 2 ** 20).toFixed(0)} MB; ${oom}` +
+    (kernel.length ? `; kernel: ${kernel.slice(-2).join(' | ')}` : '')
+  );
+}
+
 export async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
   // FLEET_API_NODE_ARGS: extra node flags for the api (e.g. --cpu-prof to profile it).
   const nodeArgs = (process.env.FLEET_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, API_ENTRY], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+  // stdout is read too: the api logs (pino) there, and a fatal error logged before an exit must not be lost.
+  const child = spawn(process.execPath, [...nodeArgs, API_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const life: ApiLife = {
+    pid: child.pid ?? -1,
+    rss: 0,
+    peakRss: 0,
+    exit: null,
+    logTail: '',
+    oomKillsAtStart: oomKills(),
+  };
+  lives.set(child, life);
+  const keep = (chunk: Buffer) => (life.logTail = (life.logTail + chunk.toString()).slice(-4_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  // Sampled for the whole life of the api, so that a crash still reports the memory it had reached.
+  const sampler = setInterval(() => {
+    try {
+      const memory = memoryOf(life.pid);
+      // A process that has exited but is not reaped yet reads as 0: keep the last real figure.
+      if (memory.rss > 0) life.rss = memory.rss;
+      life.peakRss = Math.max(life.peakRss, memory.peak, memory.rss);
+    } catch {
+      // gone
+    }
+  }, 500);
+  sampler.unref();
   child.once('exit', (code, signal) => {
-    if (!stopping.has(child)) console.error(`api exited (${code ?? signal}): ${stderr.slice(-2_000)}`);
+    clearInterval(sampler);
+    life.exit = { code, signal, expected: stopping.has(child) };
+    if (!life.exit.expected) {
+      console.error(describeApiExit(life));
+      console.error(`api's last output: ${life.logTail.slice(-2_000) || '(none)'}`);
+    }
   });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`api exited (${child.exitCode}): ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`api exited (${child.exitCode}): ${life.logTail}`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
     } catch {
@@ -159,7 +263,7 @@ export async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<Ch
     await sleep(200);
   }
   child.kill('SIGKILL');
-  throw new Error(`api did not become healthy: ${stderr}`);
+  throw new Error(`api did not become healthy: ${life.logTail}`);
 }
 
 /** Sign-up answers 202 for every address (issue 18): sign in next, and take the organization from the list. */
@@ -298,8 +402,14 @@ export class FakeAgent {
   }
 }
 
-export async function acceptedStatuses(apiUrl: string): Promise<number> {
-  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+/**
+ * The api's accepted statuses from its `/metrics`, which it serves on a listener of its own (`METRICS_PORT`), not
+ * on the api port: `metricsUrl` is that listener (an api port's `/metrics` is a 404, read as 0).
+ */
+export async function acceptedStatuses(metricsUrl: string): Promise<number> {
+  const response = await fetch(`${metricsUrl}/metrics`);
+  if (!response.ok) throw new Error(`metrics: HTTP ${response.status} from ${metricsUrl}`);
+  const text = await response.text();
   const match = /^farmhand_agent_messages_total\{event="status",outcome="accepted"\} (\d+)/m.exec(text);
   return Number(match?.[1] ?? 0);
 }
@@ -354,12 +464,15 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const port = (probe.address() as AddressInfo).port;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const metricsPort = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
+  const metricsUrl = `http://127.0.0.1:${metricsPort}`;
   const env = {
     ...process.env,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
+    METRICS_PORT: String(metricsPort),
     DATABASE_URL: url,
     REDIS_URL,
     REDIS_PREFIX: id,
@@ -371,7 +484,13 @@ async function main(): Promise<void> {
   let bus: AgentCommandBus | null = null;
   const agents: FakeAgent[] = [];
   let mixed: MixedFarm | null = null;
+  let lastLine: string | null = null;
   const started = Date.now();
+  console.log(
+    `load average at start ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')} (${cpus().length} cores)`,
+  );
   await admin((client) => client.query(`CREATE DATABASE "${id}"`));
   try {
     const dataSource = createFarmhandDataSource(url, { applicationName: 'farmhand-bench' });
@@ -398,10 +517,17 @@ async function main(): Promise<void> {
     const mixCount = options.mix ? Math.min(options.mixPrinters, issued.length - 1) : 0;
     const light = issued.slice(mixCount);
     if (options.mix) {
-      mixed = await startMixedFarm(apiUrl, options.mix, issued.slice(0, mixCount), options.perGateway);
+      mixed = await startMixedFarm(
+        apiUrl,
+        options.mix,
+        issued.slice(0, mixCount),
+        options.perGateway,
+        options.perSocket,
+      );
       console.log(
         `mixed farm: ${mixCount} printers (${[...mixed.byKind].map(([kind, ids]) => `${ids.length} ${kind}`).join(', ')}) ` +
-          `behind ${mixed.gateways} gateway(s), on simulators`,
+          `behind ${mixed.gateways} gateway(s), on simulators, ` +
+          `${options.perSocket === 0 ? 'one server socket per printer' : 'multiplexed server sockets'}`,
       );
     }
     for (const agent of light) agents.push(new FakeAgent(apiUrl, agent.credential));
@@ -437,15 +563,21 @@ async function main(): Promise<void> {
     }
     const targets = mixed ? mixed.printerIds : issued.map((agent) => agent.printerId);
     const windowStart = Date.now();
-    const acceptedBefore = await acceptedStatuses(apiUrl);
+    const acceptedBefore = await acceptedStatuses(metricsUrl);
     const sentBefore = agents.reduce((sum, agent) => sum + agent.sent, 0);
     const cpuBefore = cpuSecondsOf(pid);
 
+    const kindOf = new Map<string, string>();
+    for (const [kind, ids] of mixed?.byKind ?? []) for (const printerId of ids) kindOf.set(printerId, kind);
+    const perKind = new Map<string, number[]>();
     const viaBus = await timedRuns(options.commands, COMMAND_CONCURRENCY, async () => {
       const printerId = targets[Math.floor(Math.random() * targets.length)]!;
       const command: Command = { id: randomUUID(), type: 'pause', args: {}, expiresAt: Date.now() + 15_000 };
+      const sentAt = process.hrtime.bigint();
       const delivery = await bus!.deliver(printerId, command, command.expiresAt!);
       if (delivery.status !== 'answered') throw new Error(`command ${delivery.status}`);
+      const kind = kindOf.get(printerId);
+      if (kind) perKind.set(kind, [...(perKind.get(kind) ?? []), Number(process.hrtime.bigint() - sentAt) / 1e6]);
     });
     // The same commands to the lightweight agents: the baseline the gateway printers are compared with.
     const direct = mixed
@@ -473,11 +605,11 @@ async function main(): Promise<void> {
     const sentAfter = agents.reduce((sum, agent) => sum + agent.sent, 0);
     const windowSeconds = (Date.now() - windowStart) / 1000;
     const cpuSeconds = cpuSecondsOf(pid) - cpuBefore;
-    let acceptedAfter = await acceptedStatuses(apiUrl);
+    let acceptedAfter = await acceptedStatuses(metricsUrl);
     const drainStarted = Date.now();
     while (acceptedAfter - acceptedBefore < sentAfter - sentBefore && Date.now() - drainStarted < 10_000) {
       await sleep(100);
-      acceptedAfter = await acceptedStatuses(apiUrl);
+      acceptedAfter = await acceptedStatuses(metricsUrl);
     }
     const drainSeconds = (Date.now() - drainStarted) / 1000;
     clearInterval(sampler);
@@ -517,12 +649,22 @@ async function main(): Promise<void> {
           `ratio ${(p99 / directP99).toFixed(1)}x; goal p99 < 250 ms: ${p99 < 250 ? 'met' : 'NOT met'}`,
       );
     }
+    if (perKind.size) {
+      console.log(
+        `through gateways by kind: ${[...perKind]
+          .map(([kind, times]) => `${kind} p50 ${fixed(percentile(times, 50))} p99 ${fixed(percentile(times, 99))} ms`)
+          .join(', ')}`,
+      );
+    }
     console.log(`api rss now ${(memory.rss / 2 ** 20).toFixed(0)} MB, peak ${(peakRss / 2 ** 20).toFixed(0)} MB`);
-    console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
     console.log(
-      `fleet ${options.agents} agents: ${handled.toFixed(0)}/s, rtt p50 ${fixed(p50)} ms p99 ${fixed(p99)} ms, ` +
-        `rss ${(peakRss / 2 ** 20).toFixed(0)} MB`,
+      `total ${((Date.now() - started) / 1000).toFixed(0)} s; load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')}`,
     );
+    lastLine =
+      `fleet ${options.agents} agents: ${handled.toFixed(0)}/s, rtt p50 ${fixed(p50)} ms p99 ${fixed(p99)} ms, ` +
+      `rss ${(peakRss / 2 ** 20).toFixed(0)} MB`;
   } finally {
     // Every step runs whatever failed before it: no api process, database or Redis key is left behind.
     const steps: Array<[string, () => Promise<unknown> | unknown]> = [
@@ -539,6 +681,14 @@ async function main(): Promise<void> {
       } catch (error) {
         console.error(`cleanup of ${what} failed: ${String(error)}`);
       }
+    }
+    const life = api ? apiLife(api) : undefined;
+    if (life) console.log(describeApiExit(life));
+    // The usual last line, with how the api ended (a crash or an OOM kill shows here, not only in stderr).
+    if (lastLine) {
+      const ended = life?.exit;
+      const how = !ended ? '' : ended.signal ? `, api ${ended.signal}` : `, api exit ${ended.code}`;
+      console.log(`${lastLine}${how}${ended && !ended.expected ? ' (crashed)' : ''}`);
     }
   }
 }

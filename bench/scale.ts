@@ -116,12 +116,16 @@ async function main(): Promise<void> {
   const url = databaseUrl(id);
   const ports = { A: await freePort(), B: await freePort() };
   const apiUrl = { A: `http://127.0.0.1:${ports.A}`, B: `http://127.0.0.1:${ports.B}` };
+  // `/metrics` is served on a listener of its own per instance, not on the api port.
+  const metricsPorts = { A: await freePort(), B: await freePort() };
+  const metricsUrl = { A: `http://127.0.0.1:${metricsPorts.A}`, B: `http://127.0.0.1:${metricsPorts.B}` };
   const secretKey = randomBytes(32).toString('hex');
   const envFor = (instance: Instance) => ({
     ...process.env,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(ports[instance]),
+    METRICS_PORT: String(metricsPorts[instance]),
     PUBLIC_URL: apiUrl[instance],
     DATABASE_URL: url,
     REDIS_URL,
@@ -180,7 +184,7 @@ async function main(): Promise<void> {
     await sleep(STATUS_PERIOD_MS);
 
     bus = new AgentCommandBus({ REDIS_URL, REDIS_PREFIX: id }, pino({ level: 'warn' }));
-    const accepted = async () => (await acceptedStatuses(apiUrl.A)) + (await acceptedStatuses(apiUrl.B));
+    const accepted = async () => (await acceptedStatuses(metricsUrl.A)) + (await acceptedStatuses(metricsUrl.B));
     const windowStart = Date.now();
     const acceptedBefore = await accepted();
     const sentBefore = agents.reduce((sum, agent) => sum + agent.sent, 0);
@@ -241,7 +245,7 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     sampleMemory();
     for (const instance of INSTANCES) peak[instance] = Math.max(peak[instance], memoryOf(pid[instance]).peak);
-    const connectedNow = await Promise.all(INSTANCES.map((instance) => connectionsOf(apiUrl[instance])));
+    const connectedNow = await Promise.all(INSTANCES.map((instance) => connectionsOf(metricsUrl[instance])));
 
     const echo = await echoBaseline(200);
     const handled = (acceptedAfter - acceptedBefore) / (windowSeconds + (drainSeconds > 0.2 ? drainSeconds : 0));
@@ -298,8 +302,8 @@ async function main(): Promise<void> {
   }
 }
 
-async function connectionsOf(apiUrl: string): Promise<number> {
-  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+async function connectionsOf(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
   return Number(/^farmhand_agent_connections (\d+)/m.exec(text)?.[1] ?? NaN);
 }
 

@@ -154,6 +154,16 @@ describe('farm gateway: many printers of any kind from one agent process', () =>
     expect(moonraker.clients(0)).toEqual([{ client_name: 'farmhand-agent', type: 'agent' }]);
   });
 
+  it('holds one multiplexed server connection for all its printers, none carrying a credential in its handshake', async () => {
+    const namespace = (api.app.get(AgentConnectionsService) as unknown as { namespace: Namespace }).namespace;
+    const sockets = [...namespace.sockets.values()];
+    expect(gateway.sockets).toHaveLength(1);
+    expect(sockets).toHaveLength(1);
+    expect(sockets[0]!.handshake.auth).toEqual({ multiplex: 2 });
+    // Five printers served (the one without its LAN secret is not), each attached under its own identity.
+    expect(gateway.sockets[0]!.attached).toBe(5);
+  });
+
   it('keeps serving the others while one printer refuses its key and another is unreachable', async () => {
     await waitFor(async () => (await live(ids.lockedOut))?.live?.status?.backend === 'unauthorized', 'locked out');
     await waitFor(async () => (await live(ids.unreachable))?.live?.status?.backend === 'unreachable', 'unreachable');

@@ -30,6 +30,16 @@ export const AGENT_LIMITS = {
   revocationMemorySeconds: 600,
   /** A stopping instance asks its agents to reconnect within this window (spread, so the others are not stampeded). */
   shutdownReconnectWithinMs: 5_000,
+  /** A multiplexed gateway socket that has no printer attached this long is closed. */
+  gatewayAttachWithinMs: 30_000,
+  /** Multiplexed gateway handshakes per source address per minute (each attach is limited per printer on top). */
+  gatewayConnectsPerMinute: 60,
+  /**
+   * Refused credentials one gateway socket may present in `attach`: a burst (as large as the printers a socket may
+   * carry, all attaching at once after a reconnect), then this many a second.
+   */
+  gatewayFailedAttachBurst: 500,
+  gatewayFailedAttachesPerSecond: 5,
 } as const;
 
 /** Command timeouts: the default per command type, and the bounds a caller may choose within. */
@@ -51,4 +61,12 @@ export const COMMAND_TIMEOUTS = {
 /** One printer = one socket.io room, joined only by the socket whose credential names that printer. */
 export function agentRoom(printerId: string): string {
   return `printer:${printerId}`;
+}
+
+/**
+ * The room of a printer attached on a gateway's multiplexed socket: separate from `agentRoom`, because closing a
+ * printer's sockets must not close a gateway socket carrying other printers (its attachment is ended instead).
+ */
+export function gatewayRoom(printerId: string): string {
+  return `printer-gw:${printerId}`;
 }

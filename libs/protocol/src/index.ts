@@ -7,3 +7,4 @@ export * from './protocol-error.schema';
 export * from './enrollment.schema';
 export * from './parse-message';
 export * from './agent-version';
+export * from './multiplex.schema';

@@ -9,6 +9,8 @@ export const PROTOCOL_ERROR_CODES = [
   'unsupported_version',
   'rate_limited',
   'internal',
+  /** A multiplexed message for a printer that is not attached on that socket. */
+  'not_attached',
 ] as const;
 export const protocolErrorCodeSchema = z.enum(PROTOCOL_ERROR_CODES);
 export type ProtocolErrorCode = z.infer<typeof protocolErrorCodeSchema>;
@@ -21,5 +23,7 @@ export const protocolErrorSchema = z.object({
   event: z.string().max(64).optional(),
   /** The offending message's `id`, when one could be read (lets the server fail a pending command fast). */
   id: z.string().max(64).optional(),
+  /** On a multiplexed socket: the printer the refused message was for. */
+  printerId: z.string().max(64).optional(),
 });
 export type ProtocolError = z.infer<typeof protocolErrorSchema>;

@@ -1,6 +1,9 @@
 /** Bumped on any change that an older peer could misread; both sides refuse versions they do not list. */
-export const PROTOCOL_VERSION = 1;
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+export const PROTOCOL_VERSION = 2;
+/** 1: one printer per socket (the credential in the handshake); 2 adds multiplexed gateway sockets (`multiplex.schema`). */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
+/** A single-printer agent uses nothing of protocol 2 and says 1, so it also works against servers before gateways. */
+export const SINGLE_PRINTER_PROTOCOL_VERSION = 1;
 
 /** socket.io namespace the agents connect to. */
 export const AGENT_NAMESPACE = '/agent';

@@ -25,7 +25,8 @@ import { GatewayRuntime } from './gateway-runtime';
 
 export const GATEWAY_USAGE = `farmhand-agent ${AGENT_VERSION} gateway: one agent process for many printers on the farm's LAN
 (OctoPrint, Moonraker/Klipper, Prusa Link, Bambu Lab in LAN mode), each with its own Farmhand identity.
-It dials out to the server, so it works behind NAT; LAN secrets never leave this host.
+It dials out to the server, so it works behind NAT; LAN secrets never leave this host. It holds one server
+connection per 200 printers, and attaches each printer on it with that printer's own credential.
 
 Usage:
   farmhand-agent gateway enroll --server <url> --credentials <credentials.csv> [--config <path>]

@@ -8,8 +8,11 @@ import { JobLedger } from '../backend/job-ledger';
 import { GcodePolicy } from '../commands/gcode-policy';
 import { AgentRuntime } from '../runtime/agent-runtime';
 import type { AgentRuntimeOptions } from '../runtime/agent-runtime';
+import { GATEWAY_PRINTERS_PER_SOCKET } from '@farmhand/protocol';
+
 import { targetOf } from './gateway-config';
 import type { GatewayConfig, LanSecretsFile } from './gateway-config';
+import { GatewayLink } from './gateway-link';
 
 export interface GatewayRuntimeOptions {
   config: GatewayConfig;
@@ -18,6 +21,11 @@ export interface GatewayRuntimeOptions {
   pins: CertificatePins;
   /** Folder for each printer's job ledger (`jobs-<printerId>.json`); none keeps them in memory. */
   stateDir?: string;
+  /**
+   * Printers per multiplexed server socket (default `GATEWAY_PRINTERS_PER_SOCKET`); 0 gives every printer its own
+   * socket, as agents before protocol 2 did (for a server that does not speak protocol 2 yet).
+   */
+  printersPerSocket?: number;
   /** Passed to every printer's runtime (tests shorten timings). */
   runtime?: Partial<Omit<AgentRuntimeOptions, 'serverUrl' | 'credential' | 'backend' | 'logger'>>;
 }
@@ -32,13 +40,15 @@ export interface GatewayPrinterState {
 
 /**
  * One process for many printers of any kind: each printer keeps its own Farmhand credential and identity (its own
- * agent runtime with its own server link, so every authorization, audit and presence rule stays per printer) and
- * its own backend. A printer that cannot be built is skipped with the reason; one whose backend throws or hangs
+ * agent runtime, attached with its own credential on the gateway's multiplexed socket, so every authorization,
+ * audit and presence rule stays per printer) and its own backend. The printers share one server socket per
+ * `printersPerSocket` (protocol 2). A printer that cannot be built is skipped with the reason; one whose backend throws or hangs
  * affects only itself. LAN secrets go to the backends only: the runtimes see kinds, address labels and capabilities.
  */
 export class GatewayRuntime {
   private readonly runtimes = new Map<string, AgentRuntime>();
   private readonly states: GatewayPrinterState[] = [];
+  private readonly links: GatewayLink[] = [];
 
   constructor(private readonly options: GatewayRuntimeOptions) {}
 
@@ -50,8 +60,15 @@ export class GatewayRuntime {
     return this.runtimes.get(name);
   }
 
+  /** The multiplexed server sockets this gateway holds. */
+  get sockets(): readonly GatewayLink[] {
+    return this.links;
+  }
+
   async start(): Promise<void> {
     const { config, secrets, logger } = this.options;
+    const perSocket = this.options.printersPerSocket ?? GATEWAY_PRINTERS_PER_SOCKET;
+    let served = 0;
     for (const printer of config.printers) {
       const printerLogger = logger.child({ printer: printer.name, printerId: printer.printerId, kind: printer.kind });
       const state: GatewayPrinterState = {
@@ -76,7 +93,17 @@ export class GatewayRuntime {
           pins: this.options.pins,
         };
         const backend = createBackend(target, deps);
+        let link: GatewayLink | undefined;
+        if (perSocket > 0) {
+          const index = Math.floor(served / perSocket);
+          link = this.links[index] ??= new GatewayLink({
+            serverUrl: config.server,
+            logger: logger.child({ socket: index }),
+            backoff: this.options.runtime?.backoff,
+          });
+        }
         const runtime = new AgentRuntime({
+          link: link?.printer(printer.printerId, printer.credential, printerLogger),
           serverUrl: config.server,
           credential: printer.credential,
           backend,
@@ -87,6 +114,7 @@ export class GatewayRuntime {
           ...this.options.runtime,
         });
         this.runtimes.set(printer.name, runtime);
+        served += 1;
       } catch (error) {
         state.problem = `${printer.name}: ${(error as Error).message}`;
         printerLogger.warn({ problem: state.problem }, 'printer skipped');
@@ -109,6 +137,7 @@ export class GatewayRuntime {
       {
         printers: this.states.length,
         serving: this.runtimes.size,
+        sockets: perSocket > 0 ? this.links.length : this.runtimes.size,
         kinds: countBy(this.states.map((state) => state.kind)),
       },
       'farm gateway started',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 
-import { AGENT_EVENTS, PROTOCOL_VERSION, SERVER_EVENTS, isAgentOutdated, parseServerMessage } from '@farmhand/protocol';
+import { AGENT_EVENTS, SERVER_EVENTS, isAgentOutdated, parseServerMessage } from '@farmhand/protocol';
 import type { AgentEvent, CommandResult, Hello, JobRef, ProtocolError } from '@farmhand/protocol';
 import type { Logger } from 'pino';
 
@@ -15,6 +15,7 @@ import type { BackoffPolicy } from './backoff';
 import { CameraStreamer } from './camera-streamer';
 import { FrameUploader } from './frame-uploader';
 import { ServerLink } from './server-link';
+import type { AgentLink } from './server-link';
 import { StatusReporter } from './status-reporter';
 
 export interface AgentRuntimeOptions {
@@ -22,6 +23,8 @@ export interface AgentRuntimeOptions {
   credential: string;
   backend: PrinterBackend;
   logger: Logger;
+  /** The printer's link to Farmhand (a farm gateway passes its printer's share of a multiplexed socket). */
+  link?: AgentLink;
   policy?: GcodePolicy;
   frameIntervalSeconds?: number;
   idleFrameIntervalSeconds?: number;
@@ -52,7 +55,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * queue and the current state is resent on every (re)connect.
  */
 export class AgentRuntime {
-  readonly link: ServerLink;
+  readonly link: AgentLink;
   readonly executor: CommandExecutor;
   readonly frames: FrameUploader;
   readonly camera: CameraStreamer;
@@ -68,12 +71,14 @@ export class AgentRuntime {
 
   constructor(private readonly options: AgentRuntimeOptions) {
     const { backend, logger } = options;
-    this.link = new ServerLink({
-      serverUrl: options.serverUrl,
-      credential: options.credential,
-      logger,
-      backoff: options.backoff,
-    });
+    this.link =
+      options.link ??
+      new ServerLink({
+        serverUrl: options.serverUrl,
+        credential: options.credential,
+        logger,
+        backoff: options.backoff,
+      });
     this.frames = new FrameUploader({
       serverUrl: options.serverUrl,
       credential: options.credential,
@@ -129,7 +134,7 @@ export class AgentRuntime {
   private hello(): Hello {
     this.helloVersion = this.options.backend.version();
     return {
-      protocolVersion: PROTOCOL_VERSION,
+      protocolVersion: this.link.protocolVersion,
       agentVersion: this.options.agentVersion ?? AGENT_VERSION,
       backend: this.options.backend.kind,
       backendAddress: this.options.backend.address,

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 
-import { AGENT_NAMESPACE } from '@farmhand/protocol';
+import { AGENT_NAMESPACE, SINGLE_PRINTER_PROTOCOL_VERSION } from '@farmhand/protocol';
 import type { Logger } from 'pino';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
@@ -8,9 +8,22 @@ import type { Socket } from 'socket.io-client';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff';
 import type { BackoffPolicy } from './backoff';
 
+/** What an agent runtime needs of its link to Farmhand: a whole socket, or one printer on a gateway's socket. */
+export interface AgentLink extends EventEmitter {
+  readonly connected: boolean;
+  /** The protocol version the printer's hello names on this link. */
+  readonly protocolVersion: number;
+  connect(): void;
+  send(event: string, payload: unknown): boolean;
+  reconnectSoon(withinMs: number): void;
+  close(): void;
+}
+
 export interface ServerLinkOptions {
   serverUrl: string;
-  credential: string;
+  /** The printer's credential; a gateway's multiplexed socket has none and sends `auth` instead. */
+  credential?: string;
+  auth?: Record<string, unknown>;
   logger: Logger;
   backoff?: BackoffPolicy;
   random?: () => number;
@@ -24,13 +37,15 @@ export interface ServerLinkOptions {
  *
  * Emits `connected`, `disconnected` (reason) and `message` (event name, arguments).
  */
-export class ServerLink extends EventEmitter {
+export class ServerLink extends EventEmitter implements AgentLink {
   private socket: Socket | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private attempt = 0;
   private closed = false;
   /** Set by the server's `server_closing` hint: the next reconnect waits a random part of this, not the backoff. */
   private reconnectWithinMs: number | null = null;
+
+  readonly protocolVersion = SINGLE_PRINTER_PROTOCOL_VERSION;
 
   constructor(private readonly options: ServerLinkOptions) {
     super();
@@ -44,7 +59,7 @@ export class ServerLink extends EventEmitter {
     this.closed = false;
     const url = new URL(AGENT_NAMESPACE, this.options.serverUrl).toString();
     const socket = io(url, {
-      auth: { credential: this.options.credential },
+      auth: this.options.auth ?? { credential: this.options.credential },
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
@@ -77,6 +92,12 @@ export class ServerLink extends EventEmitter {
     if (!this.socket?.connected) return false;
     this.socket.emit(event, payload);
     return true;
+  }
+
+  /** Sends and waits for the acknowledgement; rejects when not connected or after `timeoutMs`. */
+  async request(event: string, payload: unknown, timeoutMs: number): Promise<unknown> {
+    if (!this.socket?.connected) throw new Error('not connected');
+    return this.socket.timeout(timeoutMs).emitWithAck(event, payload);
   }
 
   /**

@@ -6,13 +6,24 @@ import { AgentCommandBus } from './agent-command.bus';
 
 type Answer = { error: boolean; responses: unknown[] };
 
-/** A namespace whose room answers each emit with the next scripted answer. */
-function fakeNamespace(answers: Answer[]) {
+/**
+ * A namespace whose printer room answers each emit with the next scripted answer; its gateway room (printers
+ * attached on a multiplexed socket) answers from `gatewayAnswers`, empty (nobody attached) by default.
+ */
+function fakeNamespace(answers: Answer[], gatewayAnswers: Answer[] = []) {
   const sent: Array<{ room: string; command: Command; timeoutMs: number }> = [];
+  const enveloped: Array<{ room: string; event: string; payload: unknown }> = [];
   const namespace = {
     to: (room: string) => ({
       timeout: (timeoutMs: number) => ({
-        emit: (_event: string, command: Command, ack: (error: Error | null, responses: unknown[]) => void) => {
+        emit: (event: string, payload: unknown, ack: (error: Error | null, responses: unknown[]) => void) => {
+          if (room.startsWith('printer-gw:')) {
+            enveloped.push({ room, event, payload });
+            const answer = gatewayAnswers.shift() ?? { error: false, responses: [] };
+            setTimeout(() => ack(answer.error ? new Error('operation has timed out') : null, answer.responses), 1);
+            return;
+          }
+          const command = payload as Command;
           sent.push({ room, command, timeoutMs });
           const answer = answers.shift() ?? { error: true, responses: [] };
           setTimeout(() => ack(answer.error ? new Error('operation has timed out') : null, answer.responses), 5);
@@ -20,14 +31,14 @@ function fakeNamespace(answers: Answer[]) {
       }),
     }),
   };
-  return { namespace: namespace as unknown as Namespace, sent };
+  return { namespace: namespace as unknown as Namespace, sent, enveloped };
 }
 
-function busWith(answers: Answer[]) {
+function busWith(answers: Answer[], gatewayAnswers: Answer[] = []) {
   const bus = new AgentCommandBus({ REDIS_URL: 'redis://unused', REDIS_PREFIX: 'unused' }, pino({ level: 'silent' }));
-  const fake = fakeNamespace(answers);
+  const fake = fakeNamespace(answers, gatewayAnswers);
   bus.attach(fake.namespace);
-  return { bus, sent: fake.sent };
+  return { bus, sent: fake.sent, enveloped: fake.enveloped };
 }
 
 const command = (): Command => ({ id: randomUUID(), type: 'pause', args: {} });
@@ -40,6 +51,23 @@ describe('AgentCommandBus.deliver', () => {
     const delivery = await bus.deliver('printer-1', pause, Date.now() + 15_000);
     expect(delivery).toMatchObject({ status: 'answered', attempts: 1, result: { id: pause.id, ok: true } });
     expect(sent).toEqual([{ room: 'printer:printer-1', command: pause, timeoutMs: 5_000 }]);
+  });
+
+  it('delivers to a printer attached on a gateway socket in an envelope naming the printer', async () => {
+    const pause = command();
+    const { bus, enveloped } = busWith(
+      [{ error: false, responses: [] }],
+      [{ error: false, responses: [ok(pause.id)] }],
+    );
+    const delivery = await bus.deliver('printer-1', pause, Date.now() + 15_000);
+    expect(delivery).toMatchObject({ status: 'answered', attempts: 1, result: { id: pause.id } });
+    expect(enveloped).toEqual([
+      {
+        room: 'printer-gw:printer-1',
+        event: 'printer',
+        payload: { printerId: 'printer-1', event: 'command', data: pause },
+      },
+    ]);
   });
 
   it('answers offline when no instance holds a socket of the printer', async () => {

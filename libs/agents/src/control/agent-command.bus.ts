@@ -1,11 +1,34 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, LOGGER, createRedis, redisSocketAdapter, type AppConfig } from '@farmhand/core';
-import { AGENT_EVENTS, AGENT_NAMESPACE, SERVER_EVENTS, parseAgentMessage } from '@farmhand/protocol';
-import type { AgentSettings, CameraStream, Command, CommandResult, ProtocolError } from '@farmhand/protocol';
+import {
+  AGENT_EVENTS,
+  AGENT_NAMESPACE,
+  GATEWAY_SERVER_EVENTS,
+  SERVER_EVENTS,
+  parseAgentMessage,
+} from '@farmhand/protocol';
+import type {
+  AgentSettings,
+  CameraStream,
+  Command,
+  CommandResult,
+  DetachReason,
+  PrinterEnvelope,
+  ProtocolError,
+} from '@farmhand/protocol';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server, type Namespace } from 'socket.io';
-import { COMMAND_TIMEOUTS, agentRoom } from '../agents.limits';
+import { COMMAND_TIMEOUTS, agentRoom, gatewayRoom } from '../agents.limits';
+
+/** Inter-instance message (socket.io `serverSideEmit`): end a printer's gateway attachments held on any instance. */
+export const DETACH_PRINTER_EVENT = 'farmhand:detach-printer';
+export interface DetachPrinterRequest {
+  printerId: string;
+  reason: DetachReason;
+  /** The attachment that stays (a new one replacing the older ones). */
+  exceptChannelId?: string;
+}
 
 export type Delivery =
   | { status: 'answered'; result: CommandResult; attempts: number }
@@ -27,6 +50,7 @@ export type Delivery =
 @Injectable()
 export class AgentCommandBus implements OnApplicationShutdown {
   private namespace: Namespace | null = null;
+  private detachLocal: ((request: DetachPrinterRequest) => void) | null = null;
   private standalone: { server: Server; pub: Redis; sub: Redis; ready: Promise<unknown> } | null = null;
 
   constructor(
@@ -36,6 +60,12 @@ export class AgentCommandBus implements OnApplicationShutdown {
 
   attach(namespace: Namespace): void {
     this.namespace = namespace;
+  }
+
+  /** The api's handler for detach requests, local or from other instances. */
+  onDetachRequest(handler: (request: DetachPrinterRequest) => void): void {
+    this.detachLocal = handler;
+    this.namespace?.on(DETACH_PRINTER_EVENT, (request: DetachPrinterRequest) => handler(request));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -48,9 +78,23 @@ export class AgentCommandBus implements OnApplicationShutdown {
     await Promise.all([standalone.pub.quit().catch(() => undefined), standalone.sub.quit().catch(() => undefined)]);
   }
 
-  /** Closes every socket of the printer, on every instance. */
-  disconnectPrinter(printerId: string): void {
+  /**
+   * Closes every link of the printer, on every instance: its single-printer sockets, and its attachments on gateway
+   * sockets (only the attachment: the gateway's other printers stay connected).
+   */
+  disconnectPrinter(printerId: string, reason: DetachReason = 'revoked'): void {
     this.target().in(agentRoom(printerId)).disconnectSockets(true);
+    this.detachPrinter({ printerId, reason });
+  }
+
+  /** Ends the printer's gateway attachments on every instance (this one directly, the others over the adapter). */
+  detachPrinter(request: DetachPrinterRequest): void {
+    this.detachLocal?.(request);
+    try {
+      this.target().serverSideEmit(DETACH_PRINTER_EVENT, request);
+    } catch (error) {
+      this.logger.warn({ err: error, printerId: request.printerId }, 'could not ask other instances to detach');
+    }
   }
 
   /** Sends the printer's settings to its agent, on whichever instance holds its socket (none: it gets them at hello). */
@@ -58,18 +102,24 @@ export class AgentCommandBus implements OnApplicationShutdown {
     const namespace = this.target();
     if (this.standalone) await this.standalone.ready;
     namespace.to(agentRoom(printerId)).emit(SERVER_EVENTS.settings, settings);
+    namespace
+      .to(gatewayRoom(printerId))
+      .emit(GATEWAY_SERVER_EVENTS.printer, envelope(printerId, SERVER_EVENTS.settings, settings));
   }
 
   /** Asks the printer's agent, wherever it is connected, to stream its camera (or to stop: fps 0). No answer. */
   requestCamera(printerId: string, request: CameraStream): void {
-    this.target().to(agentRoom(printerId)).emit(SERVER_EVENTS.cameraStream, request);
+    const namespace = this.target();
+    namespace.to(agentRoom(printerId)).emit(SERVER_EVENTS.cameraStream, request);
+    namespace
+      .to(gatewayRoom(printerId))
+      .emit(GATEWAY_SERVER_EVENTS.printer, envelope(printerId, SERVER_EVENTS.cameraStream, request));
   }
 
   /** Sends until a valid result arrives or `deadline` (epoch ms, also the command's `expiresAt`) passes. */
   async deliver(printerId: string, command: Command, deadline: number): Promise<Delivery> {
     const namespace = this.target();
     if (this.standalone) await this.standalone.ready;
-    const room = agentRoom(printerId);
     const total = Math.max(deadline - Date.now(), 0);
     const attemptMs = Math.max(COMMAND_TIMEOUTS.minAttemptMs, Math.round(total * COMMAND_TIMEOUTS.attemptShare));
     let attempts = 0;
@@ -78,7 +128,7 @@ export class AgentCommandBus implements OnApplicationShutdown {
       const remaining = deadline - Date.now();
       if (remaining <= 0) return { status: 'timeout', delivered, attempts };
       attempts += 1;
-      const { responses, complete } = await this.emit(namespace, room, command, Math.min(remaining, attemptMs));
+      const { responses, complete } = await this.emit(namespace, printerId, command, Math.min(remaining, attemptMs));
       if (responses.length > 0) return this.interpret(printerId, command, responses, attempts);
       if (complete) {
         // Nobody in the room. At first: offline. After a delivery: the agent dropped; wait for it to come back.
@@ -91,20 +141,33 @@ export class AgentCommandBus implements OnApplicationShutdown {
     }
   }
 
-  private emit(
+  /**
+   * One delivery to the printer's single-printer sockets and, in an envelope, to the gateway sockets it is attached
+   * on; the answers of both are gathered (a printer normally has exactly one link).
+   */
+  private async emit(
     namespace: Namespace,
-    room: string,
+    printerId: string,
     command: Command,
     timeoutMs: number,
   ): Promise<{ responses: unknown[]; complete: boolean }> {
-    return new Promise((resolve) => {
-      namespace
-        .to(room)
-        .timeout(timeoutMs)
-        .emit(SERVER_EVENTS.command, command, (error: Error | null, responses: unknown[] | null) => {
-          resolve({ responses: Array.isArray(responses) ? responses : [], complete: !error });
-        });
-    });
+    const send = (room: string, event: string, payload: unknown) =>
+      new Promise<{ responses: unknown[]; complete: boolean }>((resolve) => {
+        namespace
+          .to(room)
+          .timeout(timeoutMs)
+          .emit(event, payload, (error: Error | null, responses: unknown[] | null) => {
+            resolve({ responses: Array.isArray(responses) ? responses : [], complete: !error });
+          });
+      });
+    const [direct, gateway] = await Promise.all([
+      send(agentRoom(printerId), SERVER_EVENTS.command, command),
+      send(gatewayRoom(printerId), GATEWAY_SERVER_EVENTS.printer, envelope(printerId, SERVER_EVENTS.command, command)),
+    ]);
+    return {
+      responses: [...direct.responses, ...gateway.responses],
+      complete: direct.complete && gateway.complete,
+    };
   }
 
   private interpret(printerId: string, command: Command, responses: unknown[], attempts: number): Delivery {
@@ -142,6 +205,10 @@ export class AgentCommandBus implements OnApplicationShutdown {
     }
     return this.standalone.server.of(AGENT_NAMESPACE);
   }
+}
+
+function envelope(printerId: string, event: string, data: unknown): PrinterEnvelope {
+  return { printerId, event, data };
 }
 
 function sleep(ms: number): Promise<void> {

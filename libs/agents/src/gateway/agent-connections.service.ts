@@ -5,11 +5,14 @@ import type { AgentPrincipal } from '@farmhand/authz';
 import { DomainEvents, LOGGER, MetricsService } from '@farmhand/core';
 import { detectionSettingsOf, PrinterStateRepository } from '@farmhand/printers';
 import { CURRENT_AGENT_VERSION, PROTOCOL_VERSION, SERVER_EVENTS } from '@farmhand/protocol';
+import type { DetachReason } from '@farmhand/protocol';
 import type { AgentEvent, Hello, ServerClosing, Status, Welcome } from '@farmhand/protocol';
 import type { Logger } from 'pino';
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace } from 'socket.io';
 import { DataSource } from 'typeorm';
-import { AGENT_LIMITS, agentRoom } from '../agents.limits';
+import { AGENT_LIMITS, agentRoom, gatewayRoom } from '../agents.limits';
+import { AgentCommandBus } from '../control/agent-command.bus';
+import type { AgentChannel } from './agent-channel';
 import type { PrintEventKind } from '../agents.events';
 import { PresenceRepository } from '../presence/presence.repository';
 import { AgentSession } from './agent-session';
@@ -38,6 +41,7 @@ export class AgentConnectionsService implements BeforeApplicationShutdown {
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
     private readonly stats: AgentStats,
+    private readonly bus: AgentCommandBus,
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: MetricsService,
   ) {
@@ -57,7 +61,7 @@ export class AgentConnectionsService implements BeforeApplicationShutdown {
     return this.shuttingDown;
   }
 
-  attach(socket: Socket, principal: AgentPrincipal): AgentSession {
+  attach(channel: AgentChannel, principal: AgentPrincipal): AgentSession {
     const now = Date.now();
     this.forgetIdleThrottles(now);
     let throttle = this.throttles.get(principal.printerId);
@@ -66,18 +70,19 @@ export class AgentConnectionsService implements BeforeApplicationShutdown {
       this.throttles.set(principal.printerId, throttle);
     }
     throttle.holders += 1;
-    const session = new AgentSession(socket.id, principal, throttle, this.logger);
-    this.sessions.set(socket.id, session);
+    const session = new AgentSession(channel, principal, throttle, this.logger);
+    this.sessions.set(channel.id, session);
     return session;
   }
 
-  session(socketId: string): AgentSession | undefined {
-    return this.sessions.get(socketId);
+  /** The session of a channel (`AgentChannel.id`: a socket id, or a gateway attachment's id). */
+  session(channelId: string): AgentSession | undefined {
+    return this.sessions.get(channelId);
   }
 
-  detach(socketId: string): AgentSession | undefined {
-    const session = this.sessions.get(socketId);
-    this.sessions.delete(socketId);
+  detach(channelId: string): AgentSession | undefined {
+    const session = this.sessions.get(channelId);
+    this.sessions.delete(channelId);
     if (session) {
       session.throttle.holders -= 1;
       session.throttle.releasedAt = Date.now();
@@ -123,23 +128,30 @@ export class AgentConnectionsService implements BeforeApplicationShutdown {
     await this.drain();
   }
 
-  async open(namespace: Namespace, socket: Socket, session: AgentSession): Promise<void> {
-    const { printerId, orgId } = session;
+  async open(namespace: Namespace, session: AgentSession): Promise<void> {
+    const { printerId, orgId, channel } = session;
+    const socket = channel.socket;
     const now = Date.now();
-    const previous = await this.presence.claim(printerId, orgId, socket.id, this.instanceId, now);
-    const room = agentRoom(printerId);
-    // One printer, one connection: an older one (on any instance) is closed. Its own disconnect finds the live
-    // record claimed by this socket and so reports nothing.
-    const older = await namespace
-      .in(room)
-      .fetchSockets()
-      .then((sockets) => sockets.filter((other) => other.id !== socket.id).length)
+    const previous = await this.presence.claim(printerId, orgId, channel.id, this.instanceId, now);
+    // One printer, one connection: an older one (on any instance: a single-printer socket or an attachment on
+    // another gateway socket) is closed. Its own disconnect finds the live record claimed by this channel and so
+    // reports nothing.
+    const older = await Promise.all(
+      [agentRoom(printerId), gatewayRoom(printerId)].map((room) =>
+        namespace
+          .in(room)
+          .fetchSockets()
+          .then((sockets) => sockets.filter((other) => other.id !== socket.id).length),
+      ),
+    )
+      .then(([direct, attached]) => direct! + attached!)
       .catch((error: unknown) => {
         this.logger.warn({ err: error, printerId }, 'could not list older agent connections');
         return 1;
       });
     if (older > 0) {
-      namespace.in(room).disconnectSockets(true);
+      namespace.in(agentRoom(printerId)).disconnectSockets(true);
+      this.bus.detachPrinter({ printerId, reason: 'replaced', exceptChannelId: channel.id });
       await this.audit.record(this.dataSource.manager, {
         orgId,
         principal: session.principal,
@@ -148,33 +160,36 @@ export class AgentConnectionsService implements BeforeApplicationShutdown {
         details: { replacedConnections: older, instanceId: this.instanceId },
       });
     }
-    // Gone during the setup: its queued disconnect gives the claim back.
-    if (socket.disconnected) return;
-    await socket.join(room);
+    // Gone during the setup: its queued disconnect (or detach) gives the claim back.
+    if (channel.closed) return;
+    await channel.join();
     // A revocation that raced this handshake (authenticated just before, joined just after the disconnect).
     if (await this.presence.wasRevoked(printerId, session.principal.credentialId)) {
-      socket.disconnect(true);
+      channel.end('revoked');
       return;
     }
     const row = await this.states.markSeen(printerId, orgId, new Date(now));
     if (!row) {
       this.logger.warn({ printerId }, 'agent of a deleted printer disconnected');
-      socket.disconnect(true);
+      channel.end('deleted');
       return;
     }
     session.persistedState = row.state;
     session.lastCheckpointAt = now;
     session.frameIntervalSeconds = detectionSettingsOf({ detection: row.detection }).frameIntervalSeconds;
     session.opened = true;
-    this.logger.info({ printerId, replaced: older > 0 }, 'agent connected');
+    this.logger.info({ printerId, replaced: older > 0, multiplexed: channel.multiplexed }, 'agent connected');
     if (previous === null) this.events.emit('printer.online', { orgId, printerId });
   }
 
-  async close(socket: Socket, session: AgentSession): Promise<void> {
+  async close(session: AgentSession, reason?: DetachReason): Promise<void> {
     const { printerId, orgId } = session;
     if (this.shuttingDown) return;
-    const released = await this.presence.release(printerId, socket.id);
-    this.logger.info({ printerId, released }, 'agent disconnected');
+    const released = await this.presence.release(printerId, session.socketId);
+    this.logger.info(
+      { printerId, released, ...(session.channel.multiplexed ? { multiplexed: true, reason } : {}) },
+      'agent disconnected',
+    );
     // A newer connection owns the printer now: this one going away changes nothing.
     if (released === 'replaced' || !session.opened) return;
     const from = await this.states.transition(printerId, orgId, 'offline', new Date());
@@ -182,9 +197,9 @@ export class AgentConnectionsService implements BeforeApplicationShutdown {
     this.events.emit('printer.offline', { orgId, printerId });
   }
 
-  async hello(socket: Socket, session: AgentSession, hello: Hello): Promise<void> {
+  async hello(session: AgentSession, hello: Hello): Promise<void> {
     this.stats.message('hello', 'accepted');
-    if (!(await this.write(socket, session, 'hello', hello))) return;
+    if (!(await this.write(session, 'hello', hello))) return;
     // What the printer prints is part of queue matching (a .3mf only to printers whose agent uploads 3MF).
     const formats = hello.capabilities
       .filter((name) => name.startsWith('upload.'))
@@ -193,18 +208,19 @@ export class AgentConnectionsService implements BeforeApplicationShutdown {
       .sort();
     await this.states.setUploadFormats(session.printerId, session.orgId, formats);
     const welcome: Welcome = {
-      protocolVersion: PROTOCOL_VERSION,
+      // Answered in the agent's own version: a protocol 1 agent is spoken to as one.
+      protocolVersion: Math.min(hello.protocolVersion, PROTOCOL_VERSION),
       printerId: session.printerId,
       serverTime: Date.now(),
       latestAgentVersion: CURRENT_AGENT_VERSION,
       ...(session.frameIntervalSeconds ? { frameIntervalSeconds: session.frameIntervalSeconds } : {}),
     };
-    socket.emit(SERVER_EVENTS.welcome, welcome);
+    session.channel.emit(SERVER_EVENTS.welcome, welcome);
   }
 
-  async status(socket: Socket, session: AgentSession, status: Status): Promise<void> {
+  async status(session: AgentSession, status: Status): Promise<void> {
     this.stats.message('status', 'accepted');
-    if (!(await this.write(socket, session, 'status', status))) return;
+    if (!(await this.write(session, 'status', status))) return;
     const { printerId, orgId } = session;
     this.events.emit('printer.status', { orgId, printerId, status });
     const now = Date.now();
@@ -251,12 +267,13 @@ export class AgentConnectionsService implements BeforeApplicationShutdown {
   }
 
   /** Live state is written only by the connection that owns the printer's record. */
-  private async write(socket: Socket, session: AgentSession, field: 'hello' | 'status', value: unknown) {
-    if (!session.opened) return false;
+  private async write(session: AgentSession, field: 'hello' | 'status', value: unknown) {
+    // A message queued behind a detach must not re-create the live record of a printer that just went offline.
+    if (!session.opened || session.channel.closed) return false;
     const written = await this.presence.write(
       session.printerId,
       session.orgId,
-      socket.id,
+      session.socketId,
       this.instanceId,
       field,
       JSON.stringify(value),

@@ -1,10 +1,11 @@
 import type { AgentPrincipal } from '@farmhand/authz';
 import type { Logger } from 'pino';
+import type { AgentChannel } from './agent-channel';
 import type { MessageThrottle } from './message-throttle';
 
 /**
- * What the api remembers about one agent socket while it is connected. Kept beside the socket, not in
- * `socket.data`, which socket.io serializes for other instances.
+ * What the api remembers about one printer's link (a single-printer socket or a gateway attachment) while it is
+ * connected. Kept beside the socket, not in `socket.data`, which socket.io serializes for other instances.
  */
 export class AgentSession {
   /** The last state this connection persisted or found in `printers.state`; null until loaded. */
@@ -17,12 +18,17 @@ export class AgentSession {
   private tail: Promise<void> = Promise.resolve();
 
   constructor(
-    readonly socketId: string,
+    readonly channel: AgentChannel,
     readonly principal: AgentPrincipal,
     /** Shared by the printer's successive sockets on this instance: reconnecting does not refill it. */
     readonly throttle: MessageThrottle,
     private readonly logger: Logger,
   ) {}
+
+  /** The owner id in the presence record (see `AgentChannel.id`). */
+  get socketId(): string {
+    return this.channel.id;
+  }
 
   get printerId(): string {
     return this.principal.printerId;

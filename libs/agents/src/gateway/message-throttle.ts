@@ -16,11 +16,21 @@ export class TokenBucket {
   }
 
   take(now: number): boolean {
-    this.tokens = Math.min(this.capacity, this.tokens + (Math.max(now - this.updatedAt, 0) / 1000) * this.perSecond);
-    this.updatedAt = now;
-    if (this.tokens < 1) return false;
+    if (!this.peek(now)) return false;
     this.tokens -= 1;
     return true;
+  }
+
+  /** Gives back a token taken for something that turned out not to count. */
+  refund(): void {
+    this.tokens = Math.min(this.capacity, this.tokens + 1);
+  }
+
+  /** Whether a token is there now, without taking it. */
+  peek(now: number): boolean {
+    this.tokens = Math.min(this.capacity, this.tokens + (Math.max(now - this.updatedAt, 0) / 1000) * this.perSecond);
+    this.updatedAt = now;
+    return this.tokens >= 1;
   }
 }
 
