@@ -25,6 +25,7 @@ import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
 import { MaintenanceCompletion, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
 import { Printer } from '@farmhand/printers';
+import { PrinterStateInterval, ReportDailyRollup, ReportSettings } from '@farmhand/reports';
 import { Spool, SpoolUsage } from '@farmhand/spools';
 import { Initial1795715017710 } from './1795715017710-initial';
 import { PrinterCredentials1795716481027 } from './1795716481027-printer-credentials';
@@ -42,6 +43,7 @@ import { Spools1795807316402 } from './1795807316402-spools';
 import { Maintenance1795809152736 } from './1795809152736-maintenance';
 import { SavedViews1795862734918 } from './1795862734918-saved-views';
 import { SingleSignOn1795842522048 } from './1795842522048-single-sign-on';
+import { Reports1796605650428 } from './1796605650428-reports';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -83,6 +85,9 @@ export const ENTITIES = [
   SavedView,
   SsoProvider,
   SsoIdentity,
+  ReportSettings,
+  ReportDailyRollup,
+  PrinterStateInterval,
 ];
 export const MIGRATIONS = [
   Initial1795715017710,
@@ -101,6 +106,7 @@ export const MIGRATIONS = [
   Maintenance1795809152736,
   SavedViews1795862734918,
   SingleSignOn1795842522048,
+  Reports1796605650428,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {
