@@ -119,7 +119,7 @@ export class ReportQueriesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The rollup rows of the filter, with the printers' watts joined as `w`: the FROM and WHERE every figure uses. */
-  private rollupSource(filter: ReportFilter): { sql: string; values: unknown[] } {
+  private rollupSource(filter: ReportFilter, join = ''): { sql: string; values: unknown[] } {
     const where = new Where();
     where.add(`r.org_id = ${where.value(filter.orgId)}`);
     where.add(`r.day >= ${where.value(filter.from)}`);
@@ -134,6 +134,7 @@ export class ReportQueriesRepository {
     const sql = `FROM report_daily_rollups r
       LEFT JOIN (SELECT p.id, (CAST(${watts} AS jsonb) ->> lower(p.model))::float8 AS watts
                    FROM ${PRINTERS_TABLE.name} p WHERE p.org_id = ${org}) w ON w.id = r.printer_id
+      ${join}
       WHERE ${where.toString()}`;
     return { sql, values: where.values };
   }
@@ -167,11 +168,11 @@ export class ReportQueriesRepository {
 
   /** The same figures per tag (a print with two tags counts under each). */
   async figuresByTag(filter: ReportFilter): Promise<FigureRow[]> {
-    const source = this.rollupSource(filter);
+    const source = this.rollupSource(filter, 'CROSS JOIN LATERAL unnest(r.tags) tag');
     const wattsDefault = `$${source.values.length}`;
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT tag, ${FIGURES.replace('$WATTS_DEFAULT', wattsDefault)}
-         ${source.sql.replace('WHERE', 'CROSS JOIN LATERAL unnest(r.tags) tag WHERE')}
+         ${source.sql}
         GROUP BY tag ORDER BY tag`,
       source.values,
     );

@@ -36,13 +36,12 @@ export class ReportsController {
   @ApiOkResponse({ description: 'The table as CSV', content: { 'text/csv': { schema: { type: 'string' } } } })
   @ApiErrors({ 400: ['report_range_invalid'] })
   async export(
-    @OrgId() orgId: string,
     @Param() params: ExportTableParamsDto,
     @Query() query: ReportQueryDto,
     @Req() request: AuthorizedRequest,
     @Res() response: Response,
   ): Promise<void> {
-    const csv = await this.exports.export(request.ability!, orgId, params.table, query);
+    const csv = await this.exports.export(request.ability!, params.orgId, params.table, query);
     response.status(200);
     response.setHeader('content-type', 'text/csv; charset=utf-8');
     response.setHeader('content-disposition', `attachment; filename="${csv.filename}"`);

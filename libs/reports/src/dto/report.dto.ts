@@ -50,6 +50,10 @@ export const EXPORT_TABLES = ['printers', 'members', 'tags', 'materials', 'failu
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 export class ExportTableParamsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'orgId must be an organization id' })
+  orgId!: string;
+
   @ApiProperty({ enum: EXPORT_TABLES, enumName: 'ReportTable' })
   @IsIn(EXPORT_TABLES, { message: `table must be one of ${EXPORT_TABLES.join(', ')}` })
   table!: ExportTable;
