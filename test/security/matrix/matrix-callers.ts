@@ -30,7 +30,7 @@ export interface Caller {
 /** Every member keeps their own saved grid views, whatever the role or fleet limits; keys hold none. */
 const OWN_VIEWS = ['read', 'create', 'update', 'delete'].map((action) => `${action}:SavedView`);
 const MEMBER_READS = [
-  ...['Organization', 'Member', 'Fleet', 'Printer', 'File', 'Job', 'Alert', 'Spool', 'MaintenanceTask'].map(
+  ...['Organization', 'Member', 'Fleet', 'Printer', 'File', 'Job', 'Alert', 'Spool', 'MaintenanceTask', 'Report'].map(
     (s) => `read:${s}`,
   ),
   ...OWN_VIEWS,
