@@ -61,8 +61,8 @@ describe('reports in the browser', () => {
     const viewer = await newUser(browser, api.url);
     await signIn(viewer.page, team.viewer.email, `/orgs/${team.orgId}/reports`);
     const page = viewer.page;
-    await page.getByLabel('From').fill(D);
-    await page.getByLabel('To').fill(D);
+    await page.getByLabel('From', { exact: true }).fill(D);
+    await page.getByLabel('To', { exact: true }).fill(D);
     const summary = page.getByRole('definition').first();
     await page.getByRole('table', { name: 'Per printer' }).waitFor();
     await page.getByText('Success rate').waitFor();
@@ -70,7 +70,7 @@ describe('reports in the browser', () => {
     await page.getByRole('img', { name: 'Print hours per printer' }).waitFor();
     expect(await page.getByRole('list', { name: 'Failure reasons' }).textContent()).toBe('clog: 1');
 
-    await page.getByLabel('Tag').fill('physics');
+    await page.getByLabel('Tag', { exact: true }).fill('physics');
     await page
       .getByRole('table', { name: 'Per tag' })
       .getByRole('row', { name: /physics 1/ })
