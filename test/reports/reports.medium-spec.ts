@@ -309,6 +309,28 @@ describe('reports', () => {
     expect((members.body as string).split('\r\n')[0]).toMatch(/^member_id,prints,done,bad,failed,cancelled/);
   });
 
+  it('sets report tags on a job, lower-cased, and rejects hostile ones naming the field', async () => {
+    const created = await team.operator.client.post(`/api/orgs/${team.orgId}/jobs`, {
+      fileId,
+      copies: 1,
+      held: true,
+      tags: ['Physics', 'class-b'],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.tags).toEqual(['physics', 'class-b']);
+    const updated = await team.operator.client.patch(`/api/orgs/${team.orgId}/jobs/${created.body.id}`, {
+      tags: ['customer-9'],
+    });
+    expect(updated.body.tags).toEqual(['customer-9']);
+    const hostile = await team.operator.client.post(`/api/orgs/${team.orgId}/jobs`, {
+      fileId,
+      copies: 1,
+      tags: ['a\u0000b'],
+    });
+    expect(hostile.status).toBe(400);
+    expect(hostile.body.error.field).toMatch(/^tags/);
+  });
+
   it('records printer state intervals from state changes', async () => {
     const events = api.app.get(EventEmitter2);
     await events.emitAsync('printer.stateChanged', {
