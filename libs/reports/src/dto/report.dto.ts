@@ -13,6 +13,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
@@ -73,35 +74,36 @@ export class ModelWattsDto {
   watts!: number;
 }
 
+/** Every field optional, none nullable: a setting is changed to a value or left alone. */
 export class UpdateReportSettingsDto {
   @ApiPropertyOptional({ example: 'EUR', description: 'ISO 4217 code; amounts are in its cents' })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be a three-letter code such as EUR' })
   currency?: string;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1_000_000 })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1_000_000)
   energyCentsPerKwh?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1_000_000 })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1_000_000)
   machineCentsPerHour?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100_000, description: 'Watts of a model without an entry' })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(100_000)
   defaultWatts?: number;
 
   @ApiPropertyOptional({ type: [ModelWattsDto], description: 'Replaces the whole list' })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsArray()
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
