@@ -34,6 +34,7 @@ import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
 import { MaintenanceCompletion, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
 import { Printer } from '@farmhand/printers';
+import { PrinterStateInterval, ReportDailyRollup, ReportSettings } from '@farmhand/reports';
 import { Spool, SpoolUsage } from '@farmhand/spools';
 import { Initial1795715017710 } from './1795715017710-initial';
 import { PrinterCredentials1795716481027 } from './1795716481027-printer-credentials';
@@ -55,6 +56,7 @@ import { SingleSignOn1795842522048 } from './1795842522048-single-sign-on';
 import { PushSubscriptions1796605578446 } from './1796605578446-push-subscriptions';
 import { NotificationPreferences1796605588127 } from './1796605588127-notification-preferences';
 import { NotificationSettings1796608358725 } from './1796608358725-notification-settings';
+import { Reports1796605650428 } from './1796605650428-reports';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -101,6 +103,9 @@ export const ENTITIES = [
   SavedView,
   SsoProvider,
   SsoIdentity,
+  ReportSettings,
+  ReportDailyRollup,
+  PrinterStateInterval,
 ];
 export const MIGRATIONS = [
   Initial1795715017710,
@@ -123,6 +128,7 @@ export const MIGRATIONS = [
   PushSubscriptions1796605578446,
   NotificationPreferences1796605588127,
   NotificationSettings1796608358725,
+  Reports1796605650428,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

@@ -13,6 +13,12 @@ describe('each table has one owning library (scripts/architecture/libraries.json
       FLEETS_TABLE: 'fleets',
       GCODE_FILES_TABLE: 'gcode_files',
       PRINT_ATTEMPTS_TABLE: 'print_attempts',
+      // libs/reports' rollups read the print history, its spools and the detector's alerts in one statement each.
+      PRINT_JOBS_TABLE: 'print_jobs',
+      PRINT_COPIES_TABLE: 'print_copies',
+      SPOOLS_TABLE: 'spools',
+      SPOOL_USAGES_TABLE: 'spool_usages',
+      DETECTION_ALERTS_TABLE: 'detection_alerts',
     });
   });
 

@@ -612,6 +612,12 @@ describe('the API contract', () => {
     );
     await owner.get(`${maintenance}/printers/${printer.id}/history`);
     expectStatus(await owner.delete(`${maintenance}/tasks/${task.id}`), 204);
+    const reports = `/api/orgs/${orgId}/reports`;
+    await owner.get(`${reports}?from=2026-01-01&to=2026-01-31`);
+    expectStatus(await owner.get(`${reports}?from=2026-02-01&to=2026-01-31`), 400);
+    expectStatus(await owner.get(`${reports}/export/members?from=2026-01-01&to=2026-01-31`), 200);
+    await owner.get(`${reports}/settings`);
+    await owner.patch(`${reports}/settings`, { machineCentsPerHour: 150, modelWatts: [{ model: 'MK4S', watts: 110 }] });
     await owner.get(`/api/orgs/${orgId}/audit?limit=5`);
     await guest.get('/api/health');
     await guest.get('/api/health/live');

@@ -41,6 +41,7 @@ describe('worker', () => {
       'audit-prune-daily',
       'files-staging-prune-hourly',
       'frames-prune-hourly',
+      'reports-refresh',
       'sessions-prune-hourly',
     ]);
   });

@@ -13,6 +13,7 @@ import { JobsModule } from '@farmhand/jobs';
 import { MaintenanceModule } from '@farmhand/maintenance';
 import { NotificationsModule } from '@farmhand/notifications';
 import { PrintersModule } from '@farmhand/printers';
+import { ReportsModule } from '@farmhand/reports';
 import { SpoolsModule } from '@farmhand/spools';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -39,6 +40,7 @@ export class ApiModule {
         JobsModule,
         NotificationsModule,
         DetectionModule,
+        ReportsModule,
         ChatopsModule,
       ],
       controllers: [HealthController],

@@ -23,6 +23,7 @@ import { QueuePage } from './pages/queue/queue-page';
 import { CameraWallPage } from './pages/cameras/camera-wall-page';
 import { TeamPage } from './pages/team/team-page';
 import { MaintenancePage } from './pages/maintenance/maintenance-page';
+import { ReportsPage } from './pages/reports/reports-page';
 import { SpoolsPage } from './pages/spools/spools-page';
 import { WebhooksPage } from './pages/webhooks/webhooks-page';
 import { MyNotificationsPage } from './pages/notifications/my-notifications-page';
@@ -157,6 +158,12 @@ function OrganizationPages({ me, orgId, rest }: { me: Me; orgId: string; rest: s
     page = (
       <OrgTitle value="Maintenance">
         <MaintenancePage />
+      </OrgTitle>
+    );
+  else if (rest === '/reports')
+    page = (
+      <OrgTitle value="Reports">
+        <ReportsPage />
       </OrgTitle>
     );
   else if (rest === '/spools')

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, JobQueue, type AppConfig } from '@farmhand/core';
 import { STAGING_MAX_IDLE_MINUTES } from '@farmhand/files';
+import { REPORTS_REFRESH_EVERY_MS, REPORTS_RECENT_DAYS } from '@farmhand/reports';
 
 /**
  * Periodic upkeep as BullMQ job schedulers: idempotent upserts, so every worker instance may declare them and
@@ -45,6 +46,16 @@ export class MaintenanceScheduler implements OnApplicationBootstrap {
       {
         name: 'files.staging.prune',
         data: { orgId: null, olderThanMinutes: STAGING_MAX_IDLE_MINUTES },
+      },
+    );
+    // Report rollups: a print's end rebuilds its day at once; this pass catches what an event missed (a worker down).
+    await this.jobs.queueFor('reports.refresh').upsertJobScheduler(
+      'reports-refresh',
+      { every: REPORTS_REFRESH_EVERY_MS },
+      {
+        name: 'reports.refresh',
+        data: { orgId: null, recentDays: REPORTS_RECENT_DAYS },
+        opts: { attempts: 1 },
       },
     );
   }

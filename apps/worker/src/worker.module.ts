@@ -6,6 +6,7 @@ import { CoreModule, type AppConfig } from '@farmhand/core';
 import { DetectionModule } from '@farmhand/detection';
 import { JobsModule } from '@farmhand/jobs';
 import { NotificationsModule } from '@farmhand/notifications';
+import { ReportsModule } from '@farmhand/reports';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { MaintenanceScheduler } from './maintenance.scheduler';
@@ -27,6 +28,7 @@ export class WorkerModule {
         JobsModule,
         NotificationsModule,
         DetectionModule,
+        ReportsModule,
       ],
       providers: [MaintenanceScheduler, SchedulingTick, WebhookMaintenanceScheduler, NotificationReleaseScheduler],
     };

@@ -21,6 +21,7 @@ const READABLE_BY_MEMBERS: SubjectType[] = [
   'Alert',
   'Spool',
   'MaintenanceTask',
+  'Report',
 ];
 
 type Builder = AbilityBuilder<MongoAbility>;
@@ -43,6 +44,7 @@ export const WHOLE_ORGANIZATION_SUBJECTS: readonly SubjectType[] = [
  * on (services build the subjects, repositories filter lists by the same conditions through ability-sql.ts):
  *
  * - `Printer { id, orgId, fleetId }`, `Fleet { id, orgId }`, `Alert { orgId, fleetId }` (its printer's fleet),
+ *   `Report { orgId, fleetId }` (the fleet of the printer a figure counts; the cost settings carry `fleetId: null`),
  *   `EnrollmentToken { orgId, fleetId }` (the fleet it enrolls into): inside the caller's fleets.
  * - `Job { orgId, fleetIds }`: a job's `fleetIds` are where it may print, and an empty list means every fleet. A
  *   fleet-limited caller reaches a job only when the list is not empty and every fleet in it is one of theirs, so
@@ -77,6 +79,7 @@ function grant(
         break;
       case 'Alert':
       case 'EnrollmentToken':
+      case 'Report':
         // An alert is about a printer, a token enrolls into a fleet: that fleet must be the caller's.
         can(actions, subject, { orgId, fleetId: { $in: fleets } });
         break;

@@ -72,6 +72,11 @@ export const SUBJECTS = [
   'NotificationPreference',
   /** The organization's single sign-on (OpenID Connect) provider: owners only (define-ability.ts). */
   'SsoProvider',
+  /**
+   * Usage, success and cost reports (libs/reports): `read` by members, figures of the caller's fleets only
+   * (`{ orgId, fleetId }` per printer); `update` is the organization's cost settings (admins).
+   */
+  'Report',
 ] as const;
 export type SubjectType = (typeof SUBJECTS)[number];
 
@@ -97,6 +102,7 @@ export const API_KEY_SCOPES = [
   'read:Spool',
   'load:Spool',
   'read:MaintenanceTask',
+  'read:Report',
   /**
    * Upload only, for slicers (`/api/slicer/octoprint`, `/api/slicer/moonraker`): send files into the library and
    * queue one copy of each when the slicer asks, within the key's fleets; read nothing, control nothing.

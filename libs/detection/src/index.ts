@@ -16,3 +16,4 @@ export { AlertsService } from './alerts/alerts.service';
 export type { AlertResolution } from './alerts/alerts.service';
 export { ALERT_BOXES, alertBoxesFromTiles } from './alerts/alert-boxes';
 export type { AlertBox, ScoredTile } from './alerts/alert-boxes';
+export { DETECTION_ALERTS_TABLE } from './alerts/alert-tables';

@@ -21,7 +21,25 @@ export interface CopyFacts {
  * `print_attempts` for the SQL of other libraries that must read it in one statement (detection's rule that frames
  * of a print whose bed-clear outcome a person recorded are kept). Read-only.
  */
-export const PRINT_ATTEMPTS_TABLE = sharedTable('print_attempts', ['copy_id', 'printer_id', 'outcome']);
+export const PRINT_ATTEMPTS_TABLE = sharedTable('print_attempts', [
+  'copy_id',
+  'printer_id',
+  'outcome',
+  // libs/reports' daily rollups
+  'org_id',
+  'job_id',
+  'fleet_id',
+  'attempt',
+  'state',
+  'started_at',
+  'ended_at',
+  'failure_reason',
+  'filament_grams',
+]);
+
+/** `print_jobs` and `print_copies` for libs/reports' daily rollups (who queued a print, its tags, its plate). */
+export const PRINT_JOBS_TABLE = sharedTable('print_jobs', ['id', 'org_id', 'name', 'created_by', 'tags', 'material']);
+export const PRINT_COPIES_TABLE = sharedTable('print_copies', ['id', 'attempt', 'finished_at', 'cleared_at']);
 
 /** The read provider other libraries use for print copies (detection, notifications). Reads only. */
 @Injectable()

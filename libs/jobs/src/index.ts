@@ -26,5 +26,11 @@ export { PrintCopy } from './entities/print-copy.entity';
 export { PrintAttempt } from './entities/print-attempt.entity';
 export { PrinterBed } from './entities/printer-bed.entity';
 export type { JobsEventMap } from './jobs.events';
-export { CopyDirectory, CopyDirectoryModule, PRINT_ATTEMPTS_TABLE } from './copy-directory';
+export {
+  CopyDirectory,
+  CopyDirectoryModule,
+  PRINT_ATTEMPTS_TABLE,
+  PRINT_COPIES_TABLE,
+  PRINT_JOBS_TABLE,
+} from './copy-directory';
 export type { CopyFacts } from './copy-directory';

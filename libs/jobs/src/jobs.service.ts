@@ -40,6 +40,8 @@ export interface JobView {
   };
   bambu: { plate: number | null; amsMapping: number[] | null };
   notes: string;
+  /** Free labels for reports and quotas (a project, a class, a customer); unlike requiredTags they match nothing. */
+  tags: string[];
   held: boolean;
   cancelledAt: Date | null;
   createdBy: string | null;
@@ -82,6 +84,7 @@ export function toJobView(job: PrintJob, counts: CopyCounts = emptyCounts()): Jo
     },
     bambu: { plate: job.plate, amsMapping: job.amsMapping },
     notes: job.notes,
+    tags: job.tags,
     held: job.held,
     cancelledAt: job.cancelledAt,
     createdBy: job.createdBy,
@@ -195,6 +198,7 @@ export class JobsService implements OnModuleInit {
         plate: input.bambu?.plate ?? null,
         amsMapping: input.bambu?.amsMapping ?? null,
         notes: input.notes ?? '',
+        tags: normalizeTags(input.tags),
         held: input.held ?? false,
         cancelledAt: null,
         createdBy: actor.id,
@@ -275,6 +279,7 @@ export class JobsService implements OnModuleInit {
       const changes: Partial<PrintJob> = {};
       if (input.priority !== undefined) changes.priority = input.priority;
       if (input.notes !== undefined) changes.notes = input.notes;
+      if (input.tags) changes.tags = normalizeTags(input.tags);
       if (input.requirements) Object.assign(changes, mergeRequirements(job, input.requirements));
       if (input.fleetIds) changes.fleetIds = [...new Set(input.fleetIds)];
       if (input.requiredTags) changes.requiredTags = normalizeTags(input.requiredTags);

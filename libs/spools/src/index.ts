@@ -1,7 +1,7 @@
 export { SpoolsModule, SpoolUsageModule } from './spools.module';
 export { SpoolsService, toSpoolView, MAX_SPOOLS_PER_ORG } from './spools.service';
 export type { SpoolView } from './spools.service';
-export { SpoolDirectory } from './spool-directory';
+export { SpoolDirectory, SPOOLS_TABLE, SPOOL_USAGES_TABLE } from './spool-directory';
 export type { LoadedSpool } from './spool-directory';
 export { SpoolUsageRecorder, spoolFor } from './spool-usage.recorder';
 export type { PrintUsage, RecordedUsage } from './spool-usage.recorder';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sharedTable } from '@farmhand/core';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** A spool on a printer as the scheduler sees it. */
@@ -13,6 +14,17 @@ export interface LoadedSpool {
 }
 
 const CHUNK = 1000;
+
+/** `spools` and `spool_usages` for libs/reports' daily rollups (material, colour and cost of each print). Read-only. */
+export const SPOOLS_TABLE = sharedTable('spools', [
+  'id',
+  'material',
+  'color_name',
+  'color_hex',
+  'cost_cents',
+  'initial_grams',
+]);
+export const SPOOL_USAGES_TABLE = sharedTable('spool_usages', ['spool_id', 'copy_id', 'attempt', 'grams', 'outcome']);
 
 /** The read provider other libraries (the scheduler in libs/jobs) use for loaded spools. Reads only. */
 @Injectable()

@@ -34,7 +34,7 @@ const OWN_VIEWS = [
   'update:NotificationPreference',
 ];
 const MEMBER_READS = [
-  ...['Organization', 'Member', 'Fleet', 'Printer', 'File', 'Job', 'Alert', 'Spool', 'MaintenanceTask'].map(
+  ...['Organization', 'Member', 'Fleet', 'Printer', 'File', 'Job', 'Alert', 'Spool', 'MaintenanceTask', 'Report'].map(
     (s) => `read:${s}`,
   ),
   ...OWN_VIEWS,

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CallerName } from './matrix-callers';
+import { CALLERS, holds, type CallerName } from './matrix-callers';
 import type { MatrixWorld, ObjectKind, Place } from './matrix-world';
 
 /** What an answer must be: any 2xx, or a status with (for errors) the domain code that says why. */
@@ -564,6 +564,38 @@ export const MATRIX_ROWS: MatrixRow[] = [
   printerRoute('GET /api/orgs/:orgId/maintenance/printers/:printerId/history', 'read:MaintenanceTask & read:Printer', {
     group: 'files-webhooks',
   }),
+  // Reports: figures are cut to the caller's fleets in SQL; the cost settings price every fleet, so a fleet-limited
+  // member who may read reports still may not read them (the service's check on `Report { fleetId: null }`).
+  {
+    route: 'GET /api/orgs/:orgId/reports',
+    policy: 'read:Report',
+    group: 'files-webhooks',
+    places: ['none'],
+    query: 'from=2026-01-01&to=2026-01-31',
+  },
+  {
+    route: 'GET /api/orgs/:orgId/reports/export/:table',
+    policy: 'read:Report',
+    group: 'files-webhooks',
+    places: ['none'],
+    values: { table: () => 'prints' },
+    query: 'from=2026-01-01&to=2026-01-31',
+  },
+  {
+    route: 'GET /api/orgs/:orgId/reports/settings',
+    policy: 'read:Report',
+    group: 'files-webhooks',
+    places: ['none'],
+    special: (caller) =>
+      CALLERS[caller].fleetLimited && holds(caller, 'read:Report') ? { status: 403, code: 'forbidden' } : undefined,
+  },
+  {
+    route: 'PATCH /api/orgs/:orgId/reports/settings',
+    policy: 'update:Report',
+    group: 'files-webhooks',
+    places: ['none'],
+    body: () => ({ machineCentsPerHour: 120 }),
+  },
   spool('POST /api/orgs/:orgId/spools/:spoolId/load', 'load:Spool', {
     places: PLACES_3,
     fleetBound: true,

@@ -65,6 +65,7 @@ export function AppShell({ children }: { children: ReactNode }) {
     { label: 'Alerts', path: `${base}/alerts`, visible: ability.can('read', 'Alert'), badge: openAlerts },
     { label: 'Spools', path: `${base}/spools`, visible: ability.can('read', 'Spool') },
     { label: 'Maintenance', path: `${base}/maintenance`, visible: ability.can('read', 'MaintenanceTask') },
+    { label: 'Reports', path: `${base}/reports`, visible: ability.can('read', 'Report') },
     { label: 'Fleets', path: `${base}/fleets`, visible: ability.can('read', 'Fleet') },
     { label: 'Enroll', path: `${base}/enrollment`, visible: ability.can('enroll', 'Printer') },
     { label: 'Team', path: `${base}/team`, visible: ability.can('read', 'Member') },

@@ -48,6 +48,7 @@ function orgKeys(orgId: string) {
     webhooks: [...all, 'webhooks'] as const,
     spools: [...all, 'spools'] as const,
     maintenance: [...all, 'maintenance'] as const,
+    report: (filter: Record<string, string>) => [...all, 'reports', filter] as const,
     webhookDeliveries: (webhookId: string) => [...all, 'webhooks', webhookId, 'deliveries'] as const,
     notificationChannels: [...all, 'notification-channels'] as const,
     myNotificationPreferences: [...all, 'notification-preferences', 'me'] as const,

@@ -88,6 +88,11 @@ export interface JobPayloads {
   'frames.prune': JobEnvelope & { olderThanDays: number };
   /** Deletes upload staging files (left by interrupted uploads) untouched for `olderThanMinutes`. */
   'files.staging.prune': JobEnvelope & { olderThanMinutes: number };
+  /**
+   * Rebuilds report rollups (libs/reports): one organization's days [from, to) (UTC `YYYY-MM-DD`; a print's end),
+   * or with orgId null the last `recentDays` of every organization with recent prints (the periodic pass).
+   */
+  'reports.refresh': JobEnvelope & { from?: string; to?: string; recentDays?: number };
 }
 export type JobName = keyof JobPayloads;
 
@@ -107,6 +112,7 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   'frame.infer': QueueName.Inference,
   'frames.prune': QueueName.Maintenance,
   'files.staging.prune': QueueName.Maintenance,
+  'reports.refresh': QueueName.Maintenance,
 };
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

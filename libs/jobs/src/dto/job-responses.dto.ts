@@ -61,6 +61,8 @@ export class JobDto {
   @ApiProperty({ type: JobRequirementsDto }) requirements!: JobRequirementsDto;
   @ApiProperty({ type: JobBambuDto }) bambu!: JobBambuDto;
   @ApiProperty() notes!: string;
+  @ApiProperty({ type: [String], description: 'Labels for reports and quotas (a project, a class, a customer)' })
+  tags!: string[];
   @ApiProperty() held!: boolean;
   @ApiDateTime({ nullable: true }) cancelledAt!: Date | null;
   @ApiProperty({ type: String, nullable: true, description: 'Who created it, as the audit log names actors' })

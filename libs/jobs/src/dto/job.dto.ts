@@ -163,6 +163,16 @@ class JobFieldsDto {
   @MaxLength(2000)
   notes?: string;
 
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Labels for reports and quotas (a project, a class, a customer)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(16)
+  @Matches(/^[\p{L}\p{N}_.:-]{1,40}$/u, { each: true, message: 'tags must be 1-40 letters, digits or _ . : -' })
+  tags?: string[];
+
   @ApiPropertyOptional({ type: BambuPrintDto })
   @IsOptional()
   @ValidateNested()

@@ -5,7 +5,7 @@ import { PrintCopy } from './print-copy.entity';
 /**
  * History: one row per assignment of a copy to a printer, written when it is assigned and completed as it moves.
  * The fleet is copied so utilization per fleet stays true after a printer moves; the stagger counts these rows
- * (started in the last minute, by fleet and start time).
+ * (started in the last minute, by fleet and start time); libs/reports rebuilds a day's rollups by end time.
  */
 @Entity('print_attempts')
 @Index('print_attempts_copy_attempt_unique', ['copyId', 'attempt'], { unique: true })
@@ -13,6 +13,7 @@ import { PrintCopy } from './print-copy.entity';
 @Index('print_attempts_fleet_started', ['fleetId', 'startedAt'])
 @Index('print_attempts_printer_assigned', ['printerId', 'assignedAt'])
 @Index('print_attempts_org_assigned', ['orgId', 'assignedAt'])
+@Index('print_attempts_org_ended', ['orgId', 'endedAt'])
 export class PrintAttempt {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -95,6 +95,10 @@ export class PrintJob {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   requiredTags!: string[];
 
+  /** Labels for reports and quotas (a project, a class, a customer), lower-cased; unlike requiredTags, they match nothing. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tags!: string[];
+
   @Column({ type: 'timestamptz', nullable: true })
   earliestStartAt!: Date | null;
 

@@ -2074,6 +2074,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:Report`. */
+    get: operations['ReportsController_report'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/reports/export/{table}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:Report`. */
+    get: operations['ReportsController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/reports/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:Report`. */
+    get: operations['ReportsController_settings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** @description Requires `update:Report`. */
+    patch: operations['ReportsController_updateSettings'];
+    trace?: never;
+  };
   '/api/orgs/{orgId}/security': {
     parameters: {
       query?: never;
@@ -2465,6 +2517,12 @@ export interface components {
       score: number;
       state: components['schemas']['AlertState'];
     };
+    AlertFiguresDto: {
+      alerts: number;
+      confirmed: number;
+      /** @description Alerts a person marked as false alarms */
+      falseAlarms: number;
+    };
     /** @enum {string} */
     AlertLevel: 'warning' | 'pause';
     AlertListDto: {
@@ -2525,6 +2583,7 @@ export interface components {
       | 'read:Spool'
       | 'load:Spool'
       | 'read:MaintenanceTask'
+      | 'read:Report'
       | 'upload:File';
     AttemptHistoryRowDto: {
       /** Format: date-time */
@@ -2759,6 +2818,17 @@ export interface components {
     /** @enum {string} */
     CopyState:
       'queued' | 'assigned' | 'uploading' | 'printing' | 'awaiting_bed_clear' | 'done' | 'failed' | 'cancelled';
+    CostDto: {
+      /** @description Print hours x model watts x price per kWh */
+      energyCents: number;
+      /** @description Print hours x machine rate */
+      machineCents: number;
+      /** @description Filament at its spool price */
+      materialCents: number;
+      /** @description Total over prints (0 without prints) */
+      perPrintCents: number;
+      totalCents: number;
+    };
     CreateApiKeyDto: {
       /** Format: date-time */
       expiresAt?: string | null;
@@ -2928,6 +2998,8 @@ export interface components {
       priority?: number;
       requiredTags?: string[];
       requirements?: components['schemas']['RequirementsDto'];
+      /** @description Labels for reports and quotas (a project, a class, a customer) */
+      tags?: string[];
     };
     CreateMaintenanceTaskDto: {
       checklist?: string[];
@@ -3110,6 +3182,24 @@ export interface components {
     };
     ErrorResponseDto: {
       error: components['schemas']['ErrorDetailDto'];
+    };
+    FailureReasonDto: {
+      prints: number;
+      reason: string;
+    };
+    FiguresDto: {
+      /** @description Finished but marked bad at the bed clear */
+      bad: number;
+      cancelled: number;
+      cost: components['schemas']['CostDto'];
+      /** @description Finished, and not marked bad at the bed clear */
+      done: number;
+      failed: number;
+      filamentGrams: number;
+      printHours: number;
+      prints: number;
+      /** @description done / prints (0 without prints) */
+      successRate: number;
     };
     FileListDto: {
       files: components['schemas']['GcodeFileDto'][];
@@ -3342,6 +3432,8 @@ export interface components {
       requirements: components['schemas']['JobRequirementsDto'];
       /** @description Derived from the copies: printing while any is on a printer, finished when none is left to print */
       status: components['schemas']['JobStatus'];
+      /** @description Labels for reports and quotas (a project, a class, a customer) */
+      tags: string[];
       /** Format: date-time */
       updatedAt: string;
     };
@@ -3370,6 +3462,8 @@ export interface components {
       requirements: components['schemas']['JobRequirementsDto'];
       /** @description Derived from the copies: printing while any is on a printer, finished when none is left to print */
       status: components['schemas']['JobStatus'];
+      /** @description Labels for reports and quotas (a project, a class, a customer) */
+      tags: string[];
       /** Format: date-time */
       updatedAt: string;
     };
@@ -3521,6 +3615,22 @@ export interface components {
       printerId: string | null;
       printerModel: string | null;
     };
+    MaterialFiguresDto: {
+      /** @description Finished but marked bad at the bed clear */
+      bad: number;
+      cancelled: number;
+      color: string;
+      cost: components['schemas']['CostDto'];
+      /** @description Finished, and not marked bad at the bed clear */
+      done: number;
+      failed: number;
+      filamentGrams: number;
+      material: string;
+      printHours: number;
+      prints: number;
+      /** @description done / prints (0 without prints) */
+      successRate: number;
+    };
     MeDto: {
       organizations: components['schemas']['OrganizationMembershipDto'][];
       user: components['schemas']['CurrentUserDto'];
@@ -3543,6 +3653,22 @@ export interface components {
       /** Format: uuid */
       userId: string;
     };
+    MemberFiguresDto: {
+      /** @description Finished but marked bad at the bed clear */
+      bad: number;
+      cancelled: number;
+      cost: components['schemas']['CostDto'];
+      /** @description Finished, and not marked bad at the bed clear */
+      done: number;
+      failed: number;
+      filamentGrams: number;
+      /** @description User id of who queued ('' for API keys and the system) */
+      memberId: string;
+      printHours: number;
+      prints: number;
+      /** @description done / prints (0 without prints) */
+      successRate: number;
+    };
     MembershipDto: {
       /** Format: date-time */
       createdAt: string;
@@ -3557,6 +3683,15 @@ export interface components {
       updatedAt: string;
       /** Format: uuid */
       userId: string;
+    };
+    ModelWattsDto: {
+      /**
+       * @description The printer model as printers report it (case-insensitive)
+       * @example MK4S
+       */
+      model: string;
+      /** @description Average draw while printing, in watts */
+      watts: number;
     };
     MoonrakerItemDto: {
       /** @description Unix time, seconds */
@@ -3905,6 +4040,26 @@ export interface components {
       /** @description What the printer's agent uploads and prints (gcode, bgcode, 3mf), from its hello; null until it said */
       uploadFormats: string[] | null;
     };
+    PrinterFiguresDto: {
+      /** @description Finished but marked bad at the bed clear */
+      bad: number;
+      cancelled: number;
+      cost: components['schemas']['CostDto'];
+      /** @description Finished, and not marked bad at the bed clear */
+      done: number;
+      failed: number;
+      filamentGrams: number;
+      /** Format: uuid */
+      fleetId: string | null;
+      name: string;
+      /** Format: uuid */
+      printerId: string;
+      printHours: number;
+      prints: number;
+      /** @description done / prints (0 without prints) */
+      successRate: number;
+      utilisation: components['schemas']['UtilisationDto'];
+    };
     PrinterHistoryDto: {
       /** @description Newest first */
       attempts: components['schemas']['AttemptHistoryRowDto'][];
@@ -4135,6 +4290,29 @@ export interface components {
       beforeJobId?: string;
       priority?: number;
     };
+    ReportDto: {
+      alerts: components['schemas']['AlertFiguresDto'];
+      currency: string;
+      failureReasons: components['schemas']['FailureReasonDto'][];
+      from: string;
+      materials: components['schemas']['MaterialFiguresDto'][];
+      members: components['schemas']['MemberFiguresDto'][];
+      printers: components['schemas']['PrinterFiguresDto'][];
+      tags: components['schemas']['TagFiguresDto'][];
+      to: string;
+      totals: components['schemas']['FiguresDto'];
+      /** @description Summed over the printers */
+      utilisation: components['schemas']['UtilisationDto'];
+    };
+    ReportSettingsDto: {
+      currency: string;
+      defaultWatts: number;
+      energyCentsPerKwh: number;
+      machineCentsPerHour: number;
+      modelWatts: components['schemas']['ModelWattsDto'][];
+    };
+    /** @enum {string} */
+    ReportTable: 'printers' | 'members' | 'tags' | 'materials' | 'failures' | 'prints';
     RequestPasswordResetDto: {
       /** Format: email */
       email: string;
@@ -4390,6 +4568,21 @@ export interface components {
        */
       takenAt: string;
     };
+    TagFiguresDto: {
+      /** @description Finished but marked bad at the bed clear */
+      bad: number;
+      cancelled: number;
+      cost: components['schemas']['CostDto'];
+      /** @description Finished, and not marked bad at the bed clear */
+      done: number;
+      failed: number;
+      filamentGrams: number;
+      printHours: number;
+      prints: number;
+      /** @description done / prints (0 without prints) */
+      successRate: number;
+      tag: string;
+    };
     TelegramAnswerDto: {
       callback_query_id?: string;
       chat_id?: number | string;
@@ -4487,6 +4680,8 @@ export interface components {
       priority?: number;
       requiredTags?: string[];
       requirements?: components['schemas']['RequirementsDto'];
+      /** @description Labels for reports and quotas (a project, a class, a customer) */
+      tags?: string[];
     };
     UpdateMaintenanceTaskDto: {
       checklist?: string[];
@@ -4568,6 +4763,19 @@ export interface components {
       /** @example Ada Lovelace */
       displayName: string;
     };
+    UpdateReportSettingsDto: {
+      /**
+       * @description ISO 4217 code; amounts are in its cents
+       * @example EUR
+       */
+      currency?: string;
+      /** @description Watts of a model without an entry */
+      defaultWatts?: number;
+      energyCentsPerKwh?: number;
+      machineCentsPerHour?: number;
+      /** @description Replaces the whole list */
+      modelWatts?: components['schemas']['ModelWattsDto'][];
+    };
     UpdateSpoolDto: {
       colorHex?: string | null;
       colorName?: string | null;
@@ -4598,6 +4806,17 @@ export interface components {
       email: string;
       /** Format: uuid */
       id: string;
+    };
+    UtilisationDto: {
+      /** @description Done, waiting for a person to clear the plate */
+      bedClearHours: number;
+      /** @description The rest of the period */
+      idleHours: number;
+      offlineHours: number;
+      pausedHours: number;
+      printingHours: number;
+      /** @description printing / period (0..1) */
+      utilisation: number;
     };
     UtilizationDto: {
       fleets: components['schemas']['FleetUtilizationDto'][];
@@ -11404,6 +11623,169 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  ReportsController_report: {
+    parameters: {
+      query: {
+        /** @description Only printers of this fleet */
+        fleetId?: string;
+        /** @description First day counted (UTC), YYYY-MM-DD */
+        from: string;
+        /** @description Only jobs this member queued (their user id) */
+        memberId?: string;
+        /** @description Only jobs carrying this tag */
+        tag?: string;
+        /** @description Last day counted (UTC, included), YYYY-MM-DD */
+        to: string;
+      };
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReportDto'];
+        };
+      };
+      /** @description bad_request, report_range_invalid, validation_failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'bad_request' | 'report_range_invalid' | 'validation_failed';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  ReportsController_export: {
+    parameters: {
+      query: {
+        /** @description Only printers of this fleet */
+        fleetId?: string;
+        /** @description First day counted (UTC), YYYY-MM-DD */
+        from: string;
+        /** @description Only jobs this member queued (their user id) */
+        memberId?: string;
+        /** @description Only jobs carrying this tag */
+        tag?: string;
+        /** @description Last day counted (UTC, included), YYYY-MM-DD */
+        to: string;
+      };
+      header?: never;
+      path: {
+        orgId: string;
+        table: components['schemas']['ReportTable'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The table as CSV */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description report_range_invalid, validation_failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'report_range_invalid' | 'validation_failed';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  ReportsController_settings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReportSettingsDto'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  ReportsController_updateSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateReportSettingsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReportSettingsDto'];
+        };
+      };
+      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      413: components['responses']['PayloadTooLarge'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };

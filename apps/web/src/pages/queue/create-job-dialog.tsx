@@ -18,6 +18,7 @@ interface JobDraft {
   minBuildZ: string;
   fleetIds: string[];
   tags: string;
+  reportTags: string;
   earliestStartAt: string;
   notes: string;
   held: boolean;
@@ -37,6 +38,7 @@ function draftFor(file: GcodeFile | undefined): JobDraft {
     minBuildZ: build.z,
     fleetIds: [],
     tags: '',
+    reportTags: '',
     earliestStartAt: '',
     notes: '',
     held: false,
@@ -52,6 +54,7 @@ const FIELDS = [
   'material',
   'nozzleDiameter',
   'requiredTags',
+  'tags',
   'minBuildX',
   'minBuildY',
   'minBuildZ',
@@ -98,6 +101,10 @@ export function CreateJobDialog({
       },
       fleetIds: draft.fleetIds,
       requiredTags: draft.tags
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter(Boolean),
+      tags: draft.reportTags
         .split(',')
         .map((tag) => tag.trim())
         .filter(Boolean),
@@ -153,6 +160,13 @@ export function CreateJobDialog({
             value={draft.tags}
             onChange={set('tags')}
             error={fieldError('requiredTags')}
+          />
+          <TextInput
+            label="Report tags"
+            hint="Comma separated: a class, a project, a customer (for reports)"
+            value={draft.reportTags}
+            onChange={set('reportTags')}
+            error={fieldError('tags')}
           />
           <TextInput
             label="Min build X (mm)"

@@ -1,0 +1,290 @@
+import { Injectable } from '@nestjs/common';
+import { toPositional, type SqlCondition } from '@farmhand/authz';
+import { DETECTION_ALERTS_TABLE } from '@farmhand/detection';
+import { PRINT_ATTEMPTS_TABLE, PRINT_JOBS_TABLE } from '@farmhand/jobs';
+import { PRINTERS_TABLE } from '@farmhand/printers';
+import { DataSource } from 'typeorm';
+import type { Day } from './rollups.repository';
+
+/** What a report counts: days [from, to] (UTC, both included), narrowed by fleet, member and tag. */
+export interface ReportFilter {
+  orgId: string;
+  from: Day;
+  to: Day;
+  fleetId?: string;
+  memberId?: string;
+  tag?: string;
+  /** The rows the caller may read (ability-sql over the `Report` subject), with `:named` parameters. */
+  scope: (alias: string) => SqlCondition;
+  /** Printer model (lower-cased) -> watts, and the watts of any other model: weighs print time for energy. */
+  modelWatts: Record<string, number>;
+  defaultWatts: number;
+}
+
+/** One group of ended prints: counts by result, time, filament and the watt-seconds its printers drew. */
+export interface FigureRow {
+  key: string;
+  /** A second part of the key (the colour beside a material). */
+  detail: string;
+  prints: number;
+  done: number;
+  bad: number;
+  failed: number;
+  cancelled: number;
+  printSeconds: number;
+  bedClearSeconds: number;
+  filamentGrams: number;
+  materialCents: number;
+  wattSeconds: number;
+}
+
+export type Dimension = 'total' | 'printer' | 'member' | 'material' | 'failure';
+
+export interface StateSecondsRow {
+  printerId: string;
+  state: string;
+  seconds: number;
+}
+
+export interface PrinterRow {
+  id: string;
+  name: string;
+  fleetId: string | null;
+}
+
+/** Builds `WHERE` text with positional parameters: `value` binds one (call it while writing the part). */
+class Where {
+  readonly values: unknown[] = [];
+  private readonly parts: string[] = [];
+
+  add(sql: string): this {
+    this.parts.push(sql);
+    return this;
+  }
+
+  value(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+
+  condition(condition: SqlCondition): this {
+    const positional = toPositional(condition, this.values.length + 1);
+    this.values.push(...positional.values);
+    this.parts.push(positional.sql);
+    return this;
+  }
+
+  toString(): string {
+    return this.parts.join(' AND ');
+  }
+}
+
+const DAY_START = (parameter: string) => `(CAST(${parameter} AS date)::timestamp AT TIME ZONE 'UTC')`;
+
+const FIGURES = `
+  SUM(r.prints)::int AS prints,
+  COALESCE(SUM(r.prints) FILTER (WHERE r.result = 'done'), 0)::int AS done,
+  COALESCE(SUM(r.prints) FILTER (WHERE r.result = 'bad'), 0)::int AS bad,
+  COALESCE(SUM(r.prints) FILTER (WHERE r.result = 'failed'), 0)::int AS failed,
+  COALESCE(SUM(r.prints) FILTER (WHERE r.result = 'cancelled'), 0)::int AS cancelled,
+  SUM(r.print_seconds)::float8 AS print_seconds,
+  SUM(r.bed_clear_seconds)::float8 AS bed_clear_seconds,
+  SUM(r.filament_grams)::float8 AS filament_grams,
+  SUM(r.material_cents)::float8 AS material_cents,
+  SUM(r.print_seconds * COALESCE(w.watts, $WATTS_DEFAULT))::float8 AS watt_seconds`;
+
+function figureOf(row: Record<string, unknown>, key: string, detail = ''): FigureRow {
+  return {
+    key,
+    detail,
+    prints: Number(row.prints ?? 0),
+    done: Number(row.done ?? 0),
+    bad: Number(row.bad ?? 0),
+    failed: Number(row.failed ?? 0),
+    cancelled: Number(row.cancelled ?? 0),
+    printSeconds: Number(row.print_seconds ?? 0),
+    bedClearSeconds: Number(row.bed_clear_seconds ?? 0),
+    filamentGrams: Number(row.filament_grams ?? 0),
+    materialCents: Number(row.material_cents ?? 0),
+    wattSeconds: Number(row.watt_seconds ?? 0),
+  };
+}
+
+/**
+ * Report reads: aggregates over report_daily_rollups (never the print history, except the per-print CSV), scoped in
+ * SQL by the caller's `Report` rules on each row's fleet.
+ */
+@Injectable()
+export class ReportQueriesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The rollup rows of the filter, with the printers' watts joined as `w`: the FROM and WHERE every figure uses. */
+  private rollupSource(filter: ReportFilter, join = ''): { sql: string; values: unknown[] } {
+    const where = new Where();
+    where.add(`r.org_id = ${where.value(filter.orgId)}`);
+    where.add(`r.day >= ${where.value(filter.from)}`);
+    where.add(`r.day <= ${where.value(filter.to)}`);
+    if (filter.fleetId) where.add(`r.fleet_id = ${where.value(filter.fleetId)}`);
+    if (filter.memberId !== undefined) where.add(`r.member_id = ${where.value(filter.memberId)}`);
+    if (filter.tag) where.add(`${where.value(filter.tag)} = ANY(r.tags)`);
+    where.condition(filter.scope('r'));
+    const watts = where.value(JSON.stringify(filter.modelWatts));
+    where.value(filter.defaultWatts);
+    const org = '$1';
+    const sql = `FROM report_daily_rollups r
+      LEFT JOIN (SELECT p.id, (CAST(${watts} AS jsonb) ->> lower(p.model))::float8 AS watts
+                   FROM ${PRINTERS_TABLE.name} p WHERE p.org_id = ${org}) w ON w.id = r.printer_id
+      ${join}
+      WHERE ${where.toString()}`;
+    return { sql, values: where.values };
+  }
+
+  /** Totals and the groups per printer, member, material + colour and failure reason, in one pass over the rollups. */
+  async figures(filter: ReportFilter): Promise<Record<Dimension, FigureRow[]>> {
+    const source = this.rollupSource(filter);
+    const wattsDefault = `$${source.values.length}`;
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT CASE WHEN GROUPING(r.printer_id) = 0 THEN 'printer' WHEN GROUPING(r.member_id) = 0 THEN 'member'
+                   WHEN GROUPING(r.material) = 0 THEN 'material' WHEN GROUPING(r.failure_reason) = 0 THEN 'failure'
+                   ELSE 'total' END AS dimension,
+              r.printer_id, r.member_id, r.material, r.color, r.failure_reason,
+              ${FIGURES.replace('$WATTS_DEFAULT', wattsDefault)}
+         ${source.sql}
+        GROUP BY GROUPING SETS ((), (r.printer_id), (r.member_id), (r.material, r.color), (r.failure_reason))`,
+      source.values,
+    );
+    const result: Record<Dimension, FigureRow[]> = { total: [], printer: [], member: [], material: [], failure: [] };
+    for (const row of rows) {
+      const dimension = row.dimension as Dimension;
+      if (dimension === 'total') result.total.push(figureOf(row, ''));
+      else if (dimension === 'printer') result.printer.push(figureOf(row, (row.printer_id as string | null) ?? ''));
+      else if (dimension === 'member') result.member.push(figureOf(row, row.member_id as string));
+      else if (dimension === 'material')
+        result.material.push(figureOf(row, row.material as string, row.color as string));
+      else if (row.failure_reason) result.failure.push(figureOf(row, row.failure_reason as string));
+    }
+    return result;
+  }
+
+  /** The same figures per tag (a print with two tags counts under each). */
+  async figuresByTag(filter: ReportFilter): Promise<FigureRow[]> {
+    const source = this.rollupSource(filter, 'CROSS JOIN LATERAL unnest(r.tags) tag');
+    const wattsDefault = `$${source.values.length}`;
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT tag, ${FIGURES.replace('$WATTS_DEFAULT', wattsDefault)}
+         ${source.sql}
+        GROUP BY tag ORDER BY tag`,
+      source.values,
+    );
+    return rows.map((row) => figureOf(row, row.tag as string));
+  }
+
+  /** Seconds each printer spent in each recorded state within [from, to] (the open interval runs until now). */
+  async stateSeconds(filter: ReportFilter, until: Date): Promise<StateSecondsRow[]> {
+    const where = new Where();
+    const from = where.value(filter.from);
+    const to = where.value(filter.to);
+    const end = where.value(until);
+    where.add(`i.org_id = ${where.value(filter.orgId)}`);
+    where.add(`i.started_at < LEAST(${DAY_START(to)} + interval '1 day', ${end})`);
+    where.add(`COALESCE(i.ended_at, 'infinity') > ${DAY_START(from)}`);
+    if (filter.fleetId) where.add(`i.fleet_id = ${where.value(filter.fleetId)}`);
+    where.condition(filter.scope('i'));
+    const rows: { printer_id: string; state: string; seconds: number }[] = await this.dataSource.query(
+      `SELECT i.printer_id, i.state,
+              SUM(GREATEST(0, EXTRACT(EPOCH FROM
+                LEAST(COALESCE(i.ended_at, ${end}), ${DAY_START(to)} + interval '1 day', ${end})
+                - GREATEST(i.started_at, ${DAY_START(from)}))))::float8 AS seconds
+         FROM printer_state_intervals i
+        WHERE ${where.toString()}
+        GROUP BY i.printer_id, i.state`,
+      where.values,
+    );
+    return rows.map((row) => ({ printerId: row.printer_id, state: row.state, seconds: Number(row.seconds) }));
+  }
+
+  /** The printers a report may name: of the organization, in the filter's fleet and the caller's. */
+  async printers(filter: ReportFilter): Promise<PrinterRow[]> {
+    const where = new Where();
+    where.add(`p.org_id = ${where.value(filter.orgId)}`);
+    if (filter.fleetId) where.add(`p.fleet_id = ${where.value(filter.fleetId)}`);
+    where.condition(filter.scope('p'));
+    const rows: { id: string; name: string; fleet_id: string | null }[] = await this.dataSource.query(
+      `SELECT p.id, p.name, p.fleet_id FROM ${PRINTERS_TABLE.name} p WHERE ${where.toString()} ORDER BY p.name, p.id`,
+      where.values,
+    );
+    return rows.map((row) => ({ id: row.id, name: row.name, fleetId: row.fleet_id }));
+  }
+
+  /** Detector alerts raised on the printers of the filter in [from, to], and how many a person called false. */
+  async alerts(filter: ReportFilter): Promise<{ alerts: number; falseAlarms: number; confirmed: number }> {
+    const where = new Where();
+    where.add(`a.org_id = ${where.value(filter.orgId)}`);
+    where.add(`a.created_at >= ${DAY_START(where.value(filter.from))}`);
+    where.add(`a.created_at < ${DAY_START(where.value(filter.to))} + interval '1 day'`);
+    if (filter.fleetId) where.add(`p.fleet_id = ${where.value(filter.fleetId)}`);
+    where.condition(filter.scope('p'));
+    const [row]: { alerts: number; false_alarms: number; confirmed: number }[] = await this.dataSource.query(
+      `SELECT COUNT(*)::int AS alerts, COUNT(*) FILTER (WHERE a.state = 'false_alarm')::int AS false_alarms,
+              COUNT(*) FILTER (WHERE a.state = 'confirmed')::int AS confirmed
+         FROM ${DETECTION_ALERTS_TABLE.name} a JOIN ${PRINTERS_TABLE.name} p ON p.id = a.printer_id
+        WHERE ${where.toString()}`,
+      where.values,
+    );
+    return { alerts: row?.alerts ?? 0, falseAlarms: row?.false_alarms ?? 0, confirmed: row?.confirmed ?? 0 };
+  }
+
+  /**
+   * The per-print rows of the filter, newest last, as SQL for a cursor: the one export that reads the print
+   * history itself (a year of a large farm is streamed, never loaded).
+   */
+  printsQuery(filter: ReportFilter): { sql: string; values: unknown[] } {
+    const where = new Where();
+    where.add(`a.org_id = ${where.value(filter.orgId)}`);
+    where.add(`a.ended_at >= ${DAY_START(where.value(filter.from))}`);
+    where.add(`a.ended_at < ${DAY_START(where.value(filter.to))} + interval '1 day'`);
+    where.add(`a.started_at IS NOT NULL AND a.state IN ('done', 'awaiting_bed_clear', 'failed', 'cancelled')`);
+    if (filter.fleetId) where.add(`a.fleet_id = ${where.value(filter.fleetId)}`);
+    if (filter.memberId !== undefined) where.add(`COALESCE(j.created_by, '') = ${where.value(filter.memberId)}`);
+    if (filter.tag) where.add(`${where.value(filter.tag)} = ANY(j.tags)`);
+    where.condition(filter.scope('a'));
+    return {
+      sql: `SELECT a.ended_at, p.name AS printer, a.fleet_id, j.name AS job, COALESCE(j.created_by, '') AS member,
+                   array_to_string(j.tags, ' ') AS tags,
+                   CASE WHEN a.state = 'failed' THEN 'failed' WHEN a.state = 'cancelled' THEN 'cancelled'
+                        WHEN a.outcome = 'bad' THEN 'bad' ELSE 'done' END AS result,
+                   COALESCE(a.failure_reason, '') AS failure_reason,
+                   EXTRACT(EPOCH FROM a.ended_at - a.started_at)::float8 AS print_seconds,
+                   COALESCE(a.filament_grams, 0)::float8 AS filament_grams
+              FROM ${PRINT_ATTEMPTS_TABLE.name} a
+              JOIN ${PRINT_JOBS_TABLE.name} j ON j.id = a.job_id
+              LEFT JOIN ${PRINTERS_TABLE.name} p ON p.id = a.printer_id
+             WHERE ${where.toString()}
+             ORDER BY a.ended_at, a.id`,
+      values: where.values,
+    };
+  }
+
+  /**
+   * Rows of `query` in batches through a server-side cursor: memory stays one batch however long the history. When
+   * the consumer stops early (the client went away), the generator's `finally` rolls back, which closes the
+   * cursor and ends the query in Postgres.
+   */
+  async *cursor(query: { sql: string; values: unknown[] }, batch = 1000): AsyncGenerator<Record<string, unknown>[]> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await runner.query(`DECLARE report_export NO SCROLL CURSOR FOR ${query.sql}`, query.values);
+      for (;;) {
+        const rows: Record<string, unknown>[] = await runner.query(`FETCH ${batch} FROM report_export`);
+        if (!rows.length) break;
+        yield rows;
+      }
+      await runner.commitTransaction();
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  }
+}
