@@ -42,6 +42,7 @@ import { Spools1795807316402 } from './1795807316402-spools';
 import { Maintenance1795809152736 } from './1795809152736-maintenance';
 import { SavedViews1795862734918 } from './1795862734918-saved-views';
 import { SingleSignOn1795842522048 } from './1795842522048-single-sign-on';
+import { PinnedPrinter1795870000000 } from './1795870000000-pinned-printer';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -101,6 +102,7 @@ export const MIGRATIONS = [
   Maintenance1795809152736,
   SavedViews1795862734918,
   SingleSignOn1795842522048,
+  PinnedPrinter1795870000000,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {
