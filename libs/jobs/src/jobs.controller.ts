@@ -53,7 +53,7 @@ export class JobsController {
   @Post('on-printers')
   @CheckPolicies(['create', 'Job'], ['start', 'Printer'])
   @ApiCreatedResponse({ type: PrintOnPrintersResultDto })
-  @ApiErrors({ 400: ['unknown_file', 'unknown_printer'], 403: ['printer_out_of_reach'] })
+  @ApiErrors({ 400: ['unknown_file'], 403: ['printer_out_of_reach'] })
   printOnPrinters(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Body() body: PrintOnPrintersDto,

@@ -119,24 +119,15 @@ export class PinnedJobsService {
   }
 
   /**
-   * A printer the caller may start prints on and queue jobs for. An id that is no printer of the organization is
-   * a 400 naming the field; a printer of the organization out of the caller's reach is a 403 naming it (by id: its
-   * name may be theirs not to read).
+   * A printer the caller may start prints on and queue jobs for; any other id (no printer of the organization, or
+   * one out of the caller's fleets) is one 403 naming it by id, so a fleet-limited caller cannot tell another
+   * fleet's printers from ids that name nothing.
    */
   private async reachable(ability: AppAbility, orgId: string, printerId: string): Promise<Printer> {
     const placement = await this.printers.placementOf(orgId, printerId);
-    if (!placement)
-      throw DomainException.invalid(
-        'unknown_printer',
-        `printerIds: ${printerId} is no printer of this organization`,
-        'printerIds',
-        {
-          printerId,
-        },
-      );
-    const target = subject('Printer', { id: printerId, ...placement });
     if (
-      ability.cannot('start', target) ||
+      !placement ||
+      ability.cannot('start', subject('Printer', { id: printerId, ...placement })) ||
       ability.cannot('create', subject('Job', { orgId, fleetIds: [placement.fleetId] }))
     )
       throw new DomainException(

@@ -303,6 +303,16 @@ export const MATRIX_ROWS: MatrixRow[] = [
     }),
     outOfReach: UNKNOWN_FLEET,
   },
+  {
+    route: 'POST /api/orgs/:orgId/jobs/on-printers',
+    policy: 'create:Job & start:Printer',
+    group: 'queue',
+    places: PLACES_3,
+    fleetBound: true,
+    // Not holdable: the pinned job waits for its printer, offline in this world, so nothing is ever dispatched.
+    body: (world, place) => ({ fileId: world.orgA.fileId, printerIds: [world.where(place).printerId] }),
+    outOfReach: { status: 403, code: 'printer_out_of_reach' },
+  },
   jobRoute('GET /api/orgs/:orgId/jobs/:jobId', 'read:Job'),
   jobRoute('PATCH /api/orgs/:orgId/jobs/:jobId', 'update:Job', { body: () => ({ priority: 1 }) }),
   jobRoute('POST /api/orgs/:orgId/jobs/:jobId/reorder', 'update:Job', { body: () => ({ priority: 2 }) }),

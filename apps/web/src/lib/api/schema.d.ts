@@ -1290,6 +1290,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/jobs/on-printers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Requires `create:Job & start:Printer`. */
+    post: operations['JobsController_printOnPrinters'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/leave': {
     parameters: {
       query?: never;
@@ -3188,6 +3205,11 @@ export interface components {
       minBuildZ: number | null;
       /** @description mm */
       nozzleDiameter: number | null;
+      /**
+       * Format: uuid
+       * @description Printed on this printer only ("print on the selected printers")
+       */
+      pinnedPrinterId: string | null;
       /** @description The printer model the file was sliced for; null: any */
       printerModel: string | null;
       /** @description The printer must carry every one of these tags */
@@ -3497,6 +3519,25 @@ export interface components {
       /** @enum {boolean} */
       reset: true;
     };
+    PinnedPrintOutcomeDto: {
+      /**
+       * @description Why this printer cannot print the file
+       * @enum {string|null}
+       */
+      code: 'format_not_supported' | 'model_mismatch' | null;
+      /**
+       * Format: uuid
+       * @description The job pinned to this printer, when queued
+       */
+      jobId: string | null;
+      message: string | null;
+      /** Format: uuid */
+      printerId: string;
+      printerName: string;
+      status: components['schemas']['PinnedPrintStatus'];
+    };
+    /** @enum {string} */
+    PinnedPrintStatus: 'queued' | 'refused';
     PlannedImportRowDto: {
       /** @enum {string} */
       action: 'create' | 'update';
@@ -3753,6 +3794,17 @@ export interface components {
       fileName: string;
       /** @description When Farmhand dispatched it */
       sha256?: string;
+    };
+    PrintOnPrintersDto: {
+      /** Format: uuid */
+      fileId: string;
+      notes?: string;
+      printerIds: string[];
+      priority?: number;
+    };
+    PrintOnPrintersResultDto: {
+      /** @description One per selected printer, in the order given */
+      results: components['schemas']['PinnedPrintOutcomeDto'][];
     };
     ProfileDto: {
       displayName: string;
@@ -8962,6 +9014,64 @@ export interface operations {
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['JobNotFoundOrOrganizationNotFound'];
       409: components['responses']['JobCancelled'];
+      413: components['responses']['PayloadTooLarge'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  JobsController_printOnPrinters: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PrintOnPrintersDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PrintOnPrintersResultDto'];
+        };
+      };
+      /** @description bad_request, invalid_json, unknown_file, validation_failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'bad_request' | 'invalid_json' | 'unknown_file' | 'validation_failed';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      /** @description agent_not_allowed, forbidden, printer_out_of_reach */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'agent_not_allowed' | 'forbidden' | 'printer_out_of_reach';
+            };
+          };
+        };
+      };
+      404: components['responses']['OrganizationNotFound'];
       413: components['responses']['PayloadTooLarge'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
