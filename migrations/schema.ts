@@ -24,7 +24,7 @@ import { NotificationChannel, Webhook, WebhookDelivery } from '@farmhand/notific
 import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
 import { MaintenanceCompletion, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
-import { Printer } from '@farmhand/printers';
+import { Printer, PrinterDefaults } from '@farmhand/printers';
 import { Spool, SpoolUsage } from '@farmhand/spools';
 import { Initial1795715017710 } from './1795715017710-initial';
 import { PrinterCredentials1795716481027 } from './1795716481027-printer-credentials';
@@ -43,6 +43,7 @@ import { Maintenance1795809152736 } from './1795809152736-maintenance';
 import { SavedViews1795862734918 } from './1795862734918-saved-views';
 import { SingleSignOn1795842522048 } from './1795842522048-single-sign-on';
 import { PinnedPrinter1795870000000 } from './1795870000000-pinned-printer';
+import { PrinterDefaults1796607136021 } from './1796607136021-printer-defaults';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -60,6 +61,7 @@ export const ENTITIES = [
   SecurityEvent,
   AuditEntry,
   Printer,
+  PrinterDefaults,
   PrinterCredential,
   EnrollmentPairing,
   EnrollmentToken,
@@ -103,6 +105,7 @@ export const MIGRATIONS = [
   SavedViews1795862734918,
   SingleSignOn1795842522048,
   PinnedPrinter1795870000000,
+  PrinterDefaults1796607136021,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

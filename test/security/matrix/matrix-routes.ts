@@ -237,6 +237,23 @@ export const MATRIX_ROWS: MatrixRow[] = [
     body: () => ({ requireTwoFactor: false }),
     special: (caller) => (caller === 'owner' ? undefined : { status: 403, code: 'owner_only' }),
   },
+  // Issue 15: defaults for new printers, the organization's and a fleet's (libs/printers).
+  { route: 'GET /api/orgs/:orgId/printer-defaults', policy: 'read:Organization', group: 'accounts', places: ['none'] },
+  {
+    route: 'PUT /api/orgs/:orgId/printer-defaults',
+    policy: 'update:Organization',
+    group: 'accounts',
+    places: ['none'],
+    body: () => ({ sensitivity: 1 }),
+  },
+  {
+    route: 'PUT /api/orgs/:orgId/printer-defaults/fleets/:fleetId',
+    policy: 'update:Organization',
+    group: 'accounts',
+    places: ORG_OBJECT,
+    objects: { fleetId: 'fleet' },
+    body: () => ({ frameIntervalSeconds: 10 }),
+  },
   {
     route: 'POST /api/orgs/:orgId/members/:memberId/password-reset-link',
     policy: 'update:Member',

@@ -1532,6 +1532,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/printer-defaults': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:Organization`. */
+    get: operations['PrinterDefaultsController_get'];
+    /** @description Requires `update:Organization`. */
+    put: operations['PrinterDefaultsController_update'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/printer-defaults/fleets/{fleetId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** @description Requires `update:Organization`. */
+    put: operations['PrinterDefaultsController_updateFleet'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/printers': {
     parameters: {
       query?: never;
@@ -2931,6 +2966,15 @@ export interface components {
       /** Format: uuid */
       orgId: string;
     };
+    FleetPrinterDefaultsDto: {
+      autoPause: boolean | null;
+      bedClearGate: boolean | null;
+      /** Format: uuid */
+      fleetId: string;
+      frameIntervalSeconds: number | null;
+      material: string | null;
+      sensitivity: number | null;
+    };
     FleetUtilizationDto: {
       /** @description Attempts that ended in the range */
       attempts: number;
@@ -3651,6 +3695,19 @@ export interface components {
       /** Format: date-time */
       revokedAt: string | null;
     };
+    PrinterDefaultFieldsDto: {
+      autoPause: boolean | null;
+      bedClearGate: boolean | null;
+      frameIntervalSeconds: number | null;
+      material: string | null;
+      sensitivity: number | null;
+    };
+    PrinterDefaultsDto: {
+      /** @description Fleets' own defaults, field by field */
+      fleets: components['schemas']['FleetPrinterDefaultsDto'][];
+      /** @description Every new printer, unless its fleet says otherwise */
+      organization: components['schemas']['PrinterDefaultFieldsDto'];
+    };
     PrinterDto: {
       /** @description The bed is cleared by a machine: no confirmation between prints */
       autoEject: boolean;
@@ -4268,6 +4325,17 @@ export interface components {
     };
     UpdateOrganizationDto: {
       name: string;
+    };
+    UpdatePrinterDefaultsDto: {
+      /** @description Pause a print the detector finds failing */
+      autoPause?: boolean | null;
+      /** @description On: a finished print waits for a person to confirm the plate clear; off: the printer ejects it */
+      bedClearGate?: boolean | null;
+      /** @description Seconds */
+      frameIntervalSeconds?: number | null;
+      /** @description Loaded material of a new printer */
+      material?: string | null;
+      sensitivity?: number | null;
     };
     UpdatePrinterDto: {
       autoEject?: boolean;
@@ -9715,6 +9783,98 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['ChannelNotFoundOrOrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PrinterDefaultsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PrinterDefaultsDto'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PrinterDefaultsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdatePrinterDefaultsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PrinterDefaultsDto'];
+        };
+      };
+      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PrinterDefaultsController_updateFleet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        fleetId: string;
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdatePrinterDefaultsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PrinterDefaultsDto'];
+        };
+      };
+      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['FleetNotFoundOrOrganizationNotFound'];
+      413: components['responses']['PayloadTooLarge'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };
