@@ -144,6 +144,11 @@ describe('printer defaults', () => {
       [{ frameIntervalSeconds: 1 }, 'frameIntervalSeconds'],
       [{ autoPause: 'yes' }, 'autoPause'],
       [{ bedClearGate: 1 }, 'bedClearGate'],
+      [{}, 'material'],
+      [
+        { material: null, autoPause: null, sensitivity: null, frameIntervalSeconds: null, bedClearGate: null },
+        'material',
+      ],
     ];
     for (const [body, field] of cases) {
       const response = await team.admin.client.request('PUT', route(), body);

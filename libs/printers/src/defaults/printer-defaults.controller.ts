@@ -22,7 +22,7 @@ export class PrinterDefaultsController {
   @Put()
   @CheckPolicies(['update', 'Organization'])
   @ApiOkResponse({ type: PrinterDefaultsDto })
-  @ApiErrors()
+  @ApiErrors({ 400: ['defaults_empty'] })
   update(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Body() body: UpdatePrinterDefaultsDto,
@@ -34,7 +34,7 @@ export class PrinterDefaultsController {
   @Put('fleets/:fleetId')
   @CheckPolicies(['update', 'Organization'])
   @ApiOkResponse({ type: PrinterDefaultsDto })
-  @ApiErrors({ 404: ['fleet_not_found'] })
+  @ApiErrors({ 400: ['defaults_empty'], 404: ['fleet_not_found'] })
   updateFleet(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('fleetId', ParseUUIDPipe) fleetId: string,

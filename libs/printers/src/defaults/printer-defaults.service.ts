@@ -47,6 +47,14 @@ export class PrinterDefaultsService {
     for (const field of DEFAULT_FIELDS)
       if (input[field] !== undefined) (changes as Record<string, unknown>)[field] = input[field];
     if (typeof changes.material === 'string') changes.material = changes.material.trim();
+    // A body setting nothing (every field absent or null) is refused rather than stored as an empty level: each
+    // change names at least one default it sets.
+    if (!DEFAULT_FIELDS.some((field) => changes[field] !== undefined && changes[field] !== null))
+      throw DomainException.invalid(
+        'defaults_empty',
+        'Set at least one default: material, autoPause, sensitivity, frameIntervalSeconds or bedClearGate',
+        'material',
+      );
     await this.dataSource.transaction(async (manager) => {
       await this.defaults.upsert(manager, orgId, fleetId, changes);
       await this.audit.record(manager, {

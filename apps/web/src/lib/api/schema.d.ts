@@ -4640,6 +4640,20 @@ export interface components {
         };
       };
     };
+    /** @description bad_request, defaults_empty, invalid_json, validation_failed */
+    BadRequestOrDefaultsEmptyOrInvalidJsonOrValidationFailed: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponseDto'] & {
+          error: {
+            /** @enum {string} */
+            code: 'bad_request' | 'defaults_empty' | 'invalid_json' | 'validation_failed';
+          };
+        };
+      };
+    };
     /** @description bad_request, invalid_fleets, invalid_json, unknown_fleet, validation_failed */
     BadRequestOrInvalidFleetsOrInvalidJsonOrUnknownFleetOrValidationFailed: {
       headers: {
@@ -9837,7 +9851,7 @@ export interface operations {
           'application/json': components['schemas']['PrinterDefaultsDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrDefaultsEmptyOrInvalidJsonOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -9870,7 +9884,7 @@ export interface operations {
           'application/json': components['schemas']['PrinterDefaultsDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrDefaultsEmptyOrInvalidJsonOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['FleetNotFoundOrOrganizationNotFound'];
