@@ -33,8 +33,8 @@ import {
 import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
 import { MaintenanceCompletion, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
-import { Printer } from '@farmhand/printers';
 import { PrinterStateInterval, ReportDailyRollup, ReportSettings } from '@farmhand/reports';
+import { Printer, PrinterDefaults } from '@farmhand/printers';
 import { Spool, SpoolUsage } from '@farmhand/spools';
 import { Initial1795715017710 } from './1795715017710-initial';
 import { PrinterCredentials1795716481027 } from './1795716481027-printer-credentials';
@@ -57,6 +57,8 @@ import { PushSubscriptions1796605578446 } from './1796605578446-push-subscriptio
 import { NotificationPreferences1796605588127 } from './1796605588127-notification-preferences';
 import { NotificationSettings1796608358725 } from './1796608358725-notification-settings';
 import { Reports1796605650428 } from './1796605650428-reports';
+import { PinnedPrinter1796607000000 } from './1796607000000-pinned-printer';
+import { PrinterDefaults1796607136021 } from './1796607136021-printer-defaults';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -75,6 +77,7 @@ export const ENTITIES = [
   SecurityEvent,
   AuditEntry,
   Printer,
+  PrinterDefaults,
   PrinterCredential,
   EnrollmentPairing,
   EnrollmentToken,
@@ -129,6 +132,8 @@ export const MIGRATIONS = [
   NotificationPreferences1796605588127,
   NotificationSettings1796608358725,
   Reports1796605650428,
+  PinnedPrinter1796607000000,
+  PrinterDefaults1796607136021,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEST_PASSWORD } from '@farmhand/factories';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -57,9 +57,30 @@ export async function newUser(
   return { context, page, errors };
 }
 
+/**
+ * The screenshots the README and docs embed: artifact name -> file name under docs/images/. With
+ * FARMHAND_README_SCREENSHOTS=1 the specs that take them refresh those files too (opt-in, so that running the tests
+ * never changes a tracked file).
+ */
+export const DOCS_IMAGES: Readonly<Record<string, string>> = {
+  'printers-attention': 'attention-grid',
+  'bed-clear-phone': 'bed-clear-phone',
+  'printers-dark': 'dark-mode',
+  'printers-list': 'printers-list',
+  'keyboard-shortcuts': 'keyboard-shortcuts',
+  'print-on-selected-printers': 'print-on-selected-printers',
+  'organization-settings': 'organization-settings',
+};
+
 export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage });
+  const docsName = DOCS_IMAGES[name];
+  if (docsName && process.env.FARMHAND_README_SCREENSHOTS === '1') {
+    mkdirSync(join(ROOT, 'docs', 'images'), { recursive: true });
+    copyFileSync(path, join(ROOT, 'docs', 'images', `${docsName}.png`));
+  }
 }
 
 /** Fills the sign-up form (reached from the sign-in page or an invitation) and submits it. */

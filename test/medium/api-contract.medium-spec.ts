@@ -195,6 +195,10 @@ describe('the API contract', () => {
     const spareFleet = await createFleet(owner, orgId, 'Spare');
     await owner.get(`/api/orgs/${orgId}/fleets`);
     await owner.get(`/api/orgs/${orgId}/fleets/${fleet.id}`);
+    const defaults = `/api/orgs/${orgId}/printer-defaults`;
+    expectStatus(await owner.request('PUT', defaults, { autoPause: true }), 200);
+    expectStatus(await owner.request('PUT', `${defaults}/fleets/${fleet.id}`, { material: 'PETG' }), 200);
+    expectStatus(await owner.get(defaults), 200);
     await owner.patch(`/api/orgs/${orgId}/fleets/${fleet.id}`, { description: 'the north wall' });
     expectStatus(await owner.delete(`/api/orgs/${orgId}/fleets/${spareFleet}`), 204);
 
@@ -437,6 +441,8 @@ describe('the API contract', () => {
     await owner.post(`${jobs}/${later.id}/reorder`, { beforeJobId: job.id });
     await owner.post(`${jobs}/${job.id}/release`);
     await owner.post(`${jobs}/${job.id}/hold`);
+    const pinned = expectStatus(await owner.post(`${jobs}/on-printers`, { fileId, printerIds: [printer.id] }), 201);
+    expectStatus(await owner.post(`${jobs}/${pinned.results[0].jobId}/cancel`), 200);
     const copy = detail.copyList[0].id;
     expectStatus(await owner.post(`/api/orgs/${orgId}/copies/${copy}/cancel`), 200);
     expectStatus(await owner.post(`/api/orgs/${orgId}/copies/${copy}/requeue`), 200);

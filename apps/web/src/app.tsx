@@ -8,6 +8,7 @@ import { Link, match, navigate, safeNext, useLocation } from './lib/router';
 import { lastOrganization, OrgProvider, rememberOrganization, useOrgAbility, useSession } from './lib/session';
 import type { Me } from './lib/api/views';
 import { AccountPage } from './pages/account/account-page';
+import { SettingsPage } from './pages/settings/settings-page';
 import { ApiKeysPage } from './pages/api-keys/api-keys-page';
 import { AlertsPage } from './pages/alerts/alerts-page';
 import { AuditPage } from './pages/audit';
@@ -233,6 +234,14 @@ function OrganizationPages({ me, orgId, rest }: { me: Me; orgId: string; rest: s
       <OrgTitle value="API keys">
         <Allowed when={scoped.ability.can('read', 'ApiKey')} what="the API keys">
           <ApiKeysPage />
+        </Allowed>
+      </OrgTitle>
+    );
+  else if (rest === '/settings')
+    page = (
+      <OrgTitle value="Settings">
+        <Allowed when={scoped.ability.can('read', 'Organization')} what="the settings">
+          <SettingsPage />
         </Allowed>
       </OrgTitle>
     );

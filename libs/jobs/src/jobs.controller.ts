@@ -8,6 +8,7 @@ import {
   CreateJobDto,
   HistoryQueryDto,
   ListJobsDto,
+  PrintOnPrintersDto,
   ReorderJobDto,
   UpdateJobDto,
   UtilizationQueryDto,
@@ -19,10 +20,12 @@ import {
   JobListDto,
   PrintCopyDto,
   PrinterHistoryDto,
+  PrintOnPrintersResultDto,
   ReadinessDto,
   UtilizationDto,
 } from './dto/job-responses.dto';
 import { JobsService } from './jobs.service';
+import { PinnedJobsService } from './pinned-jobs.service';
 import { ReadinessService } from './readiness.service';
 import { StatsService } from './stats/stats.service';
 
@@ -32,6 +35,7 @@ export class JobsController {
   constructor(
     private readonly jobs: JobsService,
     private readonly copies: CopyActionsService,
+    private readonly pinned: PinnedJobsService,
   ) {}
 
   @Post()
@@ -40,6 +44,22 @@ export class JobsController {
   @ApiErrors({ 400: ['fleets_required', 'unknown_file', 'unknown_fleet'] })
   create(@Param('orgId', ParseUUIDPipe) orgId: string, @Body() body: CreateJobDto, @Req() request: AuthorizedRequest) {
     return this.jobs.create(request.principal!, request.ability!, orgId, body);
+  }
+
+  /**
+   * "Print this file on the selected printers": one job of one copy pinned to each printer, which the scheduler
+   * starts there only (when the printer is ready, as for any job). Needs `create Job` and `start` on every printer.
+   */
+  @Post('on-printers')
+  @CheckPolicies(['create', 'Job'], ['start', 'Printer'])
+  @ApiCreatedResponse({ type: PrintOnPrintersResultDto })
+  @ApiErrors({ 400: ['unknown_file'], 403: ['printer_out_of_reach'] })
+  printOnPrinters(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Body() body: PrintOnPrintersDto,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.pinned.printOnPrinters(request.principal!, request.ability!, orgId, body);
   }
 
   /** `status=active` (default, in queue order), `finished` or `all` (newest first). */

@@ -19,6 +19,7 @@ import { JobsController, PrintQueueController } from './jobs.controller';
 import { JobsListener } from './jobs.listener';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
+import { PinnedJobsService } from './pinned-jobs.service';
 import { PRINTER_LINK } from './printer-link';
 import { QueueLiveListener } from './queue-live.listener';
 import { ReadinessService } from './readiness.service';
@@ -50,6 +51,7 @@ import { StatsService } from './stats/stats.service';
     SchedulerRepository,
     StatsRepository,
     JobsService,
+    PinnedJobsService,
     SlicerUploadsService,
     CopyTransitions,
     CopyAccess,

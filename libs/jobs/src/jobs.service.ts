@@ -37,6 +37,7 @@ export interface JobView {
     requiredTags: string[];
     earliestStartAt: Date | null;
     fileFormat: PrintJob['fileFormat'];
+    pinnedPrinterId: string | null;
   };
   bambu: { plate: number | null; amsMapping: number[] | null };
   notes: string;
@@ -81,6 +82,7 @@ export function toJobView(job: PrintJob, counts: CopyCounts = emptyCounts()): Jo
       fileFormat: job.fileFormat,
       printerModel: job.printerModel,
       anyPrinterKind: job.anyPrinterKind,
+      pinnedPrinterId: job.pinnedPrinterId,
     },
     bambu: { plate: job.plate, amsMapping: job.amsMapping },
     notes: job.notes,
@@ -195,6 +197,7 @@ export class JobsService implements OnModuleInit {
         requiredTags: normalizeTags(input.requiredTags),
         earliestStartAt: input.earliestStartAt ? new Date(input.earliestStartAt) : null,
         fileFormat: formatOfMetadata(file.metadata),
+        pinnedPrinterId: null,
         plate: input.bambu?.plate ?? null,
         amsMapping: input.bambu?.amsMapping ?? null,
         notes: input.notes ?? '',

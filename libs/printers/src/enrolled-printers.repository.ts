@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Printer } from './entities/printer.entity';
+import { PrinterDefaultsRepository, resolveDefaults, type DefaultFields } from './defaults/printer-defaults.repository';
+import { Printer, type DetectionSettings } from './entities/printer.entity';
 
 export interface NewPrinter {
   orgId: string;
@@ -38,14 +39,40 @@ const COLUMNS = [
 ] as const;
 const ARRAY_TYPES = ['uuid', 'text', 'text', 'text', 'real', 'real', 'real', 'real', 'text', 'text'] as const;
 
-/** Printers as enrollment writes them: one for a pairing or a token, thousands in one statement for a CSV import. */
+/** What a new printer takes from its organization's and fleet's defaults: what the enrollment did not set. */
+function withDefaults(
+  printer: NewPrinter,
+  defaults: DefaultFields,
+): NewPrinter & { detection: Partial<DetectionSettings>; autoEject: boolean } {
+  const detection: Partial<DetectionSettings> = {};
+  if (defaults.autoPause !== null) detection.autoPause = defaults.autoPause;
+  if (defaults.sensitivity !== null) detection.sensitivity = defaults.sensitivity;
+  if (defaults.frameIntervalSeconds !== null) detection.frameIntervalSeconds = defaults.frameIntervalSeconds;
+  return {
+    ...printer,
+    material: printer.material ?? defaults.material,
+    detection,
+    // The bed-clear gate off: the printer clears its own plate (auto-eject). Unset: the built-in gate stays on.
+    autoEject: defaults.bedClearGate === false,
+  };
+}
+
+/**
+ * Printers as enrollment writes them: one for a pairing or a token, thousands in one statement for a CSV import.
+ * Every new printer takes the defaults of its organization and fleet (`printer_defaults`) for what the enrollment
+ * leaves unset: all three enrollment paths come through here, so none can forget them.
+ */
 @Injectable()
 export class EnrolledPrintersRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly defaults: PrinterDefaultsRepository,
+  ) {}
 
   async insert(manager: EntityManager, printer: NewPrinter): Promise<Printer> {
+    const defaults = resolveDefaults(await this.defaults.listForOrg(printer.orgId, manager), printer.fleetId);
     const repository = manager.getRepository(Printer);
-    return repository.save(repository.create(printer));
+    return repository.save(repository.create(withDefaults(printer, defaults)));
   }
 
   /** The printer a token is bound to, locked for the redemption's transaction. */
@@ -85,15 +112,24 @@ export class EnrolledPrintersRepository {
   /** Inserts printers with one statement per call; returns name -> id (names are unique in an organization). */
   async insertMany(manager: EntityManager, orgId: string, printers: NewPrinter[]): Promise<Map<string, string>> {
     if (printers.length === 0) return new Map();
-    const rows: Array<{ id: string; name: string }> = await manager.query(
-      `INSERT INTO printers (org_id, ${COLUMNS.join(', ')})
-       SELECT $1, ${COLUMNS.map((column) => (column === 'tags' ? `string_to_array(v.tags, '|')` : `v.${column}`)).join(', ')}
-         FROM unnest(${ARRAY_TYPES.map((type, index) => `$${index + 2}::${type}[]`).join(', ')})
-              AS v(${COLUMNS.join(', ')})
+    const rows = await this.defaults.listForOrg(orgId, manager);
+    const complete = printers.map((printer) => withDefaults(printer, resolveDefaults(rows, printer.fleetId)));
+    const inserted: Array<{ id: string; name: string }> = await manager.query(
+      `INSERT INTO printers (org_id, ${COLUMNS.join(', ')}, detection, auto_eject)
+       SELECT $1, ${COLUMNS.map((column) => (column === 'tags' ? `string_to_array(v.tags, '|')` : `v.${column}`)).join(', ')},
+              v.detection, v.auto_eject
+         FROM unnest(${ARRAY_TYPES.map((type, index) => `$${index + 2}::${type}[]`).join(', ')},
+                     $${ARRAY_TYPES.length + 2}::jsonb[], $${ARRAY_TYPES.length + 3}::boolean[])
+              AS v(${COLUMNS.join(', ')}, detection, auto_eject)
        RETURNING id, name`,
-      [orgId, ...columnArrays(printers)],
+      [
+        orgId,
+        ...columnArrays(complete),
+        complete.map((printer) => JSON.stringify(printer.detection)),
+        complete.map((printer) => printer.autoEject),
+      ],
     );
-    return new Map(rows.map((row) => [row.name, row.id]));
+    return new Map(inserted.map((row) => [row.name, row.id]));
   }
 
   /** Updates printers (matched by id within the organization) with one statement per call. */

@@ -237,6 +237,23 @@ export const MATRIX_ROWS: MatrixRow[] = [
     body: () => ({ requireTwoFactor: false }),
     special: (caller) => (caller === 'owner' ? undefined : { status: 403, code: 'owner_only' }),
   },
+  // Issue 15: defaults for new printers, the organization's and a fleet's (libs/printers).
+  { route: 'GET /api/orgs/:orgId/printer-defaults', policy: 'read:Organization', group: 'accounts', places: ['none'] },
+  {
+    route: 'PUT /api/orgs/:orgId/printer-defaults',
+    policy: 'update:Organization',
+    group: 'accounts',
+    places: ['none'],
+    body: () => ({ sensitivity: 1 }),
+  },
+  {
+    route: 'PUT /api/orgs/:orgId/printer-defaults/fleets/:fleetId',
+    policy: 'update:Organization',
+    group: 'accounts',
+    places: ORG_OBJECT,
+    objects: { fleetId: 'fleet' },
+    body: () => ({ frameIntervalSeconds: 10 }),
+  },
   {
     route: 'POST /api/orgs/:orgId/members/:memberId/password-reset-link',
     policy: 'update:Member',
@@ -302,6 +319,16 @@ export const MATRIX_ROWS: MatrixRow[] = [
       fleetIds: [world.where(place).fleetId],
     }),
     outOfReach: UNKNOWN_FLEET,
+  },
+  {
+    route: 'POST /api/orgs/:orgId/jobs/on-printers',
+    policy: 'create:Job & start:Printer',
+    group: 'queue',
+    places: PLACES_3,
+    fleetBound: true,
+    // Not holdable: the pinned job waits for its printer, offline in this world, so nothing is ever dispatched.
+    body: (world, place) => ({ fileId: world.orgA.fileId, printerIds: [world.where(place).printerId] }),
+    outOfReach: { status: 403, code: 'printer_out_of_reach' },
   },
   jobRoute('GET /api/orgs/:orgId/jobs/:jobId', 'read:Job'),
   jobRoute('PATCH /api/orgs/:orgId/jobs/:jobId', 'update:Job', { body: () => ({ priority: 1 }) }),

@@ -83,6 +83,7 @@ export function AppShell({ children }: { children: ReactNode }) {
     },
     { label: 'Chat-ops', path: `${base}/chatops`, visible: ability.can('read', 'ChatIntegration') },
     { label: 'Audit log', path: `${base}/audit`, visible: ability.can('read', 'AuditLog') },
+    { label: 'Settings', path: `${base}/settings`, visible: ability.can('read', 'Organization') },
   ];
 
   const switchTo = (orgId: string) => {

@@ -102,6 +102,8 @@ const REASON_LABELS: Record<string, string> = {
   manual_print_done: 'Print started outside Farmhand (finished)',
   manual_print_failed: 'Print started outside Farmhand (failed)',
   manual_print_cancelled: 'Print started outside Farmhand (cancelled)',
+  pinned_printer_removed: 'Its printer was deleted',
+  pinned_printer_moved: 'Its printer left the fleets of the job',
 };
 
 export function reasonLabel(reason: string): string {

@@ -23,6 +23,8 @@ function orgKeys(orgId: string) {
   return {
     all,
     fleets: [...all, 'fleets'] as const,
+    /** Defaults for new printers: the organization's and each fleet's. */
+    printerDefaults: [...all, 'printer-defaults'] as const,
     /** The signed-in person's saved grid views in this organization. */
     savedViews: [...all, 'saved-views'] as const,
     printer: (printerId: string) => [...printer(printerId), 'row'] as const,

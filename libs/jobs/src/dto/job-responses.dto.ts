@@ -25,6 +25,8 @@ export class JobRequirementsDto {
   printerModel!: string | null;
   @ApiProperty({ description: 'Sent to any printer, whatever formats its agent uploads (operator override)' })
   anyPrinterKind!: boolean;
+  @ApiUuid({ nullable: true, description: 'Printed on this printer only ("print on the selected printers")' })
+  pinnedPrinterId!: string | null;
 }
 
 /** Bambu Lab print options of a project 3MF job. */
@@ -77,6 +79,28 @@ export class JobDto {
     description: 'Derived from the copies: printing while any is on a printer, finished when none is left to print',
   })
   status!: 'queued' | 'held' | 'printing' | 'finished' | 'cancelled';
+}
+
+/** One selected printer's outcome: its job queued, or refused with the reason. */
+export class PinnedPrintOutcomeDto {
+  @ApiUuid() printerId!: string;
+  @ApiProperty() printerName!: string;
+  @ApiProperty({ enum: ['queued', 'refused'], enumName: 'PinnedPrintStatus' }) status!: 'queued' | 'refused';
+  @ApiUuid({ nullable: true, description: 'The job pinned to this printer, when queued' }) jobId!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['format_not_supported', 'model_mismatch'],
+    enumName: 'PinRefusal',
+    description: 'Why this printer cannot print the file',
+  })
+  code!: 'format_not_supported' | 'model_mismatch' | null;
+  @ApiProperty({ type: String, nullable: true }) message!: string | null;
+}
+
+export class PrintOnPrintersResultDto {
+  @ApiProperty({ type: [PinnedPrintOutcomeDto], description: 'One per selected printer, in the order given' })
+  results!: PinnedPrintOutcomeDto[];
 }
 
 export class JobListDto {

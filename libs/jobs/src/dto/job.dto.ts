@@ -3,6 +3,7 @@ import { QueryLimit, QueryOffset } from '@farmhand/core';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
@@ -198,6 +199,35 @@ export class CreateJobDto extends JobFieldsDto {
 }
 
 export class UpdateJobDto extends JobFieldsDto {}
+
+export const MAX_PINNED_PRINTERS = 100;
+
+/** "Print this file on the selected printers": one job of one copy pinned to each printer. */
+export class PrintOnPrintersDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'fileId must be a file id' })
+  fileId!: string;
+
+  @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: MAX_PINNED_PRINTERS })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'printerIds must name at least one printer' })
+  @ArrayMaxSize(MAX_PINNED_PRINTERS)
+  @IsUUID('all', { each: true, message: 'printerIds must be printer ids' })
+  printerIds!: string[];
+
+  @ApiPropertyOptional({ type: 'integer', minimum: -100, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(-100)
+  @Max(100)
+  priority?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  notes?: string;
+}
 
 /** Move a job before or after another (taking its priority), or give it a new priority (it keeps its age). */
 export class ReorderJobDto {

@@ -91,6 +91,14 @@ export class PrintJob {
   @Column({ type: 'uuid', array: true, default: () => "'{}'" })
   fleetIds!: string[];
 
+  /**
+   * "Print on the selected printers": this job's copy goes to this printer only. No foreign key on purpose: a
+   * deleted printer must leave the pin in place, so the scheduler can cancel the copy with a reason instead of
+   * printing it anywhere.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  pinnedPrinterId!: string | null;
+
   /** The printer must carry every one of these tags. */
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   requiredTags!: string[];

@@ -75,6 +75,21 @@ describe('requirement matching', () => {
 });
 
 describe('matchCopies', () => {
+  it('gives a pinned job its printer only, though a better idle printer waits, and other jobs the rest', () => {
+    const small = printer({ buildX: 200, buildY: 200, buildZ: 200 });
+    const large = printer();
+    const pinned = job({ pinnedPrinterId: large.id });
+    const free = job();
+    const budget = new Map([['fleet-a', 10]]);
+    expect(matchCopies([pinned, free], [small, large], budget)).toEqual([
+      { jobId: pinned.id, printerId: large.id, fleetId: 'fleet-a' },
+      { jobId: free.id, printerId: small.id, fleetId: 'fleet-a' },
+    ]);
+    expect(matchCopies([job({ pinnedPrinterId: 'elsewhere' })], [small, large], new Map([['fleet-a', 10]]))).toEqual(
+      [],
+    );
+  });
+
   it('serves jobs in the order given (priority, then age) and never gives a printer two copies', () => {
     const printers = [printer(), printer()];
     const urgent = job({ queued: 1 });

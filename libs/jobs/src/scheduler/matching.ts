@@ -1,3 +1,5 @@
+import { pinAllows } from './pinning';
+
 /** A printer the scheduler may start a print on now, with what it offers. */
 export interface ReadyPrinter {
   id: string;
@@ -48,6 +50,8 @@ export interface QueuedJob {
   filamentGrams: number | null;
   /** The file's first filament colour (`#rrggbb`), when the slicer wrote it. */
   fileColorHex: string | null;
+  /** Print on this printer only (pinning.ts); absent or null: any printer meeting the requirements. */
+  pinnedPrinterId?: string | null;
 }
 
 export interface Assignment {
@@ -92,6 +96,7 @@ export function spoolForCopy(job: QueuedJob, printer: ReadyPrinter): SpoolOnPrin
  * requirement), the fleets, every required tag.
  */
 export function meetsRequirements(job: QueuedJob, printer: ReadyPrinter): boolean {
+  if (!pinAllows(job, printer)) return false;
   if (printer.spools.length) {
     // Tracked spools say what is loaded better than the printer's material field, and how much is left.
     if (!spoolForCopy(job, printer)) return false;
@@ -151,6 +156,7 @@ function signature(job: QueuedJob): string {
     job.printerModel ? normalizeModel(job.printerModel) : null,
     job.filamentGrams,
     job.fileColorHex?.toLowerCase() ?? null,
+    job.pinnedPrinterId ?? null,
   ]);
 }
 

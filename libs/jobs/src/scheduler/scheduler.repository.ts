@@ -4,6 +4,7 @@ import { PRINTERS_TABLE } from '@farmhand/printers';
 import type { EntityManager } from 'typeorm';
 import { ACTIVE_COPY_STATES } from '../copy-state';
 import type { QueuedJob, ReadyPrinter } from './matching';
+import { PIN_FAILURE_REASONS, type PinFailureReason } from './pinning';
 
 /** Advisory lock namespace of the scheduler: one pass at a time per fleet, the others skip that fleet. */
 const FLEET_LOCK_NAMESPACE = 0x7363; // 'sc'
@@ -47,6 +48,7 @@ interface JobRow {
   printer_model: string | null;
   filament_grams: number | null;
   file_color_hex: string | null;
+  pinned_printer_id: string | null;
 }
 
 const toPrinter = (row: PrinterRow): ReadyPrinter => ({
@@ -80,6 +82,7 @@ const toJob = (row: JobRow): QueuedJob => ({
   printerModel: row.printer_model,
   filamentGrams: row.filament_grams,
   fileColorHex: row.file_color_hex,
+  pinnedPrinterId: row.pinned_printer_id,
 });
 
 /**
@@ -157,7 +160,7 @@ export class SchedulerRepository {
               j.file_format, j.any_printer_kind, j.printer_model,
               CASE WHEN jsonb_typeof(f.metadata->'filamentWeightGrams') = 'number'
                    THEN (f.metadata->>'filamentWeightGrams')::float8 END AS filament_grams,
-              f.metadata->>'colorHex' AS file_color_hex
+              f.metadata->>'colorHex' AS file_color_hex, j.pinned_printer_id
          FROM (SELECT job_id, count(*)::int AS queued FROM print_copies
                 WHERE org_id = $1 AND state = 'queued' GROUP BY job_id) q
          JOIN print_jobs j ON j.id = q.job_id
@@ -169,6 +172,31 @@ export class SchedulerRepository {
       [orgId, fleetIds],
     );
     return rows.map(toJob);
+  }
+
+  /**
+   * Cancels the queued copies of pinned jobs whose printer can never take them: deleted, or moved out of the job's
+   * fleets (a fleet-limited requester's pin names their fleet). The reason is left on the copy for the queue to show.
+   */
+  async cancelStrandedPins(
+    manager: EntityManager,
+    orgId: string | null,
+  ): Promise<{ copyId: string; orgId: string; jobId: string; reason: PinFailureReason }[]> {
+    const [rows]: [{ id: string; org_id: string; job_id: string; failure_reason: PinFailureReason }[], number] =
+      await manager.query(
+        `UPDATE print_copies c
+            SET state = 'cancelled', updated_at = now(),
+                failure_reason = CASE WHEN p.id IS NULL THEN 'pinned_printer_removed' ELSE 'pinned_printer_moved' END,
+                failure_detail = CASE WHEN p.id IS NULL THEN $2 ELSE $3 END
+           FROM print_jobs j
+           LEFT JOIN ${PRINTERS_TABLE.name} p ON p.id = j.pinned_printer_id AND p.org_id = j.org_id
+          WHERE c.job_id = j.id AND c.state = 'queued' AND j.pinned_printer_id IS NOT NULL
+            AND ($1::uuid IS NULL OR j.org_id = $1)
+            AND (p.id IS NULL OR (cardinality(j.fleet_ids) > 0 AND NOT p.fleet_id = ANY(j.fleet_ids)))
+        RETURNING c.id, c.org_id, c.job_id, c.failure_reason`,
+        [orgId, PIN_FAILURE_REASONS.pinned_printer_removed, PIN_FAILURE_REASONS.pinned_printer_moved],
+      );
+    return rows.map((row) => ({ copyId: row.id, orgId: row.org_id, jobId: row.job_id, reason: row.failure_reason }));
   }
 
   /**

@@ -101,6 +101,7 @@ describe('SchedulerService', () => {
     repository.tryLockFleets.mockImplementation(async (_manager, fleetIds) =>
       fleetIds.filter((fleetId) => !lockedElsewhere.has(fleetId)),
     );
+    repository.cancelStrandedPins.mockResolvedValue([]);
     repository.recentStarts.mockImplementation(async () => new Map(recentStarts));
     repository.queuedJobs.mockImplementation(async (_manager, _orgId, fleetIds) =>
       jobs.filter((queued) => !queued.fleetIds.length || queued.fleetIds.some((id) => fleetIds.includes(id))),

@@ -89,6 +89,7 @@ export class SchedulerService {
   }
 
   private async runPass(orgId: string | null): Promise<PassResult> {
+    await this.cancelStrandedPins(orgId);
     const candidates = await this.repository.readyPrinters(this.dataSource.manager, { orgId });
     const result: PassResult = { assigned: [], skippedFleets: 0, candidates: candidates.length };
     if (!candidates.length) return result;
@@ -105,6 +106,35 @@ export class SchedulerService {
     }
     await this.dispatch(result.assigned);
     return result;
+  }
+
+  /** Pinned copies whose printer is gone or out of the job's fleets: cancelled with the reason, audited, shown live. */
+  private async cancelStrandedPins(orgId: string | null): Promise<void> {
+    const cancelled = await this.dataSource.transaction(async (manager) => {
+      const copies = await this.repository.cancelStrandedPins(manager, orgId);
+      const byOrg = new Map<string, typeof copies>();
+      for (const copy of copies) byOrg.set(copy.orgId, [...(byOrg.get(copy.orgId) ?? []), copy]);
+      for (const [org, ofOrg] of byOrg) {
+        await this.audit.record(manager, {
+          orgId: org,
+          principal: { kind: 'system', orgId: org, reason: 'print scheduler' },
+          action: 'scheduler.pinCancelled',
+          subject: { type: 'Job' },
+          details: { copies: ofOrg.slice(0, 100).map(({ copyId, jobId, reason }) => ({ copyId, jobId, reason })) },
+        });
+      }
+      return copies;
+    });
+    for (const copy of cancelled) {
+      this.events.emit('printCopy.stateChanged', {
+        orgId: copy.orgId,
+        jobId: copy.jobId,
+        copyId: copy.copyId,
+        printerId: null,
+        from: 'queued',
+        to: 'cancelled',
+      });
+    }
   }
 
   /** The transactional core, for one organization's online candidate printers. Does not enqueue dispatches. */

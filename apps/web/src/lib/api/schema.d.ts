@@ -1402,6 +1402,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/jobs/on-printers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Requires `create:Job & start:Printer`. */
+    post: operations['JobsController_printOnPrinters'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/leave': {
     parameters: {
       query?: never;
@@ -1656,6 +1673,41 @@ export interface paths {
     get: operations['NotificationSettingsController_get'];
     /** @description Requires `update:NotificationChannel`. */
     put: operations['NotificationSettingsController_update'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/printer-defaults': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:Organization`. */
+    get: operations['PrinterDefaultsController_get'];
+    /** @description Requires `update:Organization`. */
+    put: operations['PrinterDefaultsController_update'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/printer-defaults/fleets/{fleetId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** @description Requires `update:Organization`. */
+    put: operations['PrinterDefaultsController_updateFleet'];
     post?: never;
     delete?: never;
     options?: never;
@@ -3215,6 +3267,15 @@ export interface components {
       /** Format: uuid */
       orgId: string;
     };
+    FleetPrinterDefaultsDto: {
+      autoPause: boolean | null;
+      bedClearGate: boolean | null;
+      /** Format: uuid */
+      fleetId: string;
+      frameIntervalSeconds: number | null;
+      material: string | null;
+      sensitivity: number | null;
+    };
     FleetUtilizationDto: {
       /** @description Attempts that ended in the range */
       attempts: number;
@@ -3493,6 +3554,11 @@ export interface components {
       minBuildZ: number | null;
       /** @description mm */
       nozzleDiameter: number | null;
+      /**
+       * Format: uuid
+       * @description Printed on this printer only ("print on the selected printers")
+       */
+      pinnedPrinterId: string | null;
       /** @description The printer model the file was sliced for; null: any */
       printerModel: string | null;
       /** @description The printer must carry every one of these tags */
@@ -3892,6 +3958,25 @@ export interface components {
       /** @enum {boolean} */
       reset: true;
     };
+    PinnedPrintOutcomeDto: {
+      /**
+       * @description Why this printer cannot print the file
+       * @enum {string|null}
+       */
+      code: 'format_not_supported' | 'model_mismatch' | null;
+      /**
+       * Format: uuid
+       * @description The job pinned to this printer, when queued
+       */
+      jobId: string | null;
+      message: string | null;
+      /** Format: uuid */
+      printerId: string;
+      printerName: string;
+      status: components['schemas']['PinnedPrintStatus'];
+    };
+    /** @enum {string} */
+    PinnedPrintStatus: 'queued' | 'refused';
     PlannedImportRowDto: {
       /** @enum {string} */
       action: 'create' | 'update';
@@ -4004,6 +4089,19 @@ export interface components {
       printerId: string;
       /** Format: date-time */
       revokedAt: string | null;
+    };
+    PrinterDefaultFieldsDto: {
+      autoPause: boolean | null;
+      bedClearGate: boolean | null;
+      frameIntervalSeconds: number | null;
+      material: string | null;
+      sensitivity: number | null;
+    };
+    PrinterDefaultsDto: {
+      /** @description Fleets' own defaults, field by field */
+      fleets: components['schemas']['FleetPrinterDefaultsDto'][];
+      /** @description Every new printer, unless its fleet says otherwise */
+      organization: components['schemas']['PrinterDefaultFieldsDto'];
     };
     PrinterDto: {
       /** @description The bed is cleared by a machine: no confirmation between prints */
@@ -4168,6 +4266,17 @@ export interface components {
       fileName: string;
       /** @description When Farmhand dispatched it */
       sha256?: string;
+    };
+    PrintOnPrintersDto: {
+      /** Format: uuid */
+      fileId: string;
+      notes?: string;
+      printerIds: string[];
+      priority?: number;
+    };
+    PrintOnPrintersResultDto: {
+      /** @description One per selected printer, in the order given */
+      results: components['schemas']['PinnedPrintOutcomeDto'][];
     };
     ProfileDto: {
       displayName: string;
@@ -4738,6 +4847,17 @@ export interface components {
     UpdateOrganizationDto: {
       name: string;
     };
+    UpdatePrinterDefaultsDto: {
+      /** @description Pause a print the detector finds failing */
+      autoPause?: boolean | null;
+      /** @description On: a finished print waits for a person to confirm the plate clear; off: the printer ejects it */
+      bedClearGate?: boolean | null;
+      /** @description Seconds */
+      frameIntervalSeconds?: number | null;
+      /** @description Loaded material of a new printer */
+      material?: string | null;
+      sensitivity?: number | null;
+    };
     UpdatePrinterDto: {
       autoEject?: boolean;
       /** @description mm */
@@ -5063,6 +5183,20 @@ export interface components {
           error: {
             /** @enum {string} */
             code: 'bad_request' | 'chat_request_unreadable';
+          };
+        };
+      };
+    };
+    /** @description bad_request, defaults_empty, invalid_json, validation_failed */
+    BadRequestOrDefaultsEmptyOrInvalidJsonOrValidationFailed: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponseDto'] & {
+          error: {
+            /** @enum {string} */
+            code: 'bad_request' | 'defaults_empty' | 'invalid_json' | 'validation_failed';
           };
         };
       };
@@ -9902,6 +10036,64 @@ export interface operations {
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };
   };
+  JobsController_printOnPrinters: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PrintOnPrintersDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PrintOnPrintersResultDto'];
+        };
+      };
+      /** @description bad_request, invalid_json, unknown_file, validation_failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'bad_request' | 'invalid_json' | 'unknown_file' | 'validation_failed';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      /** @description agent_not_allowed, forbidden, printer_out_of_reach */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'agent_not_allowed' | 'forbidden' | 'printer_out_of_reach';
+            };
+          };
+        };
+      };
+      404: components['responses']['OrganizationNotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
   OrganizationsController_leave: {
     parameters: {
       query?: never;
@@ -10676,6 +10868,98 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PrinterDefaultsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PrinterDefaultsDto'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PrinterDefaultsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdatePrinterDefaultsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PrinterDefaultsDto'];
+        };
+      };
+      400: components['responses']['BadRequestOrDefaultsEmptyOrInvalidJsonOrValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  PrinterDefaultsController_updateFleet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        fleetId: string;
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdatePrinterDefaultsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PrinterDefaultsDto'];
+        };
+      };
+      400: components['responses']['BadRequestOrDefaultsEmptyOrInvalidJsonOrValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['FleetNotFoundOrOrganizationNotFound'];
       413: components['responses']['PayloadTooLarge'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];

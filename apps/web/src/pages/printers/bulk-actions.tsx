@@ -38,14 +38,17 @@ export function BulkActions({
   may,
   mayClearBed,
   onClearBeds,
+  onPrintOn,
 }: {
   selectableVisible: DashboardPrinter[];
   selectedPrinters: DashboardPrinter[];
   selected: Set<string>;
   setSelected: (update: (current: Set<string>) => Set<string>) => void;
-  may: (action: BulkAction | 'home' | 'temperature', printer: DashboardPrinter) => boolean;
+  may: (action: BulkAction | 'home' | 'temperature' | 'start', printer: DashboardPrinter) => boolean;
   mayClearBed: boolean;
   onClearBeds: (printers: DashboardPrinter[]) => void;
+  /** Present when the user may queue jobs: "print this file on the selected printers" they may start prints on. */
+  onPrintOn?: (printers: DashboardPrinter[]) => void;
 }) {
   const bulk = useBulkPrinterAction();
   const [pending, setPending] = useState<BulkAction | null>(null);
@@ -66,6 +69,7 @@ export function BulkActions({
         may(command.type === 'home' ? 'home' : 'temperature', printer) &&
         manualControlApplies(command.type, printer.live),
     );
+  const printTargets = onPrintOn ? selectedPrinters.filter((printer) => may('start', printer)) : [];
   const mayHome = selectedPrinters.some((printer) => may('home', printer));
   const mayHeat = selectedPrinters.some((printer) => may('temperature', printer));
   const chosenPreset = PREHEAT_PRESETS.find((candidate) => candidate.material === preset) ?? PREHEAT_PRESETS[0];
@@ -119,6 +123,11 @@ export function BulkActions({
             {bedsToClear.length > 0 && (
               <Button variant="primary" onClick={() => onClearBeds(bedsToClear)}>
                 Mark {plural(bedsToClear.length, 'bed')} clear
+              </Button>
+            )}
+            {onPrintOn && printTargets.length > 0 && (
+              <Button onClick={() => onPrintOn(printTargets)}>
+                Print a file on {plural(printTargets.length, 'printer')}
               </Button>
             )}
             {BULK_ACTIONS.filter((action) => selectedPrinters.some((printer) => may(action, printer))).map((action) => (

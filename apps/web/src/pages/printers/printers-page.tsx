@@ -10,11 +10,12 @@ import { bucketOf, type StateBucket } from '../../lib/format';
 import { useLive } from '../../lib/live';
 import { BULK_ACTIONS } from '../../lib/printer-actions';
 
-/** Manual commands the selection bar sends to many printers (besides pause, resume, cancel). */
-const BULK_CONTROL_ACTIONS = ['home', 'temperature'] as const;
+/** What the selection bar sends to many printers besides pause, resume, cancel: manual commands, and `start` (print a file on them). */
+const BULK_CONTROL_ACTIONS = ['home', 'temperature', 'start'] as const;
 import { replaceSearchParam, useLocation } from '../../lib/router';
 import { useOrg } from '../../lib/session';
 import { BulkActions } from './bulk-actions';
+import { PrintOnPrintersDialog } from './print-on-printers-dialog';
 import { GridToolbar } from './grid-toolbar';
 import { PrinterGrid } from './printer-grid';
 import { SavedViews } from './saved-views';
@@ -44,6 +45,7 @@ export function PrintersPage() {
   const [search, setSearch] = useState(params.get('q') ?? '');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [clearing, setClearing] = useState<DashboardPrinter[] | null>(null);
+  const [printingOn, setPrintingOn] = useState<DashboardPrinter[] | null>(null);
 
   // Coming back to the grid: ask for a fresh picture (printers enrolled or renamed meanwhile).
   const { store } = live;
@@ -170,6 +172,7 @@ export function PrintersPage() {
           may={may}
           mayClearBed={mayClearBed}
           onClearBeds={setClearing}
+          onPrintOn={ability.can('create', 'Job') ? setPrintingOn : undefined}
         />
       )}
       {live.status.kind === 'closed' && <Notice tone="error">Live updates stopped: {live.status.reason}</Notice>}
@@ -195,6 +198,7 @@ export function PrintersPage() {
           onDone={(cleared) => setSelected((current) => new Set([...current].filter((id) => !cleared.includes(id))))}
         />
       )}
+      {printingOn && <PrintOnPrintersDialog printers={printingOn} onClose={() => setPrintingOn(null)} />}
     </div>
   );
 }

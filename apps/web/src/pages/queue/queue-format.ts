@@ -88,9 +88,14 @@ export function countsSummary(job: PrintJob): string {
   return parts.join(' · ') || '—';
 }
 
-export function requirementsSummary(job: PrintJob, fleetName: (id: string) => string): string {
+export function requirementsSummary(
+  job: PrintJob,
+  fleetName: (id: string) => string,
+  printerName: (id: string) => string = () => 'its pinned printer',
+): string {
   const r = job.requirements;
   const parts = [
+    r.pinnedPrinterId ? `on ${printerName(r.pinnedPrinterId)} only` : null,
     r.material,
     r.nozzleDiameter !== null ? `${r.nozzleDiameter} mm nozzle` : null,
     r.minBuildX !== null || r.minBuildY !== null || r.minBuildZ !== null

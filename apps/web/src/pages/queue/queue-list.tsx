@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import { FeedbackNotice, useFeedback } from '../../components/feedback';
 import { Button, ConfirmDialog, EmptyState } from '../../components/ui';
 import { useFleets } from '../../lib/fleets';
+import { useLive } from '../../lib/live';
 import { plural } from '../../lib/format';
 import { useOrg } from '../../lib/session';
 import type { PrintJob } from '../../lib/api/views';
@@ -13,6 +14,9 @@ import { useJobAction, useReorderJob, type MoveDirection } from './queue.queries
 export function QueueList({ jobs }: { jobs: PrintJob[] }) {
   const { ability } = useOrg();
   const fleets = useFleets();
+  const live = useLive();
+  // A pinned job names its printer (when the live feed has it: not a removed one, nor one past the window).
+  const printerName = (id: string) => live.printers.find((printer) => printer.id === id)?.name ?? 'its pinned printer';
   const feedback = useFeedback();
   const reorder = useReorderJob(feedback);
   const action = useJobAction(feedback);
@@ -68,7 +72,7 @@ export function QueueList({ jobs }: { jobs: PrintJob[] }) {
                   <div className="strong">{job.name}</div>
                   <div className="muted small">
                     {plural(job.copies, 'copy', 'copies')} · priority {job.priority} ·{' '}
-                    {requirementsSummary(job, fleets.nameOf)}
+                    {requirementsSummary(job, fleets.nameOf, printerName)}
                   </div>
                   <div className="small">{countsSummary(job)}</div>
                   {job.notes && <div className="small muted">{job.notes}</div>}

@@ -191,3 +191,17 @@ export function useDeleteFile(feedback: Feedback) {
     invalidates: () => [queryKeys.org(org.id).files],
   });
 }
+
+export type PrintOnPrinters = Schema<'PrintOnPrintersDto'>;
+export type PinnedPrintOutcome = Schema<'PinnedPrintOutcomeDto'>;
+
+/** "Print this file on the selected printers": one job pinned to each, with every printer's outcome. */
+export function usePrintOnPrinters(feedback: Feedback) {
+  const base = useQueueMutationBase();
+  return useApiMutation({
+    ...base,
+    mutationFn: (body: PrintOnPrinters) =>
+      unwrap(client.POST('/api/orgs/{orgId}/jobs/on-printers', { params: { path: { orgId: base.orgId } }, body })),
+    feedback,
+  });
+}
