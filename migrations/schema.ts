@@ -25,7 +25,7 @@ import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
 import { MaintenanceCompletion, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
 import { Printer } from '@farmhand/printers';
-import { Spool, SpoolUsage } from '@farmhand/spools';
+import { Spool, SpoolmanConnection, SpoolUsage } from '@farmhand/spools';
 import { Initial1795715017710 } from './1795715017710-initial';
 import { PrinterCredentials1795716481027 } from './1795716481027-printer-credentials';
 import { Enrollment1795717030089 } from './1795717030089-enrollment';
@@ -42,6 +42,7 @@ import { Spools1795807316402 } from './1795807316402-spools';
 import { Maintenance1795809152736 } from './1795809152736-maintenance';
 import { SavedViews1795862734918 } from './1795862734918-saved-views';
 import { SingleSignOn1795842522048 } from './1795842522048-single-sign-on';
+import { Spoolman1795870000000 } from './1795870000000-spoolman';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -77,6 +78,7 @@ export const ENTITIES = [
   ChatLinkCode,
   Spool,
   SpoolUsage,
+  SpoolmanConnection,
   MaintenanceTask,
   MaintenanceCompletion,
   PrinterUsageTotal,
@@ -101,6 +103,7 @@ export const MIGRATIONS = [
   Maintenance1795809152736,
   SavedViews1795862734918,
   SingleSignOn1795842522048,
+  Spoolman1795870000000,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

@@ -49,6 +49,8 @@ export interface JobPayloads {
   'frames.prune': JobEnvelope & { olderThanDays: number };
   /** Deletes upload staging files (left by interrupted uploads) untouched for `olderThanMinutes`. */
   'files.staging.prune': JobEnvelope & { olderThanMinutes: number };
+  /** Writes one print attempt's filament usage (a spool_usages row, reloaded by id) to the org's Spoolman. */
+  'spoolman.use': JobEnvelope & { orgId: string; usageId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -63,6 +65,8 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   'frame.infer': QueueName.Inference,
   'frames.prune': QueueName.Maintenance,
   'files.staging.prune': QueueName.Maintenance,
+  // Outbound HTTP like webhook deliveries; its own attempts and backoff (spoolman-use.enqueue.ts).
+  'spoolman.use': QueueName.Notifications,
 };
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
