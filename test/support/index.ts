@@ -11,3 +11,4 @@ export * from './test-config';
 export * from './wait-for';
 export * from './account-mail';
 export * from './oidc/test-oidc-provider';
+export * from './spoolman-stand-in';
