@@ -15,7 +15,7 @@ export class Spoolman1795870000000 implements MigrationInterface {
         CONSTRAINT "PK_spoolman_connections_org_id" PRIMARY KEY ("org_id"))`,
     );
     await queryRunner.query(
-      `ALTER TABLE "spoolman_connections" ADD CONSTRAINT "FK_spoolman_connections_org" FOREIGN KEY ("org_id") REFERENCES "organizations"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+      `ALTER TABLE "spoolman_connections" ADD CONSTRAINT "FK_494a26760c28484cc878bf06c79" FOREIGN KEY ("org_id") REFERENCES "organizations"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );
     await queryRunner.query(`ALTER TABLE "spools" ADD "spoolman_id" integer`);
     await queryRunner.query(
