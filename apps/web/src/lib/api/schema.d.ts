@@ -1892,6 +1892,42 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/spoolman': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:Spool`. */
+    get: operations['SpoolmanController_status'];
+    /** @description Requires `update:Spool`. */
+    put: operations['SpoolmanController_configure'];
+    post?: never;
+    /** @description Requires `update:Spool`. */
+    delete: operations['SpoolmanController_disconnect'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/spoolman/sync': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Requires `load:Spool`. */
+    post: operations['SpoolmanController_sync'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/spools': {
     parameters: {
       query?: never;
@@ -2525,6 +2561,21 @@ export interface components {
       notes?: string | null;
       /** Format: uuid */
       printerId: string;
+    };
+    ConfigureSpoolmanDto: {
+      /**
+       * @description Allow a loopback or private (LAN) address for this organization: the usual place for Spoolman, at the cost described in docs/security.md
+       * @default false
+       */
+      allowPrivateNetwork: boolean;
+      /** @description Sent as X-Api-Key (for a reverse proxy in front of Spoolman); stored encrypted, never returned */
+      apiKey?: string;
+      /** @description Basic auth password; stored encrypted, never returned */
+      password?: string;
+      /** @example http://spoolman.lan:7912 */
+      url: string;
+      /** @description Basic auth user name (with password) */
+      username?: string;
     };
     ConfirmBedClearDto: {
       /** @description Required when a finished print waits on the bed */
@@ -4006,10 +4057,48 @@ export interface components {
       printerId: string | null;
       remainingGrams: number;
       slot: number | null;
+      /** @description The spool's id in the organization's Spoolman (weights are Spoolman's); null for a built-in spool */
+      spoolmanId: number | null;
       vendor: string | null;
     };
     SpoolListDto: {
       items: components['schemas']['SpoolDto'][];
+    };
+    SpoolmanFailureDto: {
+      error: string | null;
+      grams: number;
+      /** Format: date-time */
+      recordedAt: string;
+      /** Format: uuid */
+      spoolId: string;
+      /** Format: uuid */
+      usageId: string;
+    };
+    SpoolmanStatusDto: {
+      allowPrivateNetwork: boolean;
+      /** @enum {string|null} */
+      authKind: 'none' | 'apiKey' | 'basic' | null;
+      /** @description Spools are read from and usage written to Spoolman */
+      configured: boolean;
+      /** @description The latest usage Spoolman did not take (given up) */
+      failures: components['schemas']['SpoolmanFailureDto'][];
+      /** @description A credential is stored (it is never returned) */
+      hasSecret: boolean;
+      /** @description The last failure talking to Spoolman */
+      lastError: string | null;
+      /** Format: date-time */
+      lastErrorAt: string | null;
+      /** Format: date-time */
+      lastSyncAt: string | null;
+      url: string | null;
+      /** @description Print usage written to Spoolman, by state */
+      usage: components['schemas']['SpoolmanUsageCountsDto'];
+      username: string | null;
+    };
+    SpoolmanUsageCountsDto: {
+      failed: number;
+      pending: number;
+      sent: number;
     };
     SpoolUsageDto: {
       attempt: number | null;
@@ -4025,6 +4114,13 @@ export interface components {
       printerId: string | null;
       /** Format: date-time */
       recordedAt: string;
+      /** @description Spoolman's last refusal or failure */
+      spoolmanError: string | null;
+      /**
+       * @description Writing this usage to Spoolman (null for a built-in spool)
+       * @enum {string|null}
+       */
+      spoolmanState: 'pending' | 'sent' | 'failed' | null;
     };
     SpoolUsageListDto: {
       items: components['schemas']['SpoolUsageDto'][];
@@ -5061,6 +5157,20 @@ export interface components {
         };
       };
     };
+    /** @description organization_not_found, spoolman_not_configured */
+    OrganizationNotFoundOrSpoolmanNotConfigured: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponseDto'] & {
+          error: {
+            /** @enum {string} */
+            code: 'organization_not_found' | 'spoolman_not_configured';
+          };
+        };
+      };
+    };
     /** @description organization_not_found, spool_not_found */
     OrganizationNotFoundOrSpoolNotFound: {
       headers: {
@@ -5127,6 +5237,20 @@ export interface components {
           error: {
             /** @enum {string} */
             code: 'printer_name_taken';
+          };
+        };
+      };
+    };
+    /** @description spoolman_manages_spools */
+    SpoolmanManagesSpools: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponseDto'] & {
+          error: {
+            /** @enum {string} */
+            code: 'spoolman_manages_spools';
           };
         };
       };
@@ -10460,6 +10584,155 @@ export interface operations {
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };
   };
+  SpoolmanController_status: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpoolmanStatusDto'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  SpoolmanController_configure: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConfigureSpoolmanDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpoolmanStatusDto'];
+        };
+      };
+      /** @description bad_request, invalid_json, spoolman_auth_ambiguous, spoolman_url_credentials, spoolman_url_forbidden_address, spoolman_url_invalid, spoolman_url_private_address, spoolman_url_too_long, spoolman_username_missing, validation_failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code:
+                | 'bad_request'
+                | 'invalid_json'
+                | 'spoolman_auth_ambiguous'
+                | 'spoolman_url_credentials'
+                | 'spoolman_url_forbidden_address'
+                | 'spoolman_url_invalid'
+                | 'spoolman_url_private_address'
+                | 'spoolman_url_too_long'
+                | 'spoolman_username_missing'
+                | 'validation_failed';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  SpoolmanController_disconnect: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Back to the built-in inventory; the Spoolman spools leave the printers */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFoundOrSpoolmanNotConfigured'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  SpoolmanController_sync: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Spools read again from Spoolman; failed usage queued again */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpoolmanStatusDto'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFoundOrSpoolmanNotConfigured'];
+      500: components['responses']['InternalError'];
+      /** @description database_unavailable, service_unavailable, spoolman_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'database_unavailable' | 'service_unavailable' | 'spoolman_unavailable';
+            };
+          };
+        };
+      };
+    };
+  };
   SpoolsController_list: {
     parameters: {
       query?: {
@@ -10519,7 +10792,7 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
-      /** @description spool_limit_reached */
+      /** @description spool_limit_reached, spoolman_manages_spools */
       409: {
         headers: {
           [name: string]: unknown;
@@ -10528,7 +10801,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'spool_limit_reached';
+              code: 'spool_limit_reached' | 'spoolman_manages_spools';
             };
           };
         };
@@ -10589,6 +10862,7 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSpoolNotFound'];
+      409: components['responses']['SpoolmanManagesSpools'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };
@@ -10621,6 +10895,7 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSpoolNotFound'];
+      409: components['responses']['SpoolmanManagesSpools'];
       413: components['responses']['PayloadTooLarge'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
@@ -10654,7 +10929,7 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFoundOrSpoolNotFound'];
-      /** @description spool_archived, spool_slot_taken */
+      /** @description spool_archived, spool_slot_taken, spoolman_manages_spools */
       409: {
         headers: {
           [name: string]: unknown;
@@ -10663,7 +10938,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'spool_archived' | 'spool_slot_taken';
+              code: 'spool_archived' | 'spool_slot_taken' | 'spoolman_manages_spools';
             };
           };
         };
