@@ -14,6 +14,16 @@ export function useSpools() {
   });
 }
 
+/** The spools loaded on one printer (slot order); refetched with the inventory (same key prefix). */
+export function useSpoolsOn(printerId: string) {
+  const { org } = useOrg();
+  return useQuery({
+    queryKey: [...queryKeys.org(org.id).spools, 'printer', printerId],
+    queryFn: () =>
+      unwrap(client.GET('/api/orgs/{orgId}/spools', { params: { path: { orgId: org.id }, query: { printerId } } })),
+  });
+}
+
 export type NewSpool = Schema<'CreateSpoolDto'>;
 
 export function useCreateSpool(feedback: Feedback, onCreated: () => void) {
