@@ -23,7 +23,7 @@ import { GcodeFile } from '@farmhand/files';
 import { NotificationChannel, Webhook, WebhookDelivery } from '@farmhand/notifications';
 import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
-import { MaintenanceCompletion, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
+import { MaintenanceCompletion, MaintenancePhoto, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
 import { Printer } from '@farmhand/printers';
 import { Spool, SpoolmanConnection, SpoolUsage } from '@farmhand/spools';
 import { Initial1795715017710 } from './1795715017710-initial';
@@ -43,6 +43,7 @@ import { Maintenance1795809152736 } from './1795809152736-maintenance';
 import { SavedViews1795862734918 } from './1795862734918-saved-views';
 import { SingleSignOn1795842522048 } from './1795842522048-single-sign-on';
 import { Spoolman1795870000000 } from './1795870000000-spoolman';
+import { MaintenancePhotos1795870100000 } from './1795870100000-maintenance-photos';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -81,6 +82,7 @@ export const ENTITIES = [
   SpoolmanConnection,
   MaintenanceTask,
   MaintenanceCompletion,
+  MaintenancePhoto,
   PrinterUsageTotal,
   SavedView,
   SsoProvider,
@@ -104,6 +106,7 @@ export const MIGRATIONS = [
   SavedViews1795862734918,
   SingleSignOn1795842522048,
   Spoolman1795870000000,
+  MaintenancePhotos1795870100000,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {
