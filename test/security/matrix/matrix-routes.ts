@@ -549,6 +549,28 @@ export const MATRIX_ROWS: MatrixRow[] = [
   printerRoute('GET /api/orgs/:orgId/maintenance/printers/:printerId/history', 'read:MaintenanceTask & read:Printer', {
     group: 'files-webhooks',
   }),
+  // Photos on a maintenance record reach the record's printer, and so its fleet.
+  {
+    route: 'POST /api/orgs/:orgId/maintenance/completions/:completionId/photos',
+    policy: 'complete:MaintenanceTask',
+    group: 'files-webhooks',
+    places: PLACES_3,
+    fleetBound: true,
+    objects: { completionId: 'maintenanceCompletion' },
+    // Not an image: a caller let through reaches the decoder, which refuses it (the upload itself is in
+    // test/maintenance/maintenance-photos.medium-spec.ts).
+    raw: { contentType: 'image/jpeg', text: () => 'not a photo' },
+    allowed: { status: 400, code: 'photo_unreadable' },
+    outOfReach: { status: 404, code: 'maintenance_completion_not_found' },
+  },
+  {
+    route: 'GET /api/orgs/:orgId/maintenance/completions/:completionId/photos/:photoId',
+    policy: 'read:MaintenanceTask & read:Printer',
+    group: 'files-webhooks',
+    places: PLACES_3,
+    fleetBound: true,
+    objects: { completionId: 'maintenanceCompletion', photoId: 'maintenancePhoto' },
+  },
   spool('POST /api/orgs/:orgId/spools/:spoolId/load', 'load:Spool', {
     places: PLACES_3,
     fleetBound: true,

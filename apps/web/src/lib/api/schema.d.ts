@@ -1324,6 +1324,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/maintenance/completions/{completionId}/photos': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add a photo to a maintenance record
+     * @description Requires `complete:MaintenanceTask`. The image as the raw body (image/jpeg, image/png, image/webp), at most 15728640 bytes; stored re-encoded as JPEG without metadata.
+     */
+    post: operations['MaintenancePhotosController_add'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/maintenance/completions/{completionId}/photos/{photoId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:MaintenanceTask & read:Printer`. */
+    get: operations['MaintenancePhotosController_read'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/maintenance/printers/{printerId}/history': {
     parameters: {
       query?: never;
@@ -3306,6 +3343,8 @@ export interface components {
       /** Format: uuid */
       id: string;
       notes: string | null;
+      /** @description Photos taken when it was done: GET …/maintenance/completions/:id/photos/:photoId */
+      photos: components['schemas']['MaintenancePhotoDto'][];
       /** Format: uuid */
       printerId: string;
       /** @description Print hours on the printer when it was done */
@@ -3323,6 +3362,12 @@ export interface components {
     MaintenanceOverviewDto: {
       status: components['schemas']['MaintenanceStatusDto'][];
       tasks: components['schemas']['MaintenanceTaskDto'][];
+    };
+    MaintenancePhotoDto: {
+      height: number;
+      /** Format: uuid */
+      id: string;
+      width: number;
     };
     MaintenanceStatusDto: {
       /** @description The scheduler holds the printer (overdue and the task says so) */
@@ -9156,6 +9201,151 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  MaintenancePhotosController_add: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        completionId: string;
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'image/jpeg': string;
+        'image/png': string;
+        'image/webp': string;
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MaintenancePhotoDto'];
+        };
+      };
+      /** @description bad_request, photo_incomplete, photo_type_mismatch, photo_unreadable */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'bad_request' | 'photo_incomplete' | 'photo_type_mismatch' | 'photo_unreadable';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      /** @description maintenance_completion_not_found, organization_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'maintenance_completion_not_found' | 'organization_not_found';
+            };
+          };
+        };
+      };
+      /** @description maintenance_photo_limit */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'maintenance_photo_limit';
+            };
+          };
+        };
+      };
+      /** @description photo_too_large, photo_too_many_pixels */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'photo_too_large' | 'photo_too_many_pixels';
+            };
+          };
+        };
+      };
+      /** @description photo_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'photo_type';
+            };
+          };
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  MaintenancePhotosController_read: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        completionId: string;
+        orgId: string;
+        photoId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The photo, JPEG */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/jpeg': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      /** @description maintenance_completion_not_found, maintenance_photo_not_found, organization_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'maintenance_completion_not_found' | 'maintenance_photo_not_found' | 'organization_not_found';
+            };
+          };
+        };
+      };
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };
