@@ -556,8 +556,28 @@ describe('the API contract', () => {
       await owner.post(`${maintenance}/tasks/${task.id}/complete`, { printerId: printer.id, checklist: [true] }),
       201,
     );
+    const [completion] = (await owner.get(`${maintenance}/printers/${printer.id}/history`)).body.items;
+    const photos = `${maintenance}/completions/${completion.id}/photos`;
+    const photo = expectStatus(
+      await raw(owner, 'POST', photos, { body: await jpegFrame(64, 48), type: 'image/jpeg' }),
+      201,
+    );
+    expectStatus(await raw(owner, 'GET', `${photos}/${photo.id}`), 200);
+    expectStatus(await raw(owner, 'POST', photos, { body: 'not a photo', type: 'image/jpeg' }), 400);
+    expectStatus(await raw(owner, 'POST', photos, { body: 'not a photo', type: 'text/plain' }), 415);
     await owner.get(`${maintenance}/printers/${printer.id}/history`);
     expectStatus(await owner.delete(`${maintenance}/tasks/${task.id}`), 204);
+    // Spoolman, none reachable from here: the settings' own refusals and the state without one.
+    const spoolman = `/api/orgs/${orgId}/spoolman`;
+    await owner.get(spoolman);
+    expectStatus(await owner.post(`${spoolman}/sync`), 404);
+    expectStatus(await owner.request('PUT', spoolman, { url: 'http://10.0.0.5:7912' }), 400);
+    expectStatus(
+      await owner.request('PUT', spoolman, { url: 'https://spoolman.example.com', apiKey: 'contract' }),
+      200,
+    );
+    expectStatus(await owner.delete(spoolman), 204);
+    expectStatus(await owner.delete(spoolman), 404);
     await owner.get(`/api/orgs/${orgId}/audit?limit=5`);
     await guest.get('/api/health');
     await guest.get('/api/health/live');

@@ -35,6 +35,7 @@ export function MaintenanceHistorySection({ printer }: { printer: Printer }) {
                     <th scope="col">Checklist</th>
                     <th scope="col">Notes</th>
                     <th scope="col">At</th>
+                    <th scope="col">Photos</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -51,6 +52,24 @@ export function MaintenanceHistorySection({ printer }: { printer: Printer }) {
                       <td className="muted small">
                         {completion.printHours.toFixed(1)} h · {Math.round(completion.filamentGrams)} g ·{' '}
                         {completion.prints} prints
+                      </td>
+                      <td>
+                        {completion.photos.map((photo, index) => (
+                          <a
+                            key={photo.id}
+                            href={`/api/orgs/${org.id}/maintenance/completions/${completion.id}/photos/${photo.id}`}
+                            target="_blank"
+                            rel="noreferrer"
+                          >
+                            <img
+                              src={`/api/orgs/${org.id}/maintenance/completions/${completion.id}/photos/${photo.id}`}
+                              alt={`${completion.taskName}, ${index + 1} of ${completion.photos.length}`}
+                              width={64}
+                              height={Math.round((64 * photo.height) / photo.width)}
+                              loading="lazy"
+                            />
+                          </a>
+                        ))}
                       </td>
                     </tr>
                   ))}
