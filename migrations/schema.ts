@@ -32,10 +32,10 @@ import {
 } from '@farmhand/notifications';
 import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
-import { MaintenanceCompletion, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
 import { PrinterStateInterval, ReportDailyRollup, ReportSettings } from '@farmhand/reports';
 import { Printer, PrinterDefaults } from '@farmhand/printers';
-import { Spool, SpoolUsage } from '@farmhand/spools';
+import { MaintenanceCompletion, MaintenancePhoto, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
+import { Spool, SpoolmanConnection, SpoolUsage } from '@farmhand/spools';
 import { Initial1795715017710 } from './1795715017710-initial';
 import { PrinterCredentials1795716481027 } from './1795716481027-printer-credentials';
 import { Enrollment1795717030089 } from './1795717030089-enrollment';
@@ -59,6 +59,8 @@ import { NotificationSettings1796608358725 } from './1796608358725-notification-
 import { Reports1796605650428 } from './1796605650428-reports';
 import { PinnedPrinter1796607000000 } from './1796607000000-pinned-printer';
 import { PrinterDefaults1796607136021 } from './1796607136021-printer-defaults';
+import { Spoolman1796609000000 } from './1796609000000-spoolman';
+import { MaintenancePhotos1796609100000 } from './1796609100000-maintenance-photos';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -100,8 +102,10 @@ export const ENTITIES = [
   ChatLinkCode,
   Spool,
   SpoolUsage,
+  SpoolmanConnection,
   MaintenanceTask,
   MaintenanceCompletion,
+  MaintenancePhoto,
   PrinterUsageTotal,
   SavedView,
   SsoProvider,
@@ -134,6 +138,8 @@ export const MIGRATIONS = [
   Reports1796605650428,
   PinnedPrinter1796607000000,
   PrinterDefaults1796607136021,
+  Spoolman1796609000000,
+  MaintenancePhotos1796609100000,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

@@ -2,9 +2,13 @@ import { createTeam, type Team } from '@farmhand/factories';
 import { startApi, type ApiHarness } from '@farmhand/testing';
 import type { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
+import { jpegFrame } from '../detection/frame-images';
 import { ensureWebBuild, launchBrowser, newUser, screenshot, signIn } from './browser-harness';
 
-/** The maintenance page: an admin plans a task for a printer model, an operator records it done with its checklist. */
+/**
+ * The maintenance page: an admin plans a task for a printer model, an operator records it done with its checklist
+ * and a photo; the printer page shows it in the printer's maintenance history.
+ */
 describe('maintenance in the browser', () => {
   let api: ApiHarness;
   let browser: Browser;
@@ -40,6 +44,11 @@ describe('maintenance in the browser', () => {
     const form = operator.page.getByRole('form', { name: 'Record maintenance' });
     await form.getByLabel('Wipe with IPA').check();
     await form.getByLabel('Notes').fill('Sheet swapped too');
+    await form.getByLabel('Photos (up to 5: JPEG, PNG or WebP)').setInputFiles({
+      name: 'bed.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await jpegFrame(800, 600),
+    });
     await form.getByRole('button', { name: 'Record as done' }).click();
     await operator.page.getByText(`Clean bed done on ${team.printerA.name}`).waitFor();
     await screenshot(operator.page, 'maintenance');
@@ -47,6 +56,15 @@ describe('maintenance in the browser', () => {
       .get(DataSource)
       .query(`SELECT notes, checklist FROM maintenance_completions WHERE printer_id = $1`, [team.printerA.id]);
     expect(completion).toEqual({ notes: 'Sheet swapped too', checklist: [{ item: 'Wipe with IPA', done: true }] });
+    await operator.page.goto(`${api.url}/orgs/${team.orgId}/printers/${team.printerA.id}`);
+    const photo = operator.page
+      .getByRole('table', { name: 'Maintenance history' })
+      .getByRole('img', { name: 'Clean bed, 1 of 1' });
+    await photo.waitFor();
+    // The photo itself loads (the page's own session fetches it), at the size it was stored.
+    await operator.page.waitForFunction(
+      '[...document.images].some((image) => image.complete && image.naturalWidth === 800)',
+    );
 
     const viewer = await newUser(browser, api.url);
     await signIn(viewer.page, team.viewer.email, `/orgs/${team.orgId}/maintenance`);

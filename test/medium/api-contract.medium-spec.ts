@@ -563,6 +563,23 @@ describe('the API contract', () => {
       401,
     );
     expectStatus(await owner.delete(`${chatops}/integrations/${discordIntegration.id}`), 204);
+    // Each member's own notification preferences, and the organization's bed-waiting time.
+    const preferences = `/api/orgs/${orgId}/notification-preferences/me`;
+    await owner.get(preferences);
+    await owner.request('PUT', preferences, {
+      emailEvents: ['print.failed'],
+      pushEvents: [],
+      urgentEvents: [],
+      fleetIds: null,
+      timeZone: 'Europe/Berlin',
+      quietHours: { start: '22:00', end: '07:00' },
+      digestHour: null,
+    });
+    expectStatus(await owner.request('PUT', preferences, { timeZone: 'Not/AZone' }), 400);
+    const notificationSettings = `/api/orgs/${orgId}/notification-settings`;
+    await owner.get(notificationSettings);
+    await owner.request('PUT', notificationSettings, { bedWaitingMinutes: 20 });
+    expectStatus(await owner.request('PUT', notificationSettings, { bedWaitingMinutes: 0 }), 400);
     // Notification channels, and the signed links their messages carry (a frame, an unsubscribe).
     const channels = `/api/orgs/${orgId}/notification-channels`;
     const channel = expectStatus(
@@ -616,6 +633,15 @@ describe('the API contract', () => {
       await owner.post(`${maintenance}/tasks/${task.id}/complete`, { printerId: printer.id, checklist: [true] }),
       201,
     );
+    const [completion] = (await owner.get(`${maintenance}/printers/${printer.id}/history`)).body.items;
+    const photos = `${maintenance}/completions/${completion.id}/photos`;
+    const photo = expectStatus(
+      await raw(owner, 'POST', photos, { body: await jpegFrame(64, 48), type: 'image/jpeg' }),
+      201,
+    );
+    expectStatus(await raw(owner, 'GET', `${photos}/${photo.id}`), 200);
+    expectStatus(await raw(owner, 'POST', photos, { body: 'not a photo', type: 'image/jpeg' }), 400);
+    expectStatus(await raw(owner, 'POST', photos, { body: 'not a photo', type: 'text/plain' }), 415);
     await owner.get(`${maintenance}/printers/${printer.id}/history`);
     expectStatus(await owner.delete(`${maintenance}/tasks/${task.id}`), 204);
     const reports = `/api/orgs/${orgId}/reports`;
@@ -624,6 +650,17 @@ describe('the API contract', () => {
     expectStatus(await owner.get(`${reports}/export/members?from=2026-01-01&to=2026-01-31`), 200);
     await owner.get(`${reports}/settings`);
     await owner.patch(`${reports}/settings`, { machineCentsPerHour: 150, modelWatts: [{ model: 'MK4S', watts: 110 }] });
+    // Spoolman, none reachable from here: the settings' own refusals and the state without one.
+    const spoolman = `/api/orgs/${orgId}/spoolman`;
+    await owner.get(spoolman);
+    expectStatus(await owner.post(`${spoolman}/sync`), 404);
+    expectStatus(await owner.request('PUT', spoolman, { url: 'http://10.0.0.5:7912' }), 400);
+    expectStatus(
+      await owner.request('PUT', spoolman, { url: 'https://spoolman.example.com', apiKey: 'contract' }),
+      200,
+    );
+    expectStatus(await owner.delete(spoolman), 204);
+    expectStatus(await owner.delete(spoolman), 404);
     await owner.get(`/api/orgs/${orgId}/audit?limit=5`);
     await guest.get('/api/health');
     await guest.get('/api/health/live');

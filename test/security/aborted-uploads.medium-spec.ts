@@ -135,6 +135,27 @@ describe('a client that aborts an upload cannot crash the api', () => {
       },
     },
     {
+      name: 'maintenance photo',
+      stages: false,
+      request: async () => {
+        const task = await team.admin.client.post(`/api/orgs/${team.orgId}/maintenance/tasks`, {
+          name: `Abort ${Math.random()}`,
+          printerId: team.printerA.id,
+          intervalKind: 'days',
+          intervalValue: 30,
+        });
+        const done = await team.operator.client.post(
+          `/api/orgs/${team.orgId}/maintenance/tasks/${task.body.id}/complete`,
+          { printerId: team.printerA.id },
+        );
+        return {
+          path: `/api/orgs/${team.orgId}/maintenance/completions/${done.body.id}/photos`,
+          headers: { cookie: session(team.operator.client), 'content-type': 'image/jpeg' },
+          firstBytes: (await jpegFrame(640, 480)).subarray(0, 2000),
+        };
+      },
+    },
+    {
       name: 'JSON body (sign-in)',
       stages: false,
       promised: 100,

@@ -98,6 +98,7 @@ describe('spools', () => {
         loadedAt: null,
         archivedAt: null,
         createdAt: expect.any(String),
+        spoolmanId: null,
       });
       const read = await team.viewer.client.get(`${base()}/${created.body.id}`);
       expect(read.status).toBe(200);

@@ -12,3 +12,4 @@ export * from './wait-for';
 export * from './account-mail';
 export * from './oidc/test-oidc-provider';
 export * from './webauthn/software-authenticator';
+export * from './spoolman-stand-in';

@@ -121,6 +121,15 @@ export class CopyTransitions {
       fraction,
       outcome: ending.to === 'awaiting_bed_clear' ? 'done' : ending.to,
     });
+    if (usage)
+      emits.push(() =>
+        this.events.emit('spool.usageRecorded', {
+          orgId: usage.orgId,
+          usageId: usage.usageId,
+          spoolId: usage.spoolId,
+          spoolman: usage.spoolman,
+        }),
+      );
     if (usage?.crossedLowStock)
       emits.push(() =>
         this.events.emit('spool.lowStock', {

@@ -6,3 +6,4 @@ export { MaintenanceTask, INTERVAL_KINDS } from './entities/maintenance-task.ent
 export type { IntervalKind } from './entities/maintenance-task.entity';
 export { MaintenanceCompletion } from './entities/maintenance-completion.entity';
 export { PrinterUsageTotal } from './entities/printer-usage-total.entity';
+export { MaintenancePhoto } from './entities/maintenance-photo.entity';

@@ -4,6 +4,9 @@ import { MaintenanceController } from './maintenance.controller';
 import { MaintenanceDirectory } from './maintenance-directory';
 import { MaintenanceRepository } from './maintenance.repository';
 import { MaintenanceService } from './maintenance.service';
+import { MaintenancePhotosController } from './photos/maintenance-photos.controller';
+import { MaintenancePhotosService } from './photos/maintenance-photos.service';
+import { PhotoStorage } from './photos/photo-storage';
 
 /** What libs/jobs needs of maintenance in every role: holds for the scheduler, counters for ended prints. */
 @Module({
@@ -15,8 +18,8 @@ export class MaintenanceDirectoryModule {}
 /** Maintenance's routes (the api). */
 @Module({
   imports: [PrinterDirectoryModule],
-  controllers: [MaintenanceController],
-  providers: [MaintenanceRepository, MaintenanceService],
+  controllers: [MaintenanceController, MaintenancePhotosController],
+  providers: [MaintenanceRepository, MaintenanceService, MaintenancePhotosService, PhotoStorage],
   exports: [MaintenanceService],
 })
 export class MaintenanceModule {}

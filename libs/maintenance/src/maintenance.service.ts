@@ -17,6 +17,7 @@ import type {
   UpdateMaintenanceTaskDto,
 } from './dto/maintenance.dto';
 import type { MaintenanceTask } from './entities/maintenance-task.entity';
+import { MaintenancePhotosService } from './photos/maintenance-photos.service';
 import { MaintenanceRepository, type TaskChanges, type TaskStatusRow } from './maintenance.repository';
 
 /** Printers in the status statement, for the caller's read rule. */
@@ -79,6 +80,7 @@ export class MaintenanceService {
     private readonly repository: MaintenanceRepository,
     private readonly printers: PrinterDirectory,
     private readonly audit: AuditService,
+    private readonly photos: MaintenancePhotosService,
   ) {}
 
   /** Every live task, and its state on each printer the caller may read. */
@@ -96,6 +98,7 @@ export class MaintenanceService {
   async history(ability: AppAbility, orgId: string, printerId: string, limit = 100) {
     await this.printerInReach(ability, orgId, printerId, 'read');
     const rows = await this.repository.history(orgId, printerId, limit);
+    const photos = await this.photos.ofCompletions(rows.map((row) => row.id));
     return {
       items: rows.map((row) => ({
         id: row.id,
@@ -108,6 +111,7 @@ export class MaintenanceService {
         filamentGrams: round(row.filamentGrams),
         prints: row.prints,
         completedAt: row.completedAt.toISOString(),
+        photos: photos.get(row.id) ?? [],
       })),
     };
   }

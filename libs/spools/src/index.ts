@@ -8,3 +8,7 @@ export type { PrintUsage, RecordedUsage } from './spool-usage.recorder';
 export { Spool } from './entities/spool.entity';
 export { SpoolUsage } from './entities/spool-usage.entity';
 export type { SpoolsEventMap } from './spools.events';
+export { SpoolmanConnection } from './entities/spoolman-connection.entity';
+export { SpoolmanService } from './spoolman/spoolman.service';
+export { SpoolmanClient, SpoolmanError } from './spoolman/spoolman-client';
+export type { SpoolmanSpool } from './spoolman/spoolman-client';

@@ -20,7 +20,11 @@ export interface PrintUsage {
 
 export interface RecordedUsage {
   orgId: string;
+  /** The spool_usages row. */
+  usageId: string;
   spoolId: string;
+  /** The spool is a Spoolman spool: this usage is to be written there (spool.usageRecorded, then a job). */
+  spoolman: boolean;
   printerId: string;
   material: string;
   colorName: string | null;
@@ -51,7 +55,7 @@ export class SpoolUsageRecorder {
     if (!(grams > 0)) return null;
     const spool = spoolFor(await this.spools.lockLoadedOn(manager, usage.orgId, usage.printerId), usage.material);
     if (!spool || spool.archivedAt) return null;
-    const inserted = await this.spools.insertUsage(manager, {
+    const usageId = await this.spools.insertUsage(manager, {
       orgId: usage.orgId,
       spoolId: spool.id,
       printerId: usage.printerId,
@@ -60,14 +64,18 @@ export class SpoolUsageRecorder {
       grams,
       fraction,
       outcome: usage.outcome,
+      // Same rule and same row for both inventories; a Spoolman spool's row also waits to be written there.
+      spoolmanState: spool.spoolmanId != null ? 'pending' : null,
     });
-    if (!inserted) return null;
+    if (!usageId) return null;
     const before = spool.remainingGrams;
     const remainingGrams = Math.max(0, Math.round((before - grams) * 100) / 100);
     await this.spools.update(manager, spool.id, { remainingGrams });
     return {
       orgId: usage.orgId,
+      usageId,
       spoolId: spool.id,
+      spoolman: spool.spoolmanId != null,
       printerId: usage.printerId,
       material: spool.material,
       colorName: spool.colorName,

@@ -26,7 +26,7 @@ export class SpoolsController {
   @Post()
   @CheckPolicies(['create', 'Spool'])
   @ApiCreatedResponse({ type: SpoolDto })
-  @ApiErrors({ 400: ['spool_weight_invalid'], 409: ['spool_limit_reached'] })
+  @ApiErrors({ 400: ['spool_weight_invalid'], 409: ['spool_limit_reached', 'spoolman_manages_spools'] })
   create(@OrgId() orgId: string, @Body() body: CreateSpoolDto, @Req() request: AuthorizedRequest) {
     return this.spools.create(request.principal!, orgId, body);
   }
@@ -42,7 +42,7 @@ export class SpoolsController {
   @Patch(':spoolId')
   @CheckPolicies(['update', 'Spool'])
   @ApiOkResponse({ type: SpoolDto })
-  @ApiErrors({ 400: ['spool_weight_invalid'], 404: ['spool_not_found'] })
+  @ApiErrors({ 400: ['spool_weight_invalid'], 404: ['spool_not_found'], 409: ['spoolman_manages_spools'] })
   update(
     @OrgId() orgId: string,
     @SpoolId() spoolId: string,
@@ -56,7 +56,7 @@ export class SpoolsController {
   @CheckPolicies(['delete', 'Spool'])
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Archived: off its printer and out of the lists; its usage stays' })
-  @ApiErrors({ 404: ['spool_not_found'] })
+  @ApiErrors({ 404: ['spool_not_found'], 409: ['spoolman_manages_spools'] })
   async archive(@OrgId() orgId: string, @SpoolId() spoolId: string, @Req() request: AuthorizedRequest) {
     await this.spools.archive(request.principal!, orgId, spoolId);
   }
@@ -65,7 +65,10 @@ export class SpoolsController {
   @CheckPolicies(['load', 'Spool'])
   @HttpCode(200)
   @ApiOkResponse({ type: SpoolDto })
-  @ApiErrors({ 404: ['spool_not_found', 'printer_not_found'], 409: ['spool_archived', 'spool_slot_taken'] })
+  @ApiErrors({
+    404: ['spool_not_found', 'printer_not_found'],
+    409: ['spool_archived', 'spool_slot_taken', 'spoolman_manages_spools'],
+  })
   load(
     @OrgId() orgId: string,
     @SpoolId() spoolId: string,

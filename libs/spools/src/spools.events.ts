@@ -9,6 +9,8 @@ export interface SpoolsEventMap {
     remainingGrams: number;
     lowStockGrams: number;
   };
+  /** A print's usage row was committed; `spoolman`: it is to be written to the organization's Spoolman. */
+  'spool.usageRecorded': { orgId: string; usageId: string; spoolId: string; spoolman: boolean };
 }
 
 declare module '@farmhand/core' {

@@ -28,6 +28,8 @@ export interface SpoolFilter {
   printerId?: string;
   material?: string;
   includeArchived?: boolean;
+  /** true: only Spoolman mirrors; false: only built-in spools; undefined: both. */
+  spoolman?: boolean;
   limit: number;
 }
 
@@ -46,6 +48,8 @@ export class SpoolsRepository {
       .addOrderBy('s.id', 'ASC')
       .limit(filter.limit);
     if (!filter.includeArchived) query.andWhere('s.archived_at IS NULL');
+    if (filter.spoolman !== undefined)
+      query.andWhere(filter.spoolman ? 's.spoolman_id IS NOT NULL' : 's.spoolman_id IS NULL');
     if (filter.printerId) query.andWhere('s.printer_id = :printerId', { printerId: filter.printerId });
     if (filter.material) query.andWhere('lower(s.material) = lower(:material)', { material: filter.material });
     return query.getMany();
@@ -94,8 +98,15 @@ export class SpoolsRepository {
     await manager.getRepository(Spool).update({ id }, changes);
   }
 
-  /** Writes a usage row once per (copy, attempt, spool); false when it was already there. */
-  async insertUsage(manager: EntityManager, usage: Omit<SpoolUsage, 'id' | 'recordedAt' | 'spool'>): Promise<boolean> {
+  /** Writes a usage row once per (copy, attempt, spool); its id, or null when it was already there. */
+  async insertUsage(
+    manager: EntityManager,
+    usage: Pick<
+      SpoolUsage,
+      'orgId' | 'spoolId' | 'printerId' | 'copyId' | 'attempt' | 'grams' | 'fraction' | 'outcome'
+    > &
+      Partial<Pick<SpoolUsage, 'spoolmanState'>>,
+  ): Promise<string | null> {
     const result = await manager
       .createQueryBuilder()
       .insert()
@@ -104,7 +115,7 @@ export class SpoolsRepository {
       .orIgnore()
       .returning(['id'])
       .execute();
-    return result.raw.length > 0;
+    return (result.raw as { id: string }[])[0]?.id ?? null;
   }
 
   usage(orgId: string, spoolId: string, limit: number): Promise<SpoolUsage[]> {
@@ -113,6 +124,11 @@ export class SpoolsRepository {
       order: { recordedAt: 'DESC', id: 'ASC' },
       take: limit,
     });
+  }
+
+  async usesSpoolman(orgId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM spoolman_connections WHERE org_id = $1`, [orgId]);
+    return rows.length > 0;
   }
 
   countActive(manager: EntityManager, orgId: string): Promise<number> {

@@ -28,6 +28,8 @@ export interface SpoolView {
   loadedAt: string | null;
   archivedAt: string | null;
   createdAt: string;
+  /** The spool's id in the organization's Spoolman (its weights are Spoolman's); null for a built-in spool. */
+  spoolmanId: number | null;
 }
 
 export function toSpoolView(spool: Spool): SpoolView {
@@ -50,6 +52,7 @@ export function toSpoolView(spool: Spool): SpoolView {
     loadedAt: spool.loadedAt?.toISOString() ?? null,
     archivedAt: spool.archivedAt?.toISOString() ?? null,
     createdAt: spool.createdAt.toISOString(),
+    spoolmanId: spool.spoolmanId,
   };
 }
 
@@ -62,12 +65,19 @@ const toUsageView = (usage: SpoolUsage) => ({
   fraction: usage.fraction,
   outcome: usage.outcome,
   recordedAt: usage.recordedAt.toISOString(),
+  spoolmanState: usage.spoolmanState,
+  spoolmanError: usage.spoolmanError,
 });
 
 /** An organization's inventory is bounded like its other lists. */
 export const MAX_SPOOLS_PER_ORG = 20_000;
 
 const notFound = () => DomainException.notFound('spool_not_found', 'Spool not found');
+const spoolmanOwns = () =>
+  DomainException.conflict(
+    'spoolman_manages_spools',
+    'This organization reads its spools from Spoolman: change them there, then sync',
+  );
 const text = (value: string | null | undefined) => (value == null ? null : value.trim() || null);
 
 /**
@@ -85,6 +95,7 @@ export class SpoolsService {
 
   async list(orgId: string, query: ListSpoolsDto): Promise<{ items: SpoolView[] }> {
     const rows = await this.spools.list(orgId, {
+      spoolman: await this.spools.usesSpoolman(orgId),
       printerId: query.printerId,
       material: query.material?.trim(),
       includeArchived: query.includeArchived ?? false,
@@ -113,6 +124,7 @@ export class SpoolsService {
         'remainingGrams',
       );
     return this.dataSource.transaction(async (manager) => {
+      if (await this.spools.usesSpoolman(orgId, manager)) throw spoolmanOwns();
       if ((await this.spools.countActive(manager, orgId)) >= MAX_SPOOLS_PER_ORG)
         throw DomainException.conflict('spool_limit_reached', `At most ${MAX_SPOOLS_PER_ORG} spools per organization`);
       const spool = await this.spools.insert(manager, {
@@ -153,6 +165,7 @@ export class SpoolsService {
     return this.dataSource.transaction(async (manager) => {
       const spool = await this.spools.lock(manager, orgId, id);
       if (!spool) throw notFound();
+      if (spool.spoolmanId != null) throw spoolmanOwns();
       const initial = changes.initialGrams ?? spool.initialGrams;
       if ((changes.remainingGrams ?? spool.remainingGrams) > initial)
         throw DomainException.invalid(
@@ -179,6 +192,7 @@ export class SpoolsService {
     await this.dataSource.transaction(async (manager) => {
       const spool = await this.spools.lock(manager, orgId, id);
       if (!spool) throw notFound();
+      if (spool.spoolmanId != null) throw spoolmanOwns();
       if (spool.archivedAt) return;
       await this.spools.update(manager, id, { archivedAt: new Date(), printerId: null, slot: null, loadedAt: null });
       await this.record(manager, principal, orgId, 'spool.archived', id, { printerId: spool.printerId });
@@ -203,6 +217,8 @@ export class SpoolsService {
         const spool = await this.spools.lock(manager, orgId, id);
         if (!spool) throw notFound();
         if (spool.archivedAt) throw DomainException.conflict('spool_archived', 'An archived spool cannot be loaded');
+        // While Spoolman is the inventory, only its spools go on printers (their usage must reach Spoolman).
+        if (spool.spoolmanId == null && (await this.spools.usesSpoolman(orgId, manager))) throw spoolmanOwns();
         if (spool.printerId === input.printerId && spool.slot === slot) return toSpoolView(spool);
         const occupant = await this.spools.lockInSlot(manager, input.printerId, slot);
         if (occupant) {

@@ -67,6 +67,19 @@ function spool(route: string, policy: string, extra: Partial<MatrixRow> = {}): M
   return { route, policy, group: 'files-webhooks', places: ORG_OBJECT, objects: { spoolId: 'spool' }, ...extra };
 }
 
+/** The organization pointed at a Spoolman (as an admin's PUT leaves it), without reaching it. */
+async function withSpoolman(world: MatrixWorld): Promise<void> {
+  await world.db.query(
+    `INSERT INTO spoolman_connections (org_id, base_url, auth_kind) VALUES ($1, 'https://spoolman.example.com', 'none')
+       ON CONFLICT DO NOTHING`,
+    [world.orgA.id],
+  );
+}
+
+async function withoutSpoolman(world: MatrixWorld): Promise<void> {
+  await world.db.query(`DELETE FROM spoolman_connections WHERE org_id = $1`, [world.orgA.id]);
+}
+
 function maintenance(route: string, policy: string, extra: Partial<MatrixRow> = {}): MatrixRow {
   return {
     route,
@@ -565,6 +578,34 @@ export const MATRIX_ROWS: MatrixRow[] = [
   spool('PATCH /api/orgs/:orgId/spools/:spoolId', 'update:Spool', { body: () => ({ costCents: 2599 }) }),
   spool('DELETE /api/orgs/:orgId/spools/:spoolId', 'delete:Spool'),
   spool('POST /api/orgs/:orgId/spools/:spoolId/unload', 'load:Spool'),
+  // Spoolman: members read its state, owners and admins (not fleet-limited) set it, operators sync. Each row leaves
+  // the organization without a Spoolman (the spool rows above and below need the built-in inventory).
+  { route: 'GET /api/orgs/:orgId/spoolman', policy: 'read:Spool', group: 'files-webhooks', places: ['none'] },
+  {
+    route: 'PUT /api/orgs/:orgId/spoolman',
+    policy: 'update:Spool',
+    group: 'files-webhooks',
+    places: ['none'],
+    body: () => ({ url: 'https://spoolman.example.com', apiKey: 'matrix-key' }),
+    after: (world) => withoutSpoolman(world),
+  },
+  {
+    route: 'DELETE /api/orgs/:orgId/spoolman',
+    policy: 'update:Spool',
+    group: 'files-webhooks',
+    places: ['none'],
+    setup: (world) => withSpoolman(world),
+    after: (world) => withoutSpoolman(world),
+  },
+  {
+    route: 'POST /api/orgs/:orgId/spoolman/sync',
+    policy: 'load:Spool',
+    group: 'files-webhooks',
+    places: ['none'],
+    // Without a Spoolman (no request leaves the test), a caller let through learns only that there is none.
+    setup: (world) => withoutSpoolman(world),
+    allowed: { status: 404, code: 'spoolman_not_configured' },
+  },
   // Maintenance: tasks are the organization's; completing one and a printer's history reach a printer's fleet.
   {
     route: 'GET /api/orgs/:orgId/maintenance',
@@ -591,6 +632,28 @@ export const MATRIX_ROWS: MatrixRow[] = [
   printerRoute('GET /api/orgs/:orgId/maintenance/printers/:printerId/history', 'read:MaintenanceTask & read:Printer', {
     group: 'files-webhooks',
   }),
+  // Photos on a maintenance record reach the record's printer, and so its fleet.
+  {
+    route: 'POST /api/orgs/:orgId/maintenance/completions/:completionId/photos',
+    policy: 'complete:MaintenanceTask',
+    group: 'files-webhooks',
+    places: PLACES_3,
+    fleetBound: true,
+    objects: { completionId: 'maintenanceCompletion' },
+    // Not an image: a caller let through reaches the decoder, which refuses it (the upload itself is in
+    // test/maintenance/maintenance-photos.medium-spec.ts).
+    raw: { contentType: 'image/jpeg', text: () => 'not a photo' },
+    allowed: { status: 400, code: 'photo_unreadable' },
+    outOfReach: { status: 404, code: 'maintenance_completion_not_found' },
+  },
+  {
+    route: 'GET /api/orgs/:orgId/maintenance/completions/:completionId/photos/:photoId',
+    policy: 'read:MaintenanceTask & read:Printer',
+    group: 'files-webhooks',
+    places: PLACES_3,
+    fleetBound: true,
+    objects: { completionId: 'maintenanceCompletion', photoId: 'maintenancePhoto' },
+  },
   // Reports: figures are cut to the caller's fleets in SQL; the cost settings price every fleet, so a fleet-limited
   // member who may read reports still may not read them (the service's check on `Report { fleetId: null }`).
   {

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SESSION_COOKIE } from '@farmhand/accounts';
 import {
   addMember,
   createFleet,
@@ -15,6 +16,7 @@ import {
 } from '@farmhand/factories';
 import { startApi, type ApiHarness, type HttpClient } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
+import { jpegFrame } from '../../detection/frame-images';
 import { FLEET_KEY_SCOPES, NARROW_KEY_SCOPES, type CallerName } from './matrix-callers';
 
 /**
@@ -50,7 +52,9 @@ export type ObjectKind =
   | 'notificationChannel'
   | 'chatIntegration'
   | 'spool'
-  | 'maintenanceTask';
+  | 'maintenanceTask'
+  | 'maintenanceCompletion'
+  | 'maintenancePhoto';
 
 /**
  * One booted api with two organizations, a caller of every kind, and objects made on demand in each place. Shared
@@ -322,6 +326,22 @@ export class MatrixWorld {
           intervalValue: 30,
         });
         return expectCreated<{ id: string }>(task, 'maintenance task').id;
+      }
+      case 'maintenanceCompletion': {
+        const taskId = await this.make('maintenanceTask', place);
+        const done = await owner.post(`/api/orgs/${org.id}/maintenance/tasks/${taskId}/complete`, { printerId });
+        return expectCreated<{ id: string }>(done, 'maintenance completion').id;
+      }
+      case 'maintenancePhoto': {
+        // A photo of the shared completion of this place, so a row naming both gets a matching pair.
+        const completionId = await this.object('maintenanceCompletion', place, false);
+        const photo = await fetch(`${this.api.url}/api/orgs/${org.id}/maintenance/completions/${completionId}/photos`, {
+          method: 'POST',
+          headers: { cookie: `${SESSION_COOKIE}=${owner.cookie(SESSION_COOKIE)}`, 'content-type': 'image/jpeg' },
+          body: await jpegFrame(64, 64),
+        });
+        if (photo.status !== 201) throw new Error(`maintenance photo: ${photo.status} ${await photo.text()}`);
+        return ((await photo.json()) as { id: string }).id;
       }
     }
   }

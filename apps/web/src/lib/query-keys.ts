@@ -49,6 +49,7 @@ function orgKeys(orgId: string) {
     apiKeys: [...all, 'api-keys'] as const,
     webhooks: [...all, 'webhooks'] as const,
     spools: [...all, 'spools'] as const,
+    spoolman: [...all, 'spoolman'] as const,
     maintenance: [...all, 'maintenance'] as const,
     report: (filter: Record<string, string>) => [...all, 'reports', filter] as const,
     webhookDeliveries: (webhookId: string) => [...all, 'webhooks', webhookId, 'deliveries'] as const,

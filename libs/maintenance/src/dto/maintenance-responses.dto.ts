@@ -38,6 +38,12 @@ export class ChecklistItemDto {
   @ApiProperty() done!: boolean;
 }
 
+export class MaintenancePhotoDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() width!: number;
+  @ApiProperty() height!: number;
+}
+
 export class MaintenanceCompletionDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) taskId!: string;
@@ -49,6 +55,11 @@ export class MaintenanceCompletionDto {
   @ApiProperty() filamentGrams!: number;
   @ApiProperty() prints!: number;
   @ApiDateTime() completedAt!: string;
+  @ApiProperty({
+    type: [MaintenancePhotoDto],
+    description: 'Photos taken when it was done: GET …/maintenance/completions/:id/photos/:photoId',
+  })
+  photos!: MaintenancePhotoDto[];
 }
 
 export class MaintenanceHistoryDto {

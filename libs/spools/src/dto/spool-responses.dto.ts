@@ -20,6 +20,12 @@ export class SpoolDto {
   @ApiDateTime({ nullable: true }) loadedAt!: string | null;
   @ApiDateTime({ nullable: true }) archivedAt!: string | null;
   @ApiDateTime() createdAt!: string;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "The spool's id in the organization's Spoolman (weights are Spoolman's); null for a built-in spool",
+  })
+  spoolmanId!: number | null;
 }
 
 export class SpoolListDto {
@@ -35,6 +41,15 @@ export class SpoolUsageDto {
   @ApiProperty() fraction!: number;
   @ApiProperty({ enum: ['done', 'failed', 'cancelled'] }) outcome!: string;
   @ApiDateTime() recordedAt!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['pending', 'sent', 'failed'],
+    description: 'Writing this usage to Spoolman (null for a built-in spool)',
+  })
+  spoolmanState!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "Spoolman's last refusal or failure" })
+  spoolmanError!: string | null;
 }
 
 export class SpoolUsageListDto {

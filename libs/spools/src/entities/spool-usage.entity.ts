@@ -4,6 +4,7 @@ import { Spool } from './spool.entity';
 /** The filament one print attempt took from one spool: one row per (copy, attempt, spool), written once. */
 @Entity('spool_usages')
 @Index('spool_usages_spool_recorded', ['spoolId', 'recordedAt'])
+@Index('spool_usages_spoolman_state', ['orgId', 'spoolmanState'], { where: 'spoolman_state IS NOT NULL' })
 @Index('spool_usages_attempt_unique', ['copyId', 'attempt', 'spoolId'], { unique: true })
 export class SpoolUsage {
   @PrimaryGeneratedColumn('uuid')
@@ -41,4 +42,24 @@ export class SpoolUsage {
 
   @CreateDateColumn({ type: 'timestamptz' })
   recordedAt!: Date;
+
+  /**
+   * For a Spoolman spool, where writing this usage to Spoolman stands: pending (queued or retrying), sent, failed
+   * (given up; an operator may retry). Null for the built-in inventory.
+   */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  spoolmanState!: 'pending' | 'sent' | 'failed' | null;
+
+  /** Spoolman's `used_weight` of the spool just before the first `use` request was sent (see spoolman.jobs.ts). */
+  @Column({ type: 'real', nullable: true })
+  spoolmanBaselineUsed!: number | null;
+
+  @Column({ type: 'integer', default: 0 })
+  spoolmanTries!: number;
+
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  spoolmanError!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  spoolmanSentAt!: Date | null;
 }

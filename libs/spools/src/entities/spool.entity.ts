@@ -14,6 +14,7 @@ import {
 @Entity('spools')
 @Index('spools_org_created', ['orgId', 'createdAt'])
 // One spool per printer slot (slot 0 is the single extruder of a printer without an AMS/MMU).
+@Index('spools_org_spoolman_unique', ['orgId', 'spoolmanId'], { unique: true, where: 'spoolman_id IS NOT NULL' })
 @Index('spools_printer_slot_unique', ['printerId', 'slot'], { unique: true, where: 'printer_id IS NOT NULL' })
 export class Spool {
   @PrimaryGeneratedColumn('uuid')
@@ -74,6 +75,13 @@ export class Spool {
 
   @Column({ type: 'timestamptz', nullable: true })
   archivedAt!: Date | null;
+
+  /**
+   * Set when the spool is a mirror of a Spoolman spool (its id there): Spoolman owns its weights, Farmhand only the
+   * printer and slot it is loaded in. Null for the built-in inventory.
+   */
+  @Column({ type: 'integer', nullable: true })
+  spoolmanId!: number | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -1453,6 +1453,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/maintenance/completions/{completionId}/photos': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add a photo to a maintenance record
+     * @description Requires `complete:MaintenanceTask`. The image as the raw body (image/jpeg, image/png, image/webp), at most 15728640 bytes; stored re-encoded as JPEG without metadata.
+     */
+    post: operations['MaintenancePhotosController_add'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/maintenance/completions/{completionId}/photos/{photoId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:MaintenanceTask & read:Printer`. */
+    get: operations['MaintenancePhotosController_read'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/maintenance/printers/{printerId}/history': {
     parameters: {
       query?: never;
@@ -2196,6 +2233,42 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/spoolman': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:Spool`. */
+    get: operations['SpoolmanController_status'];
+    /** @description Requires `update:Spool`. */
+    put: operations['SpoolmanController_configure'];
+    post?: never;
+    /** @description Requires `update:Spool`. */
+    delete: operations['SpoolmanController_disconnect'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/spoolman/sync': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Requires `load:Spool`. */
+    post: operations['SpoolmanController_sync'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/spools': {
     parameters: {
       query?: never;
@@ -2836,6 +2909,21 @@ export interface components {
       notes?: string | null;
       /** Format: uuid */
       printerId: string;
+    };
+    ConfigureSpoolmanDto: {
+      /**
+       * @description Allow a loopback or private (LAN) address for this organization: the usual place for Spoolman, at the cost described in docs/security.md
+       * @default false
+       */
+      allowPrivateNetwork: boolean;
+      /** @description Sent as X-Api-Key (for a reverse proxy in front of Spoolman); stored encrypted, never returned */
+      apiKey?: string;
+      /** @description Basic auth password; stored encrypted, never returned */
+      password?: string;
+      /** @example http://spoolman.lan:7912 */
+      url: string;
+      /** @description Basic auth user name (with password) */
+      username?: string;
     };
     ConfirmBedClearDto: {
       /** @description Required when a finished print waits on the bed */
@@ -3626,6 +3714,8 @@ export interface components {
       /** Format: uuid */
       id: string;
       notes: string | null;
+      /** @description Photos taken when it was done: GET …/maintenance/completions/:id/photos/:photoId */
+      photos: components['schemas']['MaintenancePhotoDto'][];
       /** Format: uuid */
       printerId: string;
       /** @description Print hours on the printer when it was done */
@@ -3643,6 +3733,12 @@ export interface components {
     MaintenanceOverviewDto: {
       status: components['schemas']['MaintenanceStatusDto'][];
       tasks: components['schemas']['MaintenanceTaskDto'][];
+    };
+    MaintenancePhotoDto: {
+      height: number;
+      /** Format: uuid */
+      id: string;
+      width: number;
     };
     MaintenanceStatusDto: {
       /** @description The scheduler holds the printer (overdue and the task says so) */
@@ -4601,10 +4697,48 @@ export interface components {
       printerId: string | null;
       remainingGrams: number;
       slot: number | null;
+      /** @description The spool's id in the organization's Spoolman (weights are Spoolman's); null for a built-in spool */
+      spoolmanId: number | null;
       vendor: string | null;
     };
     SpoolListDto: {
       items: components['schemas']['SpoolDto'][];
+    };
+    SpoolmanFailureDto: {
+      error: string | null;
+      grams: number;
+      /** Format: date-time */
+      recordedAt: string;
+      /** Format: uuid */
+      spoolId: string;
+      /** Format: uuid */
+      usageId: string;
+    };
+    SpoolmanStatusDto: {
+      allowPrivateNetwork: boolean;
+      /** @enum {string|null} */
+      authKind: 'none' | 'apiKey' | 'basic' | null;
+      /** @description Spools are read from and usage written to Spoolman */
+      configured: boolean;
+      /** @description The latest usage Spoolman did not take (given up) */
+      failures: components['schemas']['SpoolmanFailureDto'][];
+      /** @description A credential is stored (it is never returned) */
+      hasSecret: boolean;
+      /** @description The last failure talking to Spoolman */
+      lastError: string | null;
+      /** Format: date-time */
+      lastErrorAt: string | null;
+      /** Format: date-time */
+      lastSyncAt: string | null;
+      url: string | null;
+      /** @description Print usage written to Spoolman, by state */
+      usage: components['schemas']['SpoolmanUsageCountsDto'];
+      username: string | null;
+    };
+    SpoolmanUsageCountsDto: {
+      failed: number;
+      pending: number;
+      sent: number;
     };
     SpoolUsageDto: {
       attempt: number | null;
@@ -4620,6 +4754,13 @@ export interface components {
       printerId: string | null;
       /** Format: date-time */
       recordedAt: string;
+      /** @description Spoolman's last refusal or failure */
+      spoolmanError: string | null;
+      /**
+       * @description Writing this usage to Spoolman (null for a built-in spool)
+       * @enum {string|null}
+       */
+      spoolmanState: 'pending' | 'sent' | 'failed' | null;
     };
     SpoolUsageListDto: {
       items: components['schemas']['SpoolUsageDto'][];
@@ -5756,6 +5897,20 @@ export interface components {
         };
       };
     };
+    /** @description organization_not_found, spoolman_not_configured */
+    OrganizationNotFoundOrSpoolmanNotConfigured: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponseDto'] & {
+          error: {
+            /** @enum {string} */
+            code: 'organization_not_found' | 'spoolman_not_configured';
+          };
+        };
+      };
+    };
     /** @description organization_not_found, spool_not_found */
     OrganizationNotFoundOrSpoolNotFound: {
       headers: {
@@ -5822,6 +5977,20 @@ export interface components {
           error: {
             /** @enum {string} */
             code: 'printer_name_taken';
+          };
+        };
+      };
+    };
+    /** @description spoolman_manages_spools */
+    SpoolmanManagesSpools: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponseDto'] & {
+          error: {
+            /** @enum {string} */
+            code: 'spoolman_manages_spools';
           };
         };
       };
@@ -10163,6 +10332,151 @@ export interface operations {
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };
   };
+  MaintenancePhotosController_add: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        completionId: string;
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'image/jpeg': string;
+        'image/png': string;
+        'image/webp': string;
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MaintenancePhotoDto'];
+        };
+      };
+      /** @description bad_request, photo_incomplete, photo_type_mismatch, photo_unreadable */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'bad_request' | 'photo_incomplete' | 'photo_type_mismatch' | 'photo_unreadable';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      /** @description maintenance_completion_not_found, organization_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'maintenance_completion_not_found' | 'organization_not_found';
+            };
+          };
+        };
+      };
+      /** @description maintenance_photo_limit */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'maintenance_photo_limit';
+            };
+          };
+        };
+      };
+      /** @description photo_too_large, photo_too_many_pixels */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'photo_too_large' | 'photo_too_many_pixels';
+            };
+          };
+        };
+      };
+      /** @description photo_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'photo_type';
+            };
+          };
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  MaintenancePhotosController_read: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        completionId: string;
+        orgId: string;
+        photoId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The photo, JPEG */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/jpeg': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      /** @description maintenance_completion_not_found, maintenance_photo_not_found, organization_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'maintenance_completion_not_found' | 'maintenance_photo_not_found' | 'organization_not_found';
+            };
+          };
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
   MaintenanceController_history: {
     parameters: {
       query?: {
@@ -12160,6 +12474,155 @@ export interface operations {
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };
   };
+  SpoolmanController_status: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpoolmanStatusDto'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  SpoolmanController_configure: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConfigureSpoolmanDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpoolmanStatusDto'];
+        };
+      };
+      /** @description bad_request, invalid_json, spoolman_auth_ambiguous, spoolman_url_credentials, spoolman_url_forbidden_address, spoolman_url_invalid, spoolman_url_private_address, spoolman_url_too_long, spoolman_username_missing, validation_failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code:
+                | 'bad_request'
+                | 'invalid_json'
+                | 'spoolman_auth_ambiguous'
+                | 'spoolman_url_credentials'
+                | 'spoolman_url_forbidden_address'
+                | 'spoolman_url_invalid'
+                | 'spoolman_url_private_address'
+                | 'spoolman_url_too_long'
+                | 'spoolman_username_missing'
+                | 'validation_failed';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  SpoolmanController_disconnect: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Back to the built-in inventory; the Spoolman spools leave the printers */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFoundOrSpoolmanNotConfigured'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  SpoolmanController_sync: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Spools read again from Spoolman; failed usage queued again */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpoolmanStatusDto'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFoundOrSpoolmanNotConfigured'];
+      500: components['responses']['InternalError'];
+      /** @description database_unavailable, service_unavailable, spoolman_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'database_unavailable' | 'service_unavailable' | 'spoolman_unavailable';
+            };
+          };
+        };
+      };
+    };
+  };
   SpoolsController_list: {
     parameters: {
       query?: {
@@ -12219,7 +12682,7 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
-      /** @description spool_limit_reached */
+      /** @description spool_limit_reached, spoolman_manages_spools */
       409: {
         headers: {
           [name: string]: unknown;
@@ -12228,7 +12691,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'spool_limit_reached';
+              code: 'spool_limit_reached' | 'spoolman_manages_spools';
             };
           };
         };
@@ -12289,6 +12752,7 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSpoolNotFound'];
+      409: components['responses']['SpoolmanManagesSpools'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };
@@ -12321,6 +12785,7 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSpoolNotFound'];
+      409: components['responses']['SpoolmanManagesSpools'];
       413: components['responses']['PayloadTooLarge'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
@@ -12354,7 +12819,7 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFoundOrSpoolNotFound'];
-      /** @description spool_archived, spool_slot_taken */
+      /** @description spool_archived, spool_slot_taken, spoolman_manages_spools */
       409: {
         headers: {
           [name: string]: unknown;
@@ -12363,7 +12828,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'spool_archived' | 'spool_slot_taken';
+              code: 'spool_archived' | 'spool_slot_taken' | 'spoolman_manages_spools';
             };
           };
         };

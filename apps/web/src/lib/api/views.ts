@@ -38,6 +38,7 @@ export type ChatPlatform = Schema<'ChatPlatform'>;
 export type ChatCommand = Schema<'ChatCommand'>;
 export type LinkedChatAccount = Schema<'LinkedChatAccountDto'>;
 export type SpoolView = Schema<'SpoolDto'>;
+export type SpoolmanStatus = Schema<'SpoolmanStatusDto'>;
 export type SavedView = Schema<'SavedViewDto'>;
 export type SsoProvider = Schema<'SsoProviderDto'>;
 export type SsoProviderHint = Schema<'SsoProviderHintDto'>;

@@ -16,6 +16,7 @@ export function MaintenancePage() {
   const [completing, setCompleting] = useState<MaintenanceStatus | null>(null);
   const [notes, setNotes] = useState('');
   const [ticks, setTicks] = useState<boolean[]>([]);
+  const [photos, setPhotos] = useState<File[]>([]);
   const complete = useCompleteTask(feedback, () => setCompleting(null));
   const mayComplete = ability.can('complete', 'MaintenanceTask');
 
@@ -40,7 +41,8 @@ export function MaintenancePage() {
                     aria-label="Record maintenance"
                     onSubmit={(event) => {
                       event.preventDefault();
-                      complete.mutate({ status: completing, notes, checklist: ticks });
+                      complete.mutate({ status: completing, notes, checklist: ticks, photos });
+                      setPhotos([]);
                     }}
                   >
                     {checklistOf(completing.taskId).map((item, index) => (
@@ -58,6 +60,13 @@ export function MaintenancePage() {
                       </label>
                     ))}
                     <TextInput label="Notes" value={notes} onChange={(event) => setNotes(event.target.value)} />
+                    <TextInput
+                      label="Photos (up to 5: JPEG, PNG or WebP)"
+                      type="file"
+                      accept="image/jpeg,image/png,image/webp"
+                      multiple
+                      onChange={(event) => setPhotos([...(event.target.files ?? [])].slice(0, 5))}
+                    />
                     <div>
                       <Button type="submit" variant="primary" busy={complete.isPending}>
                         Record as done

@@ -5,6 +5,7 @@ import type { Schema } from '../../lib/api/views';
 import { useApiMutation } from '../../lib/mutations';
 import { queryKeys } from '../../lib/query-keys';
 import { useOrg } from '../../lib/session';
+import { uploadWithProgress } from '../../lib/upload';
 
 export type MaintenanceStatus = Schema<'MaintenanceStatusDto'>;
 export type MaintenanceTaskView = Schema<'MaintenanceTaskDto'>;
@@ -33,13 +34,33 @@ export function useCreateTask(feedback: Feedback, onCreated: () => void) {
 export function useCompleteTask(feedback: Feedback, onDone: () => void) {
   const { org } = useOrg();
   return useApiMutation({
-    mutationFn: ({ status, notes, checklist }: { status: MaintenanceStatus; notes: string; checklist: boolean[] }) =>
-      unwrap(
+    mutationFn: async ({
+      status,
+      notes,
+      checklist,
+      photos = [],
+    }: {
+      status: MaintenanceStatus;
+      notes: string;
+      checklist: boolean[];
+      photos?: File[];
+    }) => {
+      const done = await unwrap(
         client.POST('/api/orgs/{orgId}/maintenance/tasks/{taskId}/complete', {
           params: { path: { orgId: org.id, taskId: status.taskId } },
           body: { printerId: status.printerId, checklist, ...(notes.trim() ? { notes: notes.trim() } : {}) },
         }),
-      ),
+      );
+      // The record exists from here; each photo is its own upload (the server re-encodes and may refuse one).
+      for (const photo of photos)
+        await uploadWithProgress(
+          `/api/orgs/${org.id}/maintenance/completions/${done.id}/photos`,
+          photo,
+          photo.type,
+          () => undefined,
+        ).done;
+      return done;
+    },
     feedback,
     success: (_, { status }) => `${status.taskName} done on ${status.printerName}`,
     onSuccess: onDone,

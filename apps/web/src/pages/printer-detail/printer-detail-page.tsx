@@ -15,11 +15,13 @@ import { ControlsSection } from './controls-section';
 import { CredentialsSection } from './credentials-section';
 import { DetectionSection } from './detection-section';
 import { HistorySection } from './history-section';
+import { MaintenanceHistorySection } from './maintenance-history-section';
 import { ManualControlSection } from './manual-control-section';
 import { LiveCameraSection } from './live-camera-section';
 import { NowSection } from './now-section';
 import { PrinterAlerts } from './printer-alerts';
 import { usePrinter } from './printer.queries';
+import { SpoolsSection } from './spools-section';
 
 export function PrinterDetailPage({ printerId }: { printerId: string }) {
   const { org, ability } = useOrg();
@@ -68,7 +70,9 @@ export function PrinterDetailPage({ printerId }: { printerId: string }) {
       <Section title="Temperatures">
         <TemperatureChart samples={temperatures} />
       </Section>
+      {ability.can('read', 'Spool') && <SpoolsSection printer={row} />}
       <HistorySection printer={row} />
+      {ability.can('read', 'MaintenanceTask') && <MaintenanceHistorySection printer={row} />}
       {ability.can('read', 'Alert') && <PrinterAlerts printer={row} />}
       <Section title="Capabilities">
         <CapabilitiesForm printer={row} />

@@ -10,7 +10,8 @@ import { downloadText } from '../../lib/upload';
 import { CreateSpoolForm } from './create-spool-form';
 import { LoadSpoolForm } from './load-spool-form';
 import { spoolLabelsPage } from './spool-labels';
-import { useSpoolChange, useSpools } from './spools.queries';
+import { SpoolmanSection } from './spoolman-section';
+import { useSpoolChange, useSpoolmanStatus, useSpools } from './spools.queries';
 
 /** The spool inventory: what is loaded where, how much is left, labels to print, loading from a label's QR code. */
 export function SpoolsPage() {
@@ -22,6 +23,7 @@ export function SpoolsPage() {
   const change = useSpoolChange(feedback);
   const [loading, setLoading] = useState<string | null>(search.get('load'));
   const mayLoad = ability.can('load', 'Spool');
+  const fromSpoolman = useSpoolmanStatus().data?.configured ?? false;
 
   const printLabels = async (items: SpoolView[]) => {
     downloadText('spool-labels.html', await spoolLabelsPage(window.location.origin, org.id, items), 'text/html');
@@ -34,7 +36,8 @@ export function SpoolsPage() {
         subtitle="Filament on hand and on printers; the queue prints only what the spools can hold."
       />
       <FeedbackNotice feedback={feedback} />
-      {ability.can('create', 'Spool') && (
+      <SpoolmanSection />
+      {ability.can('create', 'Spool') && !fromSpoolman && (
         <Section title="Add a spool">
           <CreateSpoolForm />
         </Section>
@@ -121,7 +124,7 @@ export function SpoolsPage() {
                               {mayLoad && spool.printerId && (
                                 <Button onClick={() => change.mutate({ action: 'unload', spool })}>Unload</Button>
                               )}
-                              {ability.can('delete', 'Spool') && (
+                              {ability.can('delete', 'Spool') && spool.spoolmanId == null && (
                                 <Button variant="danger" onClick={() => change.mutate({ action: 'archive', spool })}>
                                   Archive
                                 </Button>

@@ -1,0 +1,2 @@
+export const SPOOLMAN_CLIENT = Symbol('SPOOLMAN_CLIENT');
+export const SPOOLMAN_SECRET_CIPHER = Symbol('SPOOLMAN_SECRET_CIPHER');
