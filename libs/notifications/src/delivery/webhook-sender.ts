@@ -43,7 +43,13 @@ export class WebhookSender {
     private readonly options: { timeoutMs?: number; resolver?: Resolver } = {},
   ) {}
 
-  async post(rawUrl: string, headers: Record<string, string>, body: string): Promise<SendResult> {
+  /** `method`: PATCH for the callers that edit what they sent before (chat-ops' Discord answers). */
+  async post(
+    rawUrl: string,
+    headers: Record<string, string>,
+    body: string,
+    method: 'POST' | 'PATCH' = 'POST',
+  ): Promise<SendResult> {
     let url: URL;
     try {
       url = new URL(rawUrl);
@@ -68,7 +74,7 @@ export class WebhookSender {
       const request = (secure ? httpsRequest : httpRequest)(
         url,
         {
-          method: 'POST',
+          method,
           headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
           lookup: this.guardedLookup(),
           // A fresh connection per delivery: nothing pooled across organizations or checks.
