@@ -212,6 +212,32 @@ describe('notification channel deliveries', () => {
     }
   });
 
+  it('a retry after one address was refused mails only that address, never a second copy to the others', async () => {
+    const [first, second] = [uniqueEmail('accepted'), uniqueEmail('busy')];
+    const id = await channel({ kind: 'email', events: ['printer.offline'], emailTo: [first, second] });
+    mail.refuseOnce.add(second);
+    farm.api.app.get(DomainEvents).emit('printer.offline', { orgId: team.orgId, printerId: team.printerB.id });
+    const delivered = await waitFor(
+      async () =>
+        (
+          await db().query(
+            `SELECT attempts, recipients FROM webhook_deliveries WHERE channel_id = $1 AND status = 'delivered'`,
+            [id],
+          )
+        )[0],
+      'the delivery delivered after its retry',
+      60_000,
+    );
+    expect(mail.refused).toContain(second);
+    expect(delivered.attempts).toBe(2);
+    expect(delivered.recipients).toEqual({
+      [first]: { sent: true, attempt: 1 },
+      [second]: { sent: true, attempt: 2 },
+    });
+    expect(mail.to(first)).toHaveLength(1);
+    expect(mail.to(second)).toHaveLength(1);
+  });
+
   it('mails each address its own message with its own unsubscribe link; following it stops that address only', async () => {
     const [first, second] = [uniqueEmail('ops'), uniqueEmail('lead')];
     const id = await channel({ kind: 'email', events: ['printer.offline'], emailTo: [first, second] });
@@ -243,11 +269,15 @@ describe('notification channel deliveries', () => {
 
     events.emit('printer.offline', { orgId: team.orgId, printerId: team.printerB.id });
     await waitFor(() => mail.to(second).length === 2, 'the second mail to the address still subscribed');
-    const [{ count }] = await db().query(
-      `SELECT count(*)::int AS count FROM webhook_deliveries WHERE channel_id = $1 AND status = 'delivered'`,
-      [id],
-    );
-    expect(count).toBe(2);
+    // The delivery is marked delivered just after the server took the mail: wait for the row as well.
+    const delivered = async () =>
+      (
+        await db().query(
+          `SELECT count(*)::int AS count FROM webhook_deliveries WHERE channel_id = $1 AND status = 'delivered'`,
+          [id],
+        )
+      )[0].count as number;
+    await waitFor(async () => (await delivered()) === 2, 'both deliveries recorded as delivered');
     expect(mail.to(first)).toHaveLength(1);
     const [audit] = await db().query(
       `SELECT action FROM audit_entries WHERE subject_id = $1 AND action = 'notificationChannel.unsubscribed'`,

@@ -18,6 +18,8 @@ export interface SendResult {
   permanent: boolean;
   /** At most 1 kB of the receiver's answer (platforms that answer 200 with `ok: false` are judged on it). */
   answer?: string;
+  /** Email channels: each address's outcome (recorded on the delivery, so a retry skips those accepted). */
+  recipients?: Record<string, { sent: boolean; error?: string; attempt: number }>;
 }
 
 type Resolver = (hostname: string, callback: (error: Error | null, addresses: LookupAddress[]) => void) => void;
