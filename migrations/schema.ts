@@ -49,6 +49,7 @@ import { PrintFormats1795841207355 } from './1795841207355-print-formats';
 import { ChatOps1795864716392 } from './1795864716392-chat-ops';
 import { AccountSecurity1795861234873 } from './1795861234873-account-security';
 import { Passkeys1795870000000 } from './1795870000000-passkeys';
+import { EmailRecipientOutcomes1795880000000 } from './1795880000000-email-recipient-outcomes';
 import { Spools1795807316402 } from './1795807316402-spools';
 import { Maintenance1795809152736 } from './1795809152736-maintenance';
 import { SavedViews1795862734918 } from './1795862734918-saved-views';
@@ -140,6 +141,7 @@ export const MIGRATIONS = [
   PrinterDefaults1796607136021,
   Spoolman1796609000000,
   MaintenancePhotos1796609100000,
+  EmailRecipientOutcomes1795880000000,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

@@ -1,5 +1,5 @@
 import { signUpUser, TEST_PASSWORD, type SignedUpUser } from '@farmhand/factories';
-import { freePort, startApi, type ApiHarness } from '@farmhand/testing';
+import { freePort, startApi, waitFor, type ApiHarness } from '@farmhand/testing';
 import type { Browser } from 'playwright-core';
 import { ensureWebBuild, launchBrowser, newUser, screenshot, signIn } from './browser-harness';
 
@@ -43,12 +43,26 @@ describe('passkeys in the dashboard', () => {
     });
     const account = `/orgs/${person.orgId}/account`;
     await signIn(laptop.page, person.email, account);
+    // The Two-factor section counts both factors: a passkey alone turns two-factor sign-in on.
+    const twoFactor = laptop.page.getByRole('region', { name: 'Two-factor sign-in' });
+    const factors = async () => (await twoFactor.locator('dl').innerText()).replace(/\s+/g, ' ').trim();
+    await waitFor(
+      async () => (await factors()) === 'Two-factor sign-in Off Authenticator app Off Passkeys 0 Add a passkey',
+      'no second factor yet',
+    );
     const form = laptop.page.getByRole('form', { name: 'Add a passkey' });
     await form.getByLabel('Passkey name').fill('Work laptop');
     await form.getByLabel('Your password (to add it)').fill(TEST_PASSWORD);
     await form.getByRole('button', { name: 'Add a passkey' }).click();
     await laptop.page.getByText('Passkey "Work laptop" added').waitFor();
     await laptop.page.getByRole('list', { name: 'Your passkeys' }).getByText('Work laptop').waitFor();
+    await waitFor(
+      async () => (await factors()) === 'Two-factor sign-in On Authenticator app Off Passkeys 1 Manage passkeys',
+      'the passkey counted as a second factor',
+    );
+    await twoFactor.getByText(/authenticator app is optional next to your passkey/i).waitFor();
+    await twoFactor.getByRole('link', { name: 'Manage passkeys' }).click();
+    await laptop.page.waitForURL('**/account#passkeys');
     await screenshot(laptop.page, 'account-passkeys');
 
     await laptop.page.getByRole('button', { name: 'Sign out' }).first().click();

@@ -1,5 +1,5 @@
 import { createTeam, TEST_PASSWORD, type Team } from '@farmhand/factories';
-import { startApi, type ApiHarness } from '@farmhand/testing';
+import { startApi, waitFor, type ApiHarness } from '@farmhand/testing';
 import { generate } from 'otplib';
 import type { Browser } from 'playwright-core';
 import { ensureWebBuild, launchBrowser, newUser, screenshot, signIn } from './browser-harness';
@@ -38,6 +38,13 @@ describe('two-factor sign-in in the dashboard', () => {
     const codes = laptop.page.getByRole('region', { name: 'Recovery codes' }).getByRole('listitem');
     await codes.first().waitFor();
     expect(await codes.count()).toBe(10);
+    const factors = laptop.page.getByRole('region', { name: 'Two-factor sign-in' }).locator('dl');
+    await waitFor(
+      async () =>
+        (await factors.innerText()).replace(/\s+/g, ' ').trim() ===
+        'Two-factor sign-in On Authenticator app On Passkeys 0 Add a passkey',
+      'the authenticator app counted as the second factor',
+    );
     await screenshot(laptop.page, 'account-two-factor-recovery-codes', true);
 
     // Another device: the password alone leads to the second step, and a fresh code signs in.

@@ -1,6 +1,9 @@
-import { createHmac, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createTeam, issueAgentCredential, type Member, type Team } from '@farmhand/factories';
-import { startApi, waitFor, type ApiHarness, type HttpClient } from '@farmhand/testing';
+import { JobQueue } from '@farmhand/core';
+import { startApi, startWorker, waitFor, type ApiHarness, type HttpClient } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
 import type { AgentRuntime } from '../../apps/agent/src/runtime/agent-runtime';
 import type { OctoPrintFarm } from '../../apps/printer-sim/src/octoprint/octoprint-farm';
@@ -9,6 +12,45 @@ import { liveOf, startAgent, startFarm, startPrint } from '../agents/agent-harne
 const LINK_FIRST = /^Link your account first/;
 const SLACK_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const TELEGRAM_TOKEN = 'telegram-secret-token-for-tests_0123';
+const DISCORD_APP_ID = '1180000000000000001';
+
+interface DiscordCall {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: any;
+  /** What the stand-in answered. */
+  status: number;
+}
+
+/**
+ * Stands in for Discord's HTTP API: records every request; `failOnce` answers a token's first edit with a 500 (the
+ * worker's retry must bring the answer anyway).
+ */
+async function startDiscordApi() {
+  const calls: DiscordCall[] = [];
+  const failOnce = new Set<string>();
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const path = request.url ?? '';
+      const token = [...failOnce].find((candidate) => path.includes(`/${candidate}/`));
+      const call = { method: request.method ?? '', path, headers: request.headers, body: raw ? JSON.parse(raw) : null };
+      calls.push({ ...call, status: token ? 500 : 200 });
+      if (token) {
+        failOnce.delete(token);
+        response.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"try again"}');
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"1"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v10`;
+  return { url, calls, failOnce, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
 
 /**
  * Chat-ops against the booted api, a real agent and a simulated OctoPrint: requests signed with real keys (an HMAC
@@ -21,6 +63,8 @@ describe('chat-ops: inbound chat commands', () => {
   let farm: OctoPrintFarm;
   let agent: AgentRuntime;
   let discordKeys: { publicKey: KeyObject; privateKey: KeyObject };
+  let discordApi: Awaited<ReturnType<typeof startDiscordApi>>;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
   let slack: { id: string; requestUrl: string };
   let discord: { id: string };
   let telegram: { id: string };
@@ -84,8 +128,35 @@ describe('chat-ops: inbound chat commands', () => {
     });
   }
 
+  const interactionToken = () => `aW50ZXJhY3Rpb24${randomBytes(24).toString('base64url')}`;
+
+  /** The edit of the deferred answer to the interaction with this token, once the worker sent it. */
+  const discordEditOf = (token: string) =>
+    waitFor(
+      () =>
+        discordApi.calls.find(
+          (call) =>
+            call.status === 200 &&
+            call.method === 'PATCH' &&
+            call.path === `/api/v10/webhooks/${DISCORD_APP_ID}/${token}/messages/@original`,
+        ),
+      'the deferred Discord answer edited',
+    );
+
+  /**
+   * Sends an interaction; Discord's 3-second answer must be the deferred, ephemeral "thinking…" (type 5, flag 64),
+   * and the outcome arrives as the edit of that answer. Returns the edit's body.
+   */
+  async function discordAnswer(body: Record<string, unknown>): Promise<any> {
+    const token = interactionToken();
+    const response = await discordRequest({ ...body, application_id: DISCORD_APP_ID, token });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ type: 5, data: { flags: 64 } });
+    return (await discordEditOf(token)).body;
+  }
+
   const discordCommand = (userId: string, subcommand: string, options: Record<string, string> = {}) =>
-    discordRequest({
+    discordAnswer({
       type: 2,
       id: randomUUID(),
       guild_id: 'G1',
@@ -148,7 +219,11 @@ describe('chat-ops: inbound chat commands', () => {
   }
 
   beforeAll(async () => {
-    api = await startApi();
+    discordApi = await startDiscordApi();
+    // The local stand-in for Discord is a loopback http address: the webhook address checks must allow it here.
+    const overrides = { DISCORD_API_URL: discordApi.url, WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE: 'true' };
+    api = await startApi(overrides);
+    worker = await startWorker(overrides, { api });
     [team, other] = await Promise.all([createTeam(api, 'Farm'), createTeam(api, 'Other')]);
     discordKeys = generateKeyPairSync('ed25519');
     const discordPublicKey = Buffer.from(discordKeys.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString(
@@ -181,7 +256,9 @@ describe('chat-ops: inbound chat commands', () => {
   afterAll(async () => {
     await agent?.stop();
     await farm?.stop();
+    await worker?.close();
     await api?.close();
+    await discordApi?.close();
   });
 
   describe('integrations (dashboard routes)', () => {
@@ -295,6 +372,31 @@ describe('chat-ops: inbound chat commands', () => {
         },
       });
       expect(response.status).toBe(401);
+    });
+
+    it('rejects a Discord interaction without its token, or with a token that would change the edit’s path', async () => {
+      const click = {
+        type: 3,
+        id: randomUUID(),
+        application_id: DISCORD_APP_ID,
+        member: { user: { id: 'D-x', username: 'd' } },
+        data: { custom_id: 'farmhand:x', component_type: 2 },
+      };
+      for (const token of [undefined, '../../channels/1/messages', 'tok\u0000en', 'tok\ud800en']) {
+        const response = await discordRequest({ ...click, token });
+        expect(response.status).toBe(400);
+        expect(response.body.error.code).toBe('chat_request_unreadable');
+      }
+      const hostileApp = await discordRequest({ ...click, application_id: '1/../2', token: interactionToken() });
+      expect(hostileApp.status).toBe(400);
+      expect(discordApi.calls.filter((call) => !call.path.startsWith(`/api/v10/webhooks/${DISCORD_APP_ID}/`))).toEqual(
+        [],
+      );
+    });
+
+    it('answers an unlinked Discord user "link your account first" through the deferred answer', async () => {
+      const answer = await discordCommand('D-stranger', 'pause', { printer: 'Farm A1' });
+      expect(answer.content).toMatch(LINK_FIRST);
     });
 
     it('rejects stale timestamps (Slack and Discord), even correctly signed', async () => {
@@ -447,19 +549,45 @@ describe('chat-ops: inbound chat commands', () => {
     it('refuses a command the integration does not allow', async () => {
       const code = await linkCode(team.operator);
       const linked = await discordCommand('D-operator', 'link', { code });
-      expect(linked.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/^Linked/) } });
+      expect(linked).toMatchObject({ content: expect.stringMatching(/^Linked/), allowed_mentions: { parse: [] } });
       const response = await discordCommand('D-operator', 'resume', { printer: 'Farm A1' });
-      expect(response.body.data.content).toMatch(/`resume` is not allowed in this channel/);
-      expect((await discordCommand('D-operator', 'cancel', { printer: 'Farm A1' })).body.data.content).toMatch(
-        /not allowed/,
-      );
+      expect(response.content).toMatch(/`resume` is not allowed in this channel/);
+      expect((await discordCommand('D-operator', 'cancel', { printer: 'Farm A1' })).content).toMatch(/not allowed/);
       expect(await liveState()).toBe('printing');
     });
 
     it('a linked operator pauses the printer for real, audited with the chat identity', async () => {
-      const response = await discordCommand('D-operator', 'pause', { printer: 'farm a1' });
+      const token = interactionToken();
+      // Discord's API answers the first edit with a 500: the worker's retry delivers the outcome anyway.
+      discordApi.failOnce.add(token);
+      const response = await discordRequest({
+        type: 2,
+        id: randomUUID(),
+        application_id: DISCORD_APP_ID,
+        token,
+        guild_id: 'G1',
+        member: { user: { id: 'D-operator', username: 'd-D-operator' } },
+        data: {
+          name: 'farmhand',
+          options: [{ name: 'pause', type: 1, options: [{ name: 'printer', type: 3, value: 'farm a1' }] }],
+        },
+      });
       expect(response.status).toBe(200);
-      expect(response.body.data.content).toBe('Paused Farm A1.');
+      expect(response.body).toEqual({ type: 5, data: { flags: 64 } });
+      const edit = await discordEditOf(token);
+      expect(edit.headers['content-type']).toBe('application/json');
+      expect(edit.body).toEqual({ content: 'Paused Farm A1.', allowed_mentions: { parse: [] }, components: [] });
+      const tries = discordApi.calls.filter((call) => call.path.includes(`/${token}/`));
+      expect(tries.map((call) => [call.method, call.status])).toEqual([
+        ['PATCH', 500],
+        ['PATCH', 200],
+      ]);
+      expect(tries[0]!.body).toEqual(tries[1]!.body);
+      // The interaction token (it may edit the answer for 15 minutes) waits in Redis encrypted, never in clear.
+      const queued = await api.app.get(JobQueue).queueFor('chatops.discord.answer').getJobs(['completed', 'failed']);
+      const job = queued.find((candidate) => candidate.data.content === 'Paused Farm A1.');
+      expect(job?.data).toMatchObject({ applicationId: DISCORD_APP_ID, integrationId: discord.id });
+      expect(JSON.stringify(job?.data)).not.toContain(token);
       await waitFor(async () => (await liveState()) === 'paused', 'paused');
       const printerAudit = await query(
         `SELECT actor_id, result FROM audit_entries WHERE org_id = $1 AND action = 'printer.pause' AND subject_id = $2`,
@@ -533,13 +661,13 @@ describe('chat-ops: inbound chat commands', () => {
       expect(await alertState(alertId)).toBe('false_alarm');
       // The Discord channel allows status and pause only: its dismiss is refused.
       const other = await insertAlert();
-      const refused = await discordRequest({
+      const refused = await discordAnswer({
         type: 3,
         id: randomUUID(),
         member: { user: { id: 'D-operator', username: 'd' } },
         data: { custom_id: `farmhand:alert.dismiss:${other}`, component_type: 2 },
       });
-      expect(refused.body.data.content).toMatch(/not allowed/);
+      expect(refused.content).toMatch(/not allowed/);
       expect(await alertState(other)).toBe('open');
     });
 

@@ -7,9 +7,15 @@ export interface ReceivedMail {
   parsed: ParsedMail;
 }
 
-/** A real SMTP server on a free local port: accepts every mail and keeps it parsed. Plain SMTP, no auth, no TLS. */
+/**
+ * A real SMTP server on a free local port: accepts every mail and keeps it parsed. Plain SMTP, no auth, no TLS.
+ * An address put in `refuseOnce` is refused at its next RCPT TO (450, a temporary refusal), then accepted again.
+ */
 export class MailCatcher {
   readonly mails: ReceivedMail[] = [];
+  readonly refuseOnce = new Set<string>();
+  /** Every RCPT TO the server refused. */
+  readonly refused: string[] = [];
   private server?: SMTPServer;
   url = '';
 
@@ -18,6 +24,12 @@ export class MailCatcher {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (!this.refuseOnce.delete(address.address)) return callback();
+        this.refused.push(address.address);
+        const refusal = Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 450 });
+        callback(refusal);
+      },
       onData: (stream, session, callback) => {
         simpleParser(stream)
           .then((parsed) => {

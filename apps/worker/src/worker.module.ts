@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AccountsModule } from '@farmhand/accounts';
 import { AuditModule } from '@farmhand/audit';
 import { AuthzModule } from '@farmhand/authz';
+import { ChatopsWorkerModule } from '@farmhand/chatops';
 import { CoreModule, type AppConfig } from '@farmhand/core';
 import { DetectionModule } from '@farmhand/detection';
 import { JobsModule } from '@farmhand/jobs';
@@ -29,6 +30,7 @@ export class WorkerModule {
         NotificationsModule,
         DetectionModule,
         ReportsModule,
+        ChatopsWorkerModule,
       ],
       providers: [MaintenanceScheduler, SchedulingTick, WebhookMaintenanceScheduler, NotificationReleaseScheduler],
     };

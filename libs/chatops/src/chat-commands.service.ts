@@ -30,10 +30,17 @@ import type { ChatReply, ChatUser } from './inbound/chat-event';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const STATUS_LIST_LIMIT = 25;
 /**
- * Slack and Discord give up on an answer after 3 s: a printer slower than this is answered "sent, not confirmed yet"
- * (the agent still carries the command out; the audit records the timeout).
+ * Slack gives up on an answer after 3 s: a printer slower than this is answered "sent, not confirmed yet" (the agent
+ * still carries the command out; the audit records the timeout). Discord is answered "thinking…" at once and the
+ * outcome later (ChatInboundService), so its commands wait for the printer as long as the dashboard's do.
  */
 const CHAT_COMMAND_TIMEOUT_MS = 2_500;
+export const DEFERRED_COMMAND_TIMEOUT_MS = 30_000;
+
+export interface ChatRunOptions {
+  /** How long a printer command waits for the printer's confirmation (default 2.5 s: an answer within 3 s). */
+  timeoutMs?: number;
+}
 export const LINK_FIRST =
   'Link your account first: in the Farmhand dashboard, open your account page, press "Link chat account", and send `link <code>` here.';
 
@@ -43,6 +50,7 @@ interface Caller {
   integration: ChatIntegration;
   user: ChatUser;
   principal: UserPrincipal;
+  timeoutMs: number;
 }
 
 /**
@@ -67,12 +75,17 @@ export class ChatCommandsService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async command(integration: ChatIntegration, user: ChatUser, text: string): Promise<ChatReply> {
+  async command(
+    integration: ChatIntegration,
+    user: ChatUser,
+    text: string,
+    options: ChatRunOptions = {},
+  ): Promise<ChatReply> {
     const [verb = '', ...rest] = text.trim().split(/\s+/);
     const name = verb.toLowerCase();
     const argument = rest.join(' ').trim();
     if (name === 'link') return this.link(integration, user, argument);
-    const caller = await this.caller(integration, user);
+    const caller = await this.caller(integration, user, options);
     if (!caller) return { text: LINK_FIRST };
     if (name === '' || name === 'help' || name === 'start') return { text: this.help(integration) };
     if (!(CHAT_COMMANDS as readonly string[]).includes(name) || name === 'dismiss')
@@ -96,8 +109,13 @@ export class ChatCommandsService {
     return this.act(caller, pc, printer);
   }
 
-  async button(integration: ChatIntegration, user: ChatUser, buttonId: string): Promise<ChatReply> {
-    const caller = await this.caller(integration, user);
+  async button(
+    integration: ChatIntegration,
+    user: ChatUser,
+    buttonId: string,
+    options: ChatRunOptions = {},
+  ): Promise<ChatReply> {
+    const caller = await this.caller(integration, user, options);
     if (!caller) return { text: LINK_FIRST };
     const [prefix, id] = [
       buttonId.slice(0, buttonId.lastIndexOf(':') + 1),
@@ -131,7 +149,7 @@ export class ChatCommandsService {
   }
 
   /** The linked member, reloaded now; a link whose membership is gone acts as no link. */
-  private async caller(integration: ChatIntegration, user: ChatUser): Promise<Caller | null> {
+  private async caller(integration: ChatIntegration, user: ChatUser, options: ChatRunOptions): Promise<Caller | null> {
     const account = await this.links.findAccount(integration.id, user.id);
     if (!account) return null;
     const member = await this.members.find(integration.orgId, account.membershipId);
@@ -146,7 +164,7 @@ export class ChatCommandsService {
       role: member.role,
       fleetIds: member.fleetIds,
     };
-    return { integration, user, principal };
+    return { integration, user, principal, timeoutMs: options.timeoutMs ?? CHAT_COMMAND_TIMEOUT_MS };
   }
 
   private help(integration: ChatIntegration): string {
@@ -228,7 +246,7 @@ export class ChatCommandsService {
         caller.principal.orgId!,
         printer.id,
         { type: command, args: {} },
-        { timeoutMs: CHAT_COMMAND_TIMEOUT_MS },
+        { timeoutMs: caller.timeoutMs },
       );
     } catch (error) {
       const outcome = error instanceof DomainException ? error.code : 'error';

@@ -1,14 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainException, LOGGER, RateLimiter, REDIS, REDIS_KEYS, sha256Hex, type RedisKeys } from '@farmhand/core';
+import {
+  DomainException,
+  JobQueue,
+  LOGGER,
+  RateLimiter,
+  REDIS,
+  REDIS_KEYS,
+  sha256Hex,
+  type RedisKeys,
+} from '@farmhand/core';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { ChatCommandsService } from './chat-commands.service';
+import { ChatCommandsService, DEFERRED_COMMAND_TIMEOUT_MS } from './chat-commands.service';
 import { ChatIntegrationsRepository } from './chat-integrations.repository';
 import { ChatSecretCipher } from './chat-secret.cipher';
 import { CHAT_SECRET_CIPHER } from './chatops.tokens';
 import type { ChatPlatform } from './chatops.vocabulary';
 import { UnreadableChatRequest, type ChatEvent, type ChatReply } from './inbound/chat-event';
-import { discordPong, discordReply, readDiscord } from './inbound/discord.adapter';
+import { DISCORD_ANSWER_JOB_OPTIONS, discordAnswerContext } from './discord-answer.jobs';
+import type { ChatIntegration } from './entities/chat-integration.entity';
+import { discordDeferred, discordPong, readDiscord } from './inbound/discord.adapter';
 import { readSlack, slackReply } from './inbound/slack.adapter';
 import { readTelegram, telegramReply } from './inbound/telegram.adapter';
 import {
@@ -43,6 +54,7 @@ export class ChatInboundService {
     @Inject(CHAT_SECRET_CIPHER) private readonly cipher: ChatSecretCipher,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(REDIS_KEYS) private readonly keys: RedisKeys,
+    private readonly jobs: JobQueue,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -100,6 +112,11 @@ export class ChatInboundService {
       );
     }
     if (event.kind === 'ignored') return {};
+    if (platform === 'discord') {
+      // Discord gives 3 s for an answer: "thinking…" now, the outcome through the interaction's webhook later.
+      void this.answerDiscordLater(integration, event);
+      return discordDeferred();
+    }
 
     const reply =
       event.kind === 'command'
@@ -150,9 +167,49 @@ export class ChatInboundService {
         return body;
       }
       case 'discord':
-        return discordReply(reply);
+        throw new Error('Discord interactions are answered deferred');
       case 'telegram':
         return telegramReply(reply, event.reply);
+    }
+  }
+
+  /**
+   * Runs the command or click as the linked member (waiting for the printer up to 30 s), then queues the edit of the
+   * deferred answer: a BullMQ job retried with backoff while the interaction token lives (15 min). The token travels
+   * encrypted. Whatever goes wrong here still ends in an answer, never in an endless "thinking…".
+   */
+  private async answerDiscordLater(
+    integration: ChatIntegration,
+    event: Extract<ChatEvent, { kind: 'command' | 'button' }>,
+  ): Promise<void> {
+    const context = event.reply.discord;
+    if (!context) return;
+    const options = { timeoutMs: DEFERRED_COMMAND_TIMEOUT_MS };
+    let reply: ChatReply;
+    try {
+      reply =
+        event.kind === 'command'
+          ? await this.commands.command(integration, event.user, event.text, options)
+          : await this.commands.button(integration, event.user, event.buttonId, options);
+    } catch (error) {
+      this.logger.error({ err: error, integrationId: integration.id }, 'discord chat command failed');
+      reply = { text: 'Something went wrong on the Farmhand side; nothing was confirmed. Check with `status`.' };
+    }
+    try {
+      await this.jobs.enqueue(
+        'chatops.discord.answer',
+        {
+          orgId: integration.orgId,
+          integrationId: integration.id,
+          applicationId: context.applicationId,
+          tokenCiphertext: this.cipher.encrypt(context.token, discordAnswerContext(integration.id)),
+          content: reply.text,
+          buttons: reply.buttons ?? [],
+        },
+        DISCORD_ANSWER_JOB_OPTIONS,
+      );
+    } catch (error) {
+      this.logger.error({ err: error, integrationId: integration.id }, 'discord answer could not be queued');
     }
   }
 

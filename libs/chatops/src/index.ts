@@ -1,4 +1,5 @@
 export { ChatopsModule } from './chatops.module';
+export { ChatopsWorkerModule, DiscordAnswerJobs } from './discord-answer.jobs';
 export { chatInboundBodyParser, CHAT_INBOUND_PATH } from './chat-inbound.body-parser';
 export { ChatSecretCipher } from './chat-secret.cipher';
 export * from './chatops.vocabulary';

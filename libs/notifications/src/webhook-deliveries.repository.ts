@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { WebhookDelivery } from './entities/webhook-delivery.entity';
+import { WebhookDelivery, type RecipientOutcome } from './entities/webhook-delivery.entity';
 import type { DeliveryStatus, WebhookEvent } from './webhook-events';
 
 /** A delivery with what sending it needs from its webhook (the encrypted secret included). */
@@ -17,6 +17,8 @@ export interface TryRecord {
   responseStatus: number | null;
   error: string | null;
   deliveredAt: Date | null;
+  /** Email channels: each address's outcome after this try (left as it is when absent). */
+  recipients?: Record<string, RecipientOutcome>;
 }
 
 @Injectable()

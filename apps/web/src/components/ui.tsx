@@ -143,10 +143,21 @@ export function PageHeader({
   );
 }
 
-export function Section({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
+export function Section({
+  title,
+  actions,
+  children,
+  anchor,
+}: {
+  title: string;
+  actions?: ReactNode;
+  children: ReactNode;
+  /** The section's own id, for links to it (`#anchor`). */
+  anchor?: string;
+}) {
   const id = useId();
   return (
-    <section className="section" aria-labelledby={id}>
+    <section className="section" aria-labelledby={id} id={anchor}>
       <div className="section-header">
         <h2 id={id}>{title}</h2>
         {actions}

@@ -55,10 +55,13 @@ export class SlackAnswerDto {
   blocks?: object[];
 }
 
-/** Discord's interaction response: 1 answers a PING, 4 an ephemeral message (flags 64) with its buttons. */
+/**
+ * Discord's interaction response: 1 answers a PING, 5 defers the answer to a command or click (an ephemeral
+ * "thinking…", flags 64), edited with the outcome through the interaction's webhook once the printer confirmed.
+ */
 export class DiscordAnswerDto {
-  @ApiPropertyOptional({ enum: [1, 4] }) type?: number;
-  @ApiPropertyOptional({ ...OBJECT, description: '{ content, flags, components? }' }) data?: object;
+  @ApiPropertyOptional({ enum: [1, 5] }) type?: number;
+  @ApiPropertyOptional({ ...OBJECT, description: '{ flags: 64 }' }) data?: object;
 }
 
 /** A Telegram Bot API call made in the webhook's answer (empty for an update Farmhand ignores). */

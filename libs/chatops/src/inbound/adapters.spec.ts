@@ -1,5 +1,5 @@
 import { UnreadableChatRequest } from './chat-event';
-import { discordReply, readDiscord } from './discord.adapter';
+import { discordDeferred, discordEdit, readDiscord } from './discord.adapter';
 import { readSlack, slackReply } from './slack.adapter';
 import { readTelegram, telegramReply } from './telegram.adapter';
 
@@ -45,6 +45,8 @@ describe('chat platform formats', () => {
     const command = readDiscord(
       json({
         type: 2,
+        application_id: '1000',
+        token: 'aW50ZXJhY3Rpb24.tok_en-1',
         member: { user: { id: '42', username: 'sam' } },
         data: {
           name: 'farmhand',
@@ -52,12 +54,29 @@ describe('chat platform formats', () => {
         },
       }),
     );
-    expect(command).toMatchObject({ kind: 'command', user: { id: '42', name: 'sam' }, text: 'link ABCD-EFGH' });
-    expect(readDiscord(json({ type: 3, user: { id: '42' }, data: { custom_id: 'farmhand:x' } }))).toMatchObject({
-      kind: 'button',
-      buttonId: 'farmhand:x',
+    expect(command).toMatchObject({
+      kind: 'command',
+      user: { id: '42', name: 'sam' },
+      text: 'link ABCD-EFGH',
+      reply: { discord: { applicationId: '1000', token: 'aW50ZXJhY3Rpb24.tok_en-1' } },
     });
-    expect(discordReply({ text: 'hi' })).toEqual({ type: 4, data: { content: 'hi', flags: 64 } });
+    const click = {
+      type: 3,
+      application_id: '1000',
+      token: 't',
+      user: { id: '42' },
+      data: { custom_id: 'farmhand:x' },
+    };
+    expect(readDiscord(json(click))).toMatchObject({ kind: 'button', buttonId: 'farmhand:x' });
+    // Without the interaction's token (or with one that would change the edit's path) there is nothing to answer.
+    expect(() => readDiscord(json({ ...click, token: undefined }))).toThrow(/application_id and token/);
+    expect(() => readDiscord(json({ ...click, token: '../../x' }))).toThrow(/application_id and token/);
+    expect(() => readDiscord(json({ ...click, application_id: '1/2' }))).toThrow(/application_id and token/);
+    expect(discordDeferred()).toEqual({ type: 5, data: { flags: 64 } });
+    expect(discordEdit({ text: 'hi' })).toEqual({ content: 'hi', allowed_mentions: { parse: [] }, components: [] });
+    expect(discordEdit({ text: 'sure?', buttons: [{ id: 'farmhand:x', label: 'Yes', danger: true }] })).toMatchObject({
+      components: [{ type: 1, components: [{ type: 2, style: 4, label: 'Yes', custom_id: 'farmhand:x' }] }],
+    });
   });
 
   it('reads Telegram commands addressed to the bot and callback queries, and ignores plain chat', () => {

@@ -18,6 +18,8 @@ export interface ReplyContext {
   callbackQueryId?: string;
   /** Slack interactive clicks are answered by a POST to their `response_url` (always on hooks.slack.com). */
   responseUrl?: string;
+  /** A Discord interaction's application id and token: the deferred answer is edited through them (15 min). */
+  discord?: { applicationId: string; token: string };
 }
 
 export interface ChatButton {

@@ -3,7 +3,7 @@ import { UnreadableChatRequest, text, type ChatEvent, type ChatReply } from './c
 const PING = 1;
 const APPLICATION_COMMAND = 2;
 const MESSAGE_COMPONENT = 3;
-const CHANNEL_MESSAGE_WITH_SOURCE = 4;
+const DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE = 5;
 const EPHEMERAL = 64;
 
 interface DiscordOption {
@@ -20,6 +20,8 @@ interface DiscordOption {
 export function readDiscord(rawBody: Buffer): ChatEvent {
   let body: {
     type?: unknown;
+    application_id?: unknown;
+    token?: unknown;
     data?: { name?: unknown; custom_id?: unknown; options?: DiscordOption[] };
     member?: { user?: { id?: unknown; username?: unknown; global_name?: unknown } };
     user?: { id?: unknown; username?: unknown; global_name?: unknown };
@@ -34,28 +36,45 @@ export function readDiscord(rawBody: Buffer): ChatEvent {
   const userId = text(author?.id, 64);
   if (!userId) throw new UnreadableChatRequest('interaction without a user');
   const user = { id: userId, name: text(author?.username, 100) ?? text(author?.global_name, 100) ?? userId };
+  const applicationId = text(body.application_id, 32);
+  const token = text(body.token, 1000);
+  if (!applicationId || !/^\d{1,32}$/.test(applicationId) || !token || !/^[\w.-]+$/.test(token))
+    throw new UnreadableChatRequest('interaction without application_id and token');
+  const reply = { discord: { applicationId, token } };
   if (body.type === MESSAGE_COMPONENT) {
     const buttonId = text(body.data?.custom_id, 120);
     if (!buttonId) throw new UnreadableChatRequest('component without custom_id');
-    return { kind: 'button', user, buttonId, reply: {} };
+    return { kind: 'button', user, buttonId, reply };
   }
   if (body.type !== APPLICATION_COMMAND) return { kind: 'ignored' };
   const subcommand = Array.isArray(body.data?.options) ? body.data.options[0] : undefined;
   const name = text(subcommand?.name, 32);
-  if (!name) return { kind: 'command', user, text: '', reply: {} };
+  if (!name) return { kind: 'command', user, text: '', reply };
   const values = (Array.isArray(subcommand?.options) ? subcommand.options : [])
     .map((option) => text(option.value, 200))
     .filter((value): value is string => value !== undefined);
-  return { kind: 'command', user, text: [name, ...values].join(' '), reply: {} };
+  return { kind: 'command', user, text: [name, ...values].join(' '), reply };
 }
 
 export function discordPong(): Record<string, unknown> {
   return { type: PING };
 }
 
-/** An ephemeral channel message (flag 64); buttons as one action row of danger-styled buttons. */
-export function discordReply(reply: ChatReply): Record<string, unknown> {
-  const data: Record<string, unknown> = { content: reply.text, flags: EPHEMERAL };
+/**
+ * The immediate answer to a command or a click: "thinking…", shown only to the person who asked (flag 64). Discord
+ * waits 3 s for an answer; the outcome replaces it later (`discordEdit`). Type 5 for clicks too: the outcome is a
+ * new message to the clicker, the shared alert message and its buttons stay as they are for everyone else.
+ */
+export function discordDeferred(): Record<string, unknown> {
+  return { type: DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, data: { flags: EPHEMERAL } };
+}
+
+/**
+ * The body of `PATCH /webhooks/{application_id}/{token}/messages/@original`: the outcome's text and buttons (one
+ * action row of danger-styled buttons). Mentions are never parsed: a printer's name cannot ping anyone.
+ */
+export function discordEdit(reply: ChatReply): Record<string, unknown> {
+  const data: Record<string, unknown> = { content: reply.text, allowed_mentions: { parse: [] }, components: [] };
   if (reply.buttons?.length) {
     data.components = [
       {
@@ -69,5 +88,5 @@ export function discordReply(reply: ChatReply): Record<string, unknown> {
       },
     ];
   }
-  return { type: CHANNEL_MESSAGE_WITH_SOURCE, data };
+  return data;
 }

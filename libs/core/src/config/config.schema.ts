@@ -59,6 +59,13 @@ export const configSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   WEBHOOK_MAX_PER_ORG: positiveInt.max(1000).default(20),
   WEBHOOK_DELIVERY_RETENTION_DAYS: positiveInt.max(3650).default(30),
+  /**
+   * Discord's HTTP API, where chat-ops edits a deferred interaction answer with its outcome
+   * (`PATCH {DISCORD_API_URL}/webhooks/{application_id}/{token}/messages/@original`). Tests point it at a local receiver.
+   */
+  DISCORD_API_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .default('https://discord.com/api/v10'),
   /** Notification channels (Slack, Discord, Telegram, ntfy, email) an organization may configure. */
   NOTIFICATION_CHANNELS_MAX_PER_ORG: positiveInt.max(1000).default(20),
   /** The platforms' API roots; changed only to point tests (or a proxy) elsewhere. */

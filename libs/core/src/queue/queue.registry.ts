@@ -41,6 +41,18 @@ export interface JobPayloads {
   };
   /** POSTs one webhook delivery row (reloaded: the payload only names it) to its webhook. */
   'webhook.deliver': JobEnvelope & { orgId: string; deliveryId: string };
+  /**
+   * Edits chat-ops' deferred answer to a Discord interaction with its outcome. The interaction token (valid 15 min)
+   * travels encrypted with the integration's chat cipher; `content` is the answer's text.
+   */
+  'chatops.discord.answer': JobEnvelope & {
+    orgId: string;
+    integrationId: string;
+    applicationId: string;
+    tokenCiphertext: string;
+    content: string;
+    buttons: { id: string; label: string; danger?: boolean }[];
+  };
   /** Periodic: re-enqueues deliveries whose enqueue was lost, prunes the delivery log past retention. */
   'webhook.maintain': JobEnvelope & { retentionDays: number };
   /**
@@ -111,6 +123,7 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   'notification.bedWaiting': QueueName.Notifications,
   'notification.push': QueueName.Notifications,
   'push.deliver': QueueName.Notifications,
+  'chatops.discord.answer': QueueName.Notifications,
   'frame.infer': QueueName.Inference,
   'frames.prune': QueueName.Maintenance,
   'files.staging.prune': QueueName.Maintenance,

@@ -40,7 +40,7 @@ export class ChannelDeliverer {
       publicUrl: this.config.PUBLIC_URL.replace(/\/+$/, ''),
       frameUrl: (frameId) => this.links.frameUrl(delivery.orgId, frameId),
     });
-    if (channel.kind === 'email') return this.sendMail(channel, message);
+    if (channel.kind === 'email') return this.sendMail(channel, message, delivery);
 
     const request = channelRequest(
       channel.kind,
@@ -64,13 +64,23 @@ export class ChannelDeliverer {
     return result;
   }
 
-  /** One mail per address (each with its own unsubscribe link); any refusal retries the delivery. */
-  private async sendMail(channel: NotificationChannel, message: ReturnType<typeof buildMessage>): Promise<SendResult> {
+  /**
+   * One mail per address (each with its own unsubscribe link). Each address's outcome is returned (and recorded on the
+   * delivery): a retry after a refusal mails only the addresses not accepted yet, never a second copy to the others.
+   */
+  private async sendMail(
+    channel: NotificationChannel,
+    message: ReturnType<typeof buildMessage>,
+    delivery: WebhookDelivery,
+  ): Promise<SendResult> {
     if (!this.mail.configured) return permanent('SMTP_URL is not set: mail channels cannot send');
     const unsubscribed = new Set(channel.settings.emailUnsubscribed ?? []);
     const to = (channel.settings.emailTo ?? []).filter((address) => !unsubscribed.has(address));
+    const recipients = { ...(delivery.recipients ?? {}) };
+    const attempt = delivery.attempts + 1;
     const errors: string[] = [];
     for (const address of to) {
+      if (recipients[address]?.sent) continue;
       const unsubscribeUrl = this.links.unsubscribeUrl(channel.id, address);
       try {
         await this.mail.send({
@@ -78,11 +88,21 @@ export class ChannelDeliverer {
           ...emailContent(message, unsubscribeUrl),
           headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
         });
+        recipients[address] = { sent: true, attempt };
       } catch (error) {
-        errors.push(error instanceof Error ? error.message : String(error));
+        const reason = (error instanceof Error ? error.message : String(error)).replace(/\u0000/g, '').slice(0, 300);
+        recipients[address] = { sent: false, error: reason, attempt };
+        errors.push(`${address}: ${reason}`);
       }
     }
-    if (errors.length) return { ok: false, status: null, error: `SMTP: ${errors[0]}`.slice(0, 1024), permanent: false };
-    return { ok: true, status: 250, error: null, permanent: false };
+    if (errors.length)
+      return {
+        ok: false,
+        status: null,
+        error: `SMTP: ${errors.length} of ${to.length} address(es) refused; ${errors[0]}`.slice(0, 1024),
+        permanent: false,
+        recipients,
+      };
+    return { ok: true, status: 250, error: null, permanent: false, recipients };
   }
 }

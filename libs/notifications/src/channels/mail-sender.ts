@@ -31,10 +31,19 @@ export class MailSender {
     return this.transport !== null;
   }
 
-  /** Resolves with the server's message id; rejects with the SMTP error (its message never holds the body). */
+  /**
+   * Resolves with the server's message id; rejects with the SMTP error (its message never holds the body), also when
+   * the server refused the recipient (`info.rejected`) but nodemailer went on.
+   */
   async send(mail: OutgoingMail): Promise<string> {
     if (!this.transport) throw new Error('SMTP_URL is not set');
-    const info = (await this.transport.sendMail({ from: this.from, ...mail })) as { messageId: string };
+    const info = (await this.transport.sendMail({ from: this.from, ...mail })) as {
+      messageId: string;
+      rejected?: unknown[];
+      rejectedErrors?: { message?: string }[];
+    };
+    if (info.rejected?.length)
+      throw new Error(info.rejectedErrors?.[0]?.message ?? `the server refused ${info.rejected.length} recipient(s)`);
     return info.messageId;
   }
 

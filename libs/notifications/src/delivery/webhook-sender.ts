@@ -18,6 +18,8 @@ export interface SendResult {
   permanent: boolean;
   /** At most 1 kB of the receiver's answer (platforms that answer 200 with `ok: false` are judged on it). */
   answer?: string;
+  /** Email channels: each address's outcome (recorded on the delivery, so a retry skips those accepted). */
+  recipients?: Record<string, { sent: boolean; error?: string; attempt: number }>;
 }
 
 type Resolver = (hostname: string, callback: (error: Error | null, addresses: LookupAddress[]) => void) => void;
@@ -43,7 +45,13 @@ export class WebhookSender {
     private readonly options: { timeoutMs?: number; resolver?: Resolver } = {},
   ) {}
 
-  async post(rawUrl: string, headers: Record<string, string>, body: string | Buffer): Promise<SendResult> {
+  /** `method`: PATCH for the callers that edit what they sent before (chat-ops' Discord answers). */
+  async post(
+    rawUrl: string,
+    headers: Record<string, string>,
+    body: string | Buffer,
+    method: 'POST' | 'PATCH' = 'POST',
+  ): Promise<SendResult> {
     let url: URL;
     try {
       url = new URL(rawUrl);
@@ -68,7 +76,7 @@ export class WebhookSender {
       const request = (secure ? httpsRequest : httpRequest)(
         url,
         {
-          method: 'POST',
+          method,
           headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
           lookup: this.guardedLookup(),
           // A fresh connection per delivery: nothing pooled across organizations or checks.

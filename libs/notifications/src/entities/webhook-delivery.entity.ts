@@ -59,4 +59,16 @@ export class WebhookDelivery {
 
   @Column({ type: 'timestamptz', nullable: true })
   deliveredAt!: Date | null;
+
+  /** Email channels: each address's outcome so far; a retry mails only the addresses not yet accepted. */
+  @Column({ type: 'jsonb', nullable: true })
+  recipients!: Record<string, RecipientOutcome> | null;
+}
+
+export interface RecipientOutcome {
+  /** The SMTP server accepted the mail for this address. */
+  sent: boolean;
+  /** Why it was refused (the SMTP answer), when it was. */
+  error?: string;
+  attempt: number;
 }

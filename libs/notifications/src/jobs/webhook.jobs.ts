@@ -145,6 +145,7 @@ export class WebhookJobs {
         responseStatus: result.status,
         error: null,
         deliveredAt: at,
+        ...(result.recipients ? { recipients: result.recipients } : {}),
       });
       await outcome('delivered', at);
       this.logger.info({ ...log, responseStatus: result.status }, 'notification delivered');
@@ -157,6 +158,7 @@ export class WebhookJobs {
       responseStatus: result.status,
       error: result.error,
       deliveredAt: null,
+      ...(result.recipients ? { recipients: result.recipients } : {}),
     });
     if (final) {
       await outcome('failed', new Date());

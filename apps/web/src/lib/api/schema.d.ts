@@ -3251,12 +3251,12 @@ export interface components {
       password: string;
     };
     DiscordAnswerDto: {
-      /** @description { content, flags, components? } */
+      /** @description { flags: 64 } */
       data?: {
         [key: string]: unknown;
       };
       /** @enum {number} */
-      type?: 1 | 4;
+      type?: 1 | 5;
     };
     EmailVerifiedDto: {
       /** @enum {boolean} */

@@ -52,7 +52,7 @@ export function PasskeysSection() {
   const remove = useRemovePasskey(feedback);
   const [password, setPassword] = useState('');
   return (
-    <Section title="Passkeys">
+    <Section title="Passkeys" anchor="passkeys">
       <p className="muted">
         A passkey signs you in with your device&apos;s screen lock or a security key, and only on this site.
       </p>

@@ -6,6 +6,7 @@ import {
   useConfirmTotp,
   useDisableTwoFactor,
   useNewRecoveryCodes,
+  usePasskeys,
   useStartTotp,
   useTwoFactor,
 } from './account.queries';
@@ -29,7 +30,7 @@ function RecoveryCodes({ codes }: { codes: string[] }) {
   );
 }
 
-function Enrol({ onCodes }: { onCodes: (codes: string[]) => void }) {
+function Enrol({ onCodes, hasPasskey }: { onCodes: (codes: string[]) => void; hasPasskey: boolean }) {
   const feedback = useFeedback();
   const start = useStartTotp(feedback);
   const confirm = useConfirmTotp(feedback, onCodes);
@@ -42,6 +43,11 @@ function Enrol({ onCodes }: { onCodes: (codes: string[]) => void }) {
   return (
     <>
       <FeedbackNotice feedback={feedback} inline={['code', 'password']} />
+      <p className="muted">
+        {hasPasskey
+          ? 'An authenticator app is optional next to your passkey: it is a second way to answer the second factor.'
+          : 'Add an authenticator app or a passkey: signing in with your password will then ask for it too.'}
+      </p>
       {!start.data ? (
         <Button variant="primary" busy={start.isPending} onClick={() => start.mutate()}>
           Set up an authenticator app
@@ -91,7 +97,7 @@ function Enabled({ recoveryCodesLeft, onCodes }: { recoveryCodesLeft: number; on
   return (
     <>
       <p>
-        Two-factor sign-in is on. {recoveryCodesLeft} recovery code{recoveryCodesLeft === 1 ? '' : 's'} left.
+        Authenticator app is on. {recoveryCodesLeft} recovery code{recoveryCodesLeft === 1 ? '' : 's'} left.
       </p>
       <FeedbackNotice feedback={feedback} inline={['code', 'password']} />
       <div className="form form-narrow">
@@ -126,21 +132,49 @@ function Enabled({ recoveryCodesLeft, onCodes }: { recoveryCodesLeft: number; on
   );
 }
 
+/**
+ * Both second factors: an authenticator app (TOTP) and passkeys. Either one turns two-factor sign-in on, so a person
+ * with only a passkey is not shown the authenticator setup as if they had no second factor.
+ */
+function Summary({ totpEnabled, passkeyCount }: { totpEnabled: boolean; passkeyCount: number }) {
+  const on = totpEnabled || passkeyCount > 0;
+  return (
+    <dl className="two-factor-summary" aria-label="Second factors">
+      <dt>Two-factor sign-in</dt>
+      <dd>{on ? 'On' : 'Off'}</dd>
+      <dt>Authenticator app</dt>
+      <dd>{totpEnabled ? 'On' : 'Off'}</dd>
+      <dt>Passkeys</dt>
+      <dd>
+        {passkeyCount} <a href="#passkeys">{passkeyCount > 0 ? 'Manage passkeys' : 'Add a passkey'}</a>
+      </dd>
+    </dl>
+  );
+}
+
 export function TwoFactorSection() {
   const status = useTwoFactor();
+  const passkeys = usePasskeys();
   // Held here: the section switches from enrolment to "on" as the codes arrive, and they must stay on screen.
   const [codes, setCodes] = useState<string[] | null>(null);
   return (
     <Section title="Two-factor sign-in">
       {codes && <RecoveryCodes codes={codes} />}
       <QueryState query={status}>
-        {(data) =>
-          data.totpEnabled ? (
-            <Enabled recoveryCodesLeft={data.recoveryCodesLeft} onCodes={setCodes} />
-          ) : (
-            <Enrol onCodes={setCodes} />
-          )
-        }
+        {(data) => (
+          <QueryState query={passkeys}>
+            {(list) => (
+              <>
+                <Summary totpEnabled={data.totpEnabled} passkeyCount={list.length} />
+                {data.totpEnabled ? (
+                  <Enabled recoveryCodesLeft={data.recoveryCodesLeft} onCodes={setCodes} />
+                ) : (
+                  <Enrol onCodes={setCodes} hasPasskey={list.length > 0} />
+                )}
+              </>
+            )}
+          </QueryState>
+        )}
       </QueryState>
     </Section>
   );
