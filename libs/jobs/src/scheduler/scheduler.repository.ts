@@ -3,6 +3,7 @@ import { GCODE_FILES_TABLE } from '@farmhand/files';
 import { PRINTERS_TABLE } from '@farmhand/printers';
 import type { EntityManager } from 'typeorm';
 import { ACTIVE_COPY_STATES } from '../copy-state';
+import { plateFilaments, type PlateFilamentNeed } from './ams-matching';
 import type { QueuedJob, ReadyPrinter } from './matching';
 
 /** Advisory lock namespace of the scheduler: one pass at a time per fleet, the others skip that fleet. */
@@ -47,6 +48,9 @@ interface JobRow {
   printer_model: string | null;
   filament_grams: number | null;
   file_color_hex: string | null;
+  plates: { index: number; sliced?: boolean; filaments?: PlateFilamentNeed[] }[] | null;
+  plate: number | null;
+  ams_mapping: number[] | null;
 }
 
 const toPrinter = (row: PrinterRow): ReadyPrinter => ({
@@ -80,6 +84,8 @@ const toJob = (row: JobRow): QueuedJob => ({
   printerModel: row.printer_model,
   filamentGrams: row.filament_grams,
   fileColorHex: row.file_color_hex,
+  filaments: row.file_format === '3mf' ? plateFilaments(row.plates, row.plate) : [],
+  amsMapping: row.ams_mapping,
 });
 
 /**
@@ -157,7 +163,9 @@ export class SchedulerRepository {
               j.file_format, j.any_printer_kind, j.printer_model,
               CASE WHEN jsonb_typeof(f.metadata->'filamentWeightGrams') = 'number'
                    THEN (f.metadata->>'filamentWeightGrams')::float8 END AS filament_grams,
-              f.metadata->>'colorHex' AS file_color_hex
+              f.metadata->>'colorHex' AS file_color_hex,
+              CASE WHEN jsonb_typeof(f.metadata->'plates') = 'array' THEN f.metadata->'plates' END AS plates,
+              j.plate, j.ams_mapping
          FROM (SELECT job_id, count(*)::int AS queued FROM print_copies
                 WHERE org_id = $1 AND state = 'queued' GROUP BY job_id) q
          JOIN print_jobs j ON j.id = q.job_id
