@@ -2,12 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@farmhand/core';
-import { createTeam, insertPrinter, type Team, uploadRaw } from '@farmhand/factories';
+import { createTeam, insertPrinter, issueAgentCredential, type Team, uploadRaw } from '@farmhand/factories';
 import { FilesService, sampleThreeMf } from '@farmhand/files';
 import { CopiesService, DispatchJobs, SchedulerService, type LivePrint, type PrinterLink } from '@farmhand/jobs';
 import { SpoolDirectory } from '@farmhand/spools';
-import { startApi, type ApiHarness } from '@farmhand/testing';
+import type { Command } from '@farmhand/protocol';
+import { startApi, waitFor, type ApiHarness } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
+import { connected, hello, rawAgent, status } from '../agents/agent-harness';
 
 /** The dispatch command as the agent would receive it. */
 class RecordingAgent implements PrinterLink {
@@ -201,5 +203,62 @@ describe('AMS slots in the scheduler and the Bambu dispatch', () => {
     );
     expect(outcome).toEqual({ status: 'requeued', reason: 'ams_mismatch' });
     expect(agent.commands).toEqual([]);
+  });
+
+  it("matches and maps with the trays a Bambu agent reports when the printer's spools are not tracked", async () => {
+    await cancelAll();
+    const reporting = await insertPrinter(api, team.orgId, team.fleetA, { name: 'X1C reporting' });
+    await db().query(
+      `UPDATE printers SET model = 'P1S', nozzle_diameter = 0.4, build_x = 256, build_y = 256, build_z = 256
+        WHERE id = $1`,
+      [reporting.id],
+    );
+    const socket = rawAgent(api.url, { credential: await issueAgentCredential(api, reporting) });
+    const received: Command[] = [];
+    socket.on('command', (command: Command, ack: (result: unknown) => void) => {
+      received.push(command);
+      ack({ id: command.id, ok: true, data: {}, finishedAt: Date.now() });
+    });
+    try {
+      await connected(socket);
+      socket.emit('hello', hello({ backend: 'bambu', capabilities: ['dispatch', 'cancel', 'upload.3mf'] }));
+      const trays = (colors: string[]) =>
+        colors.map((colorHex, slot) => ({ slot: slot + 4, material: 'PLA', colorHex }));
+      // Two trays only: the 4-colour plate waits.
+      socket.emit('status', status({ filamentSlots: trays([RED, GREEN]) }));
+      await waitFor(async () => {
+        const [row]: Array<{ state: string; upload_formats: string[] | null }> = await db().query(
+          `SELECT state, upload_formats FROM printers WHERE id = $1`,
+          [reporting.id],
+        );
+        return row?.state === 'operational' && row.upload_formats?.includes('3mf');
+      }, 'the agent reported in');
+      const file = (await uploadRaw(team.operator.client, team.orgId, fourColourPlate(), 'reported.3mf')).body;
+      await team.operator.client.post(jobs(), { fileId: file.file.id, copies: 1 });
+      const scheduler = api.app.get(SchedulerService);
+      expect((await scheduler.passForOrg(team.orgId, [reporting.id])).assigned).toEqual([]);
+
+      // The operator loads the other two colours into the second AMS: the next report carries all four.
+      socket.emit('status', status({ filamentSlots: trays([WHITE, BLUE, GREEN, RED]) }));
+      let assigned: Awaited<ReturnType<SchedulerService['passForOrg']>>['assigned'] = [];
+      await waitFor(async () => {
+        assigned = (await scheduler.passForOrg(team.orgId, [reporting.id])).assigned;
+        return assigned.length === 1;
+      }, 'the copy assigned once all four colours are reported');
+      const [copy] = assigned;
+      await api.app
+        .get(DispatchJobs)
+        .dispatch(
+          { orgId: copy!.orgId, copyId: copy!.copyId, printerId: copy!.printerId, attempt: copy!.attempt },
+          { attemptsMade: 0 },
+        );
+      expect(received.map((command) => command.type)).toEqual(['dispatch']);
+      expect(received[0]!.args).toMatchObject({
+        fileName: file.file.name,
+        bambu: { plate: 1, useAms: true, amsMapping: [7, 6, 5, 4] },
+      });
+    } finally {
+      socket.disconnect();
+    }
   });
 });

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { CopiesService, PRINTING_STATES } from '../copies.service';
 import { agentFileName } from '../dispatch/agent-file-name';
 import { classifyDispatchError, mayHavePrinted } from '../dispatch/dispatch-errors';
-import { PRINTER_LINK, systemPrincipal, type PrinterLink } from '../printer-link';
+import { PRINTER_LINK, systemPrincipal, type LivePrint, type PrinterLink } from '../printer-link';
 import { amsMappingFor, plateFilaments, type FilamentSlot } from '../scheduler/ams-matching';
 
 /** A 500 MB file over a slow printer network, plus OctoPrint's upload: generous, the agent answers sooner. */
@@ -68,7 +68,7 @@ export class DispatchJobs {
 
     let bambu: ReturnType<typeof bambuArgs> | undefined;
     if (formatOfMetadata(file.metadata) === '3mf') {
-      const slots = plan.bambu?.amsMapping?.length ? [] : await this.filamentSlots(printerId);
+      const slots = plan.bambu?.amsMapping?.length ? [] : await this.filamentSlots(printerId, live);
       bambu = bambuArgs(file.metadata, plan.bambu, slots) ?? undefined;
       if (!bambu) {
         // The spools changed since the assignment: no slot holds one of the plate's filaments any more.
@@ -109,9 +109,10 @@ export class DispatchJobs {
     return { status: 'printing' };
   }
 
-  /** The printer's slots as the scheduler matched them: its tracked spools, one per slot. */
-  private async filamentSlots(printerId: string): Promise<FilamentSlot[]> {
+  /** The printer's slots as the scheduler matched them: its tracked spools, else the trays its agent reports. */
+  private async filamentSlots(printerId: string, live: LivePrint): Promise<FilamentSlot[]> {
     const loaded = (await this.spools.loadedOn([printerId])).get(printerId) ?? [];
+    if (!loaded.length) return (live.filamentSlots ?? []).map((tray) => ({ ...tray, remainingGrams: null }));
     return loaded.map((spool) => ({
       slot: spool.slot,
       material: spool.material,
