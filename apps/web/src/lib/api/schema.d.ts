@@ -2900,6 +2900,11 @@ export interface components {
     ErrorResponseDto: {
       error: components['schemas']['ErrorDetailDto'];
     };
+    FilamentSlotDto: {
+      colorHex: string | null;
+      material: string | null;
+      slot: number;
+    };
     FileListDto: {
       files: components['schemas']['GcodeFileDto'][];
       total: number;
@@ -3707,6 +3712,8 @@ export interface components {
        */
       backend: 'ok' | 'unreachable' | 'unauthorized';
       error: string | null;
+      /** @description AMS/MMU slots, where the backend reports them */
+      filamentSlots?: components['schemas']['FilamentSlotDto'][];
       job: components['schemas']['PrintingFileDto'] | null;
       /** @description seconds */
       printTime: number | null;
