@@ -1,6 +1,9 @@
-import { createTeam, issueAgentCredential, type Team } from '@farmhand/factories';
+import { createTeam, issueAgentCredential, type Team, uploadRaw } from '@farmhand/factories';
+import { sampleThreeMf } from '@farmhand/files';
+import { DispatchJobs, SchedulerService } from '@farmhand/jobs';
 import { startApi, waitFor, type ApiHarness } from '@farmhand/testing';
 import pino from 'pino';
+import { DataSource } from 'typeorm';
 
 import { createBackend, MemoryCertificatePins } from '../../apps/agent/src/backend/backend-factory';
 import { JobLedger } from '../../apps/agent/src/backend/job-ledger';
@@ -169,5 +172,44 @@ describe('Bambu printers through the api', () => {
       async () => /Developer Mode/.test((await liveStatus(printerId))?.error ?? ''),
       'Developer Mode error',
     );
+  });
+
+  it('a multi-colour 3MF from the queue reaches the printer with the AMS mapping of its reported trays', async () => {
+    const printerId = team.printerB.id;
+    // The simulated P1S's AMS: white PLA, black PLA, red PETG, green PLA in trays 0-3.
+    // What the operator entered for the printer (the 3MF says it was sliced for a P1S with a 0.4 mm nozzle).
+    await api.app
+      .get(DataSource)
+      .query(`UPDATE printers SET model = 'P1S', nozzle_diameter = 0.4 WHERE id = $1`, [printerId]);
+    const sim = await printerSim();
+    await agentFor(sim, team.printerB);
+    await waitFor(async () => (await liveStatus(printerId))?.filamentSlots?.length === 4, 'AMS trays reported');
+    const plate = sampleThreeMf({
+      plates: 1,
+      filaments: [
+        { id: 1, type: 'PLA', color: '#000000FF', grams: 3 },
+        { id: 2, type: 'PETG', color: '#FF0000FF', grams: 3 },
+        { id: 3, type: 'PLA', color: '#00AE42FF', grams: 3 },
+      ],
+    });
+    const file = (await uploadRaw(team.operator.client, team.orgId, plate, 'three-colours.3mf')).body;
+    const job = await team.operator.client.post(`/api/orgs/${team.orgId}/jobs`, {
+      fileId: file.file.id,
+      copies: 1,
+      fleetIds: [team.fleetB],
+    });
+    expect(job.status).toBe(201);
+    expect(job.body.requirements).toMatchObject({ fileFormat: '3mf' });
+    const [copy] = (await api.app.get(SchedulerService).passForOrg(team.orgId, [printerId])).assigned;
+    expect({ assigned: copy?.printerId, requirements: job.body.requirements }).toMatchObject({ assigned: printerId });
+    const outcome = await api.app
+      .get(DispatchJobs)
+      .dispatch({ orgId: copy!.orgId, copyId: copy!.copyId, printerId, attempt: copy!.attempt }, { attemptsMade: 0 });
+    expect(outcome).toMatchObject({ status: 'printing' });
+    // Uploaded over FTPS (control and data connections pinned), then started with the mapping of the trays.
+    const started = sim.stats.requests
+      .map((message) => message.print as { command?: string; ams_mapping?: number[]; use_ams?: boolean } | undefined)
+      .find((print) => print?.command === 'project_file');
+    expect(started).toMatchObject({ use_ams: true, ams_mapping: [1, 2, 3] });
   });
 });

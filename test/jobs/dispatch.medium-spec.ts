@@ -14,6 +14,7 @@ import {
 } from '@farmhand/jobs';
 import { startApi, type ApiHarness } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
+import { SpoolDirectory } from '@farmhand/spools';
 
 /** An agent as the dispatch sees it: runs each command id once (like the real one), scripted failures first. */
 class FakeAgent implements PrinterLink {
@@ -78,6 +79,7 @@ describe('dispatch', () => {
     dispatch = new DispatchJobs(
       api.app.get(CopiesService),
       api.app.get(FilesService),
+      api.app.get(SpoolDirectory),
       agent,
       createLogger('dispatch-test', 'silent'),
     );

@@ -8,6 +8,7 @@ import { CopiesService, DispatchJobs, SchedulerService, type LivePrint, type Pri
 import { startApi, type ApiHarness } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
 import { sampleBgcode, sampleThreeMf } from '@farmhand/files';
+import { SpoolDirectory } from '@farmhand/spools';
 
 /** The dispatch command as the agent would receive it. */
 class RecordingAgent implements PrinterLink {
@@ -144,6 +145,7 @@ describe('print file formats in the library and the queue', () => {
     const dispatch = new DispatchJobs(
       api.app.get(CopiesService),
       api.app.get(FilesService),
+      api.app.get(SpoolDirectory),
       agent,
       createLogger('formats-test', 'silent'),
     );

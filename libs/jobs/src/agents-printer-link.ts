@@ -25,7 +25,17 @@ export class AgentsPrinterLink implements PrinterLink {
       copyId: live?.status?.job?.copyId ?? null,
       fileName: live?.status?.job?.fileName ?? null,
       sha256: live?.status?.job?.sha256 ?? null,
+      ...(live?.status?.filamentSlots ? { filamentSlots: live.status.filamentSlots } : {}),
     };
+  }
+
+  async filamentSlotsAmong(printerIds: string[]) {
+    const slots = new Map<string, NonNullable<LivePrint['filamentSlots']>>();
+    if (!printerIds.length) return slots;
+    for (const [printerId, live] of await this.presence.getLiveMany(printerIds)) {
+      if (live.status?.filamentSlots?.length) slots.set(printerId, live.status.filamentSlots);
+    }
+    return slots;
   }
 
   execute(

@@ -13,12 +13,18 @@ export interface LivePrint {
   /** The file it reports printing: its OctoPrint path, and the sha256 when the agent remembers the dispatch. */
   fileName: string | null;
   sha256: string | null;
+  /** The AMS/MMU slots the agent reports (Bambu), when it reports them. */
+  filamentSlots?: Array<{ slot: number; material: string | null; colorHex: string | null }>;
 }
 
 export interface PrinterLink {
   /** The subset of `printerIds` whose agent is connected now. */
   onlineAmong(printerIds: string[]): Promise<Set<string>>;
   live(printerId: string): Promise<LivePrint>;
+  /** The AMS/MMU slots each of `printerIds`' agents reports, for those that report some (absent: none reported). */
+  filamentSlotsAmong?(
+    printerIds: string[],
+  ): Promise<Map<string, Array<{ slot: number; material: string | null; colorHex: string | null }>>>;
   /** The one control path: CASL check, audit, send, await the agent's result (409 offline, 504 timeout). */
   execute(
     principal: Principal,

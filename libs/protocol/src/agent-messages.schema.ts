@@ -72,6 +72,24 @@ const seconds = z
   .max(10 * 365 * 24 * 3600)
   .nullable();
 
+/**
+ * One loaded AMS/MMU slot as the printer reports it: the tray index (Bambu: AMS unit * 4 + tray, the index
+ * `ams_mapping` uses), the material and the colour (`#RRGGBB`). Empty trays are left out.
+ */
+export const filamentSlotSchema = z.object({
+  slot: z.number().int().min(0).max(254),
+  material: z
+    .string()
+    .max(32)
+    .regex(/^[\x20-\x7e]*$/)
+    .nullable(),
+  colorHex: z
+    .string()
+    .regex(/^#[0-9A-F]{6}$/)
+    .nullable(),
+});
+export type FilamentSlotReport = z.infer<typeof filamentSlotSchema>;
+
 export const statusSchema = z.object({
   state: printerStateSchema,
   /** The backend's own wording, e.g. "Offline after error". */
@@ -88,6 +106,8 @@ export const statusSchema = z.object({
   printTimeLeft: seconds,
   z: z.number().min(-1_000).max(10_000).nullable(),
   error: shortTextSchema.nullable(),
+  /** The printer's loaded AMS/MMU slots, for backends that report them (Bambu). Absent: not reported. */
+  filamentSlots: z.array(filamentSlotSchema).max(32).optional(),
   sentAt: epochMillisSchema,
 });
 export type Status = z.infer<typeof statusSchema>;

@@ -1,4 +1,4 @@
-import type { PrinterState, TemperatureReading } from '@farmhand/protocol';
+import type { FilamentSlotReport, PrinterState, TemperatureReading } from '@farmhand/protocol';
 
 /** The printer's last known `print` object, merged from full (`pushall`) and partial (P1/A1) reports. */
 export type BambuReport = Record<string, unknown>;
@@ -100,6 +100,35 @@ export function observe(report: BambuReport): BambuObserved {
     layer: current !== null && total !== null && total > 0 ? { current, total } : null,
     error: printError(report),
   };
+}
+
+/**
+ * The loaded AMS trays of the merged report (`ams.ams[].tray[]`): slot = AMS unit id * 4 + tray id (what
+ * `ams_mapping` indexes), `tray_type` the material, `tray_color` RRGGBBAA. Empty trays (no type) are left out, and
+ * anything malformed is skipped rather than trusted.
+ */
+export function observeTrays(report: BambuReport): FilamentSlotReport[] {
+  const ams = report.ams as { ams?: unknown } | undefined;
+  const units = Array.isArray(ams?.ams) ? ams.ams : [];
+  const slots: FilamentSlotReport[] = [];
+  for (const unit of units as Array<{ id?: unknown; tray?: unknown }>) {
+    const unitId = number(unit?.id);
+    if (unitId === null || !Number.isInteger(unitId) || unitId < 0 || unitId > 7) continue;
+    for (const tray of (Array.isArray(unit.tray) ? unit.tray : []) as Array<Record<string, unknown>>) {
+      const trayId = number(tray?.id);
+      const material = typeof tray?.tray_type === 'string' ? tray.tray_type.trim().slice(0, 32) : '';
+      if (trayId === null || !Number.isInteger(trayId) || trayId < 0 || trayId > 3 || !/^[\x21-\x7e ]+$/.test(material))
+        continue;
+      const color = typeof tray.tray_color === 'string' ? tray.tray_color.toUpperCase() : '';
+      slots.push({
+        slot: unitId * 4 + trayId,
+        material,
+        colorHex: /^[0-9A-F]{6}([0-9A-F]{2})?$/.test(color) ? `#${color.slice(0, 6)}` : null,
+      });
+      if (slots.length >= 32) return slots;
+    }
+  }
+  return slots;
 }
 
 /** `print_error` is a hex-coded HMS error (0 when none); `mc_print_error_code` is a decimal string. */

@@ -36,7 +36,7 @@ import type { BambuRequest } from './bambu-commands';
 import { FTPS_PORT, uploadOverFtps } from './bambu-ftps';
 import { cameraKind, sendsPartialReports } from './bambu-models';
 import type { BambuModel } from './bambu-models';
-import { mergeReport, observe, readReply } from './bambu-report';
+import { mergeReport, observe, observeTrays, readReply } from './bambu-report';
 import type { BambuReport, BambuReply } from './bambu-report';
 import { assertSerial, BambuCertificateError, connectVerified } from './bambu-tls';
 import type { CertificatePins } from '../backend/backend-target';
@@ -201,7 +201,14 @@ export class BambuBackend extends EventEmitter implements PrinterBackend {
       printTimeLeft: job ? seen.printTimeLeft : null,
       z: null,
       error: this.errorText(seen.error),
+      ...(linked ? this.trays() : {}),
     };
+  }
+
+  /** The AMS trays as last reported; absent when the printer has no AMS (or reported none loaded). */
+  private trays(): Pick<BackendStatus, 'filamentSlots'> {
+    const slots = observeTrays(this.report);
+    return slots.length ? { filamentSlots: slots } : {};
   }
 
   private errorText(printerError: string | null): string | null {

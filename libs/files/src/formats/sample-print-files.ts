@@ -28,8 +28,19 @@ export function sampleBgcode(options: { printerModel?: string; material?: string
 }
 
 export function sampleThreeMf(
-  options: { modelId?: string; printerModel?: string | null; plates?: number; sliced?: number[] } = {},
+  options: {
+    modelId?: string;
+    printerModel?: string | null;
+    plates?: number;
+    sliced?: number[];
+    /** Each plate's filaments (1-based id, type, `#RRGGBB`); default: PLA red as 1 and PETG green as 3. */
+    filaments?: Array<{ id: number; type: string; color: string; grams?: number }>;
+  } = {},
 ): Buffer {
+  const filaments = options.filaments ?? [
+    { id: 1, type: 'PLA', color: '#FF0000FF', grams: 4.5 },
+    { id: 3, type: 'PETG', color: '#00ff00', grams: 6 },
+  ];
   const plates = options.plates ?? 2;
   const sliced = options.sliced ?? [1];
   const modelId = options.modelId ?? 'C12';
@@ -39,8 +50,12 @@ export function sampleThreeMf(
     <metadata key="nozzle_diameters" value="0.4"/>
     <metadata key="prediction" value="${1800 * index}"/>
     <metadata key="weight" value="${(12.5 * index).toFixed(2)}"/>
-    <filament id="1" tray_info_idx="GFA00" type="PLA" color="#FF0000FF" used_m="1.50" used_g="4.50"/>
-    <filament id="3" tray_info_idx="GFG00" type="PETG" color="#00ff00" used_m="2.00" used_g="6.00"/>
+${filaments
+  .map(
+    (filament) =>
+      `    <filament id="${filament.id}" tray_info_idx="GF${filament.id}" type="${filament.type}" color="${filament.color}" used_m="${((filament.grams ?? 3) / 3).toFixed(2)}" used_g="${(filament.grams ?? 3).toFixed(2)}"/>`,
+  )
+  .join('\n')}
   </plate>`;
   const files: Record<string, string> = {
     '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8"?><Types/>',
@@ -57,8 +72,8 @@ ${Array.from({ length: plates }, (_, i) => plateXml(i + 1)).join('\n')}
   };
   for (let index = 1; index <= plates; index++) {
     files[`Metadata/plate_${index}.json`] = JSON.stringify({
-      filament_colors: ['#FF0000', '#00FF00'],
-      filament_ids: [0, 2],
+      filament_colors: filaments.map((filament) => filament.color.slice(0, 7).toUpperCase()),
+      filament_ids: filaments.map((filament) => filament.id - 1),
       is_seq_print: false,
       nozzle_diameter: 0.4,
       version: 2,

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULT_JOB_OPTIONS, LOGGER, OnJob, QUEUE_OPTIONS, QueueName, type JobPayloads } from '@farmhand/core';
 import { FilesService, formatOfMetadata, type GcodeMetadata } from '@farmhand/files';
+import { SpoolDirectory } from '@farmhand/spools';
 import type { Logger } from 'pino';
 import { CopiesService, PRINTING_STATES } from '../copies.service';
 import { agentFileName } from '../dispatch/agent-file-name';
 import { classifyDispatchError, mayHavePrinted } from '../dispatch/dispatch-errors';
-import { PRINTER_LINK, systemPrincipal, type PrinterLink } from '../printer-link';
+import { PRINTER_LINK, systemPrincipal, type LivePrint, type PrinterLink } from '../printer-link';
+import { amsMappingFor, plateFilaments, type FilamentSlot } from '../scheduler/ams-matching';
 
 /** A 500 MB file over a slow printer network, plus OctoPrint's upload: generous, the agent answers sooner. */
 const DISPATCH_TIMEOUT_MS = 20 * 60_000;
@@ -31,6 +33,7 @@ export class DispatchJobs {
   constructor(
     private readonly copies: CopiesService,
     private readonly files: FilesService,
+    private readonly spools: SpoolDirectory,
     @Inject(PRINTER_LINK) private readonly link: PrinterLink,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -63,6 +66,17 @@ export class DispatchJobs {
       return { status: 'requeued', reason: 'printer_offline' };
     }
 
+    let bambu: ReturnType<typeof bambuArgs> | undefined;
+    if (formatOfMetadata(file.metadata) === '3mf') {
+      const slots = plan.bambu?.amsMapping?.length ? [] : await this.filamentSlots(printerId, live);
+      bambu = bambuArgs(file.metadata, plan.bambu, slots) ?? undefined;
+      if (!bambu) {
+        // The spools changed since the assignment: no slot holds one of the plate's filaments any more.
+        await this.copies.requeueUnsent(orgId, copyId, attempt, 'ams_mismatch');
+        return { status: 'requeued', reason: 'ams_mismatch' };
+      }
+    }
+
     const uploading = await this.copies.beginUpload(orgId, copyId, attempt, printerId);
     if (!uploading || uploading.state !== 'uploading') return { status: 'stale', state: uploading?.state };
     const commandId = dispatchCommandId(copyId, attempt);
@@ -82,7 +96,7 @@ export class DispatchJobs {
             size: file.sizeBytes,
             copyId,
             print: true,
-            ...(formatOfMetadata(file.metadata) === '3mf' ? { bambu: bambuArgs(file.metadata, plan.bambu) } : {}),
+            ...(bambu ? { bambu } : {}),
           },
         },
         { commandId, timeoutMs: DISPATCH_TIMEOUT_MS },
@@ -93,6 +107,18 @@ export class DispatchJobs {
     }
     await this.copies.markPrinting(orgId, copyId, attempt);
     return { status: 'printing' };
+  }
+
+  /** The printer's slots as the scheduler matched them: its tracked spools, else the trays its agent reports. */
+  private async filamentSlots(printerId: string, live: LivePrint): Promise<FilamentSlot[]> {
+    const loaded = (await this.spools.loadedOn([printerId])).get(printerId) ?? [];
+    if (!loaded.length) return (live.filamentSlots ?? []).map((tray) => ({ ...tray, remainingGrams: null }));
+    return loaded.map((spool) => ({
+      slot: spool.slot,
+      material: spool.material,
+      colorHex: spool.colorHex,
+      remainingGrams: spool.remainingGrams,
+    }));
   }
 
   private async failed(payload: Payload, error: unknown, tries: { neverSentBefore: boolean; lastTry: boolean }) {
@@ -125,14 +151,24 @@ export class DispatchJobs {
 }
 
 /**
- * Bambu's print options for a 3MF copy: the job's plate, else the file's first sliced plate; the job's AMS mapping,
- * else none (the printer prints from the external spool, as Bambu Studio does without a mapping).
+ * Bambu's print options for a 3MF copy: the job's plate, else the file's first sliced plate; the job's AMS mapping
+ * (the operator's override), else the mapping of the plate's filaments onto the printer's `slots` (tracked spools),
+ * else none where no slot is known or the only one is slot 0 (the printer prints from the external spool, as Bambu Studio does without a
+ * mapping). Null when slots are known and some filament has none of its material and colour.
  */
 export function bambuArgs(
   metadata: GcodeMetadata,
   job: { plate: number | null; amsMapping: number[] | null } | null,
-): { plate: number; useAms: boolean; amsMapping: number[] } {
+  slots: readonly FilamentSlot[] = [],
+): { plate: number; useAms: boolean; amsMapping: number[] } | null {
   const plate = job?.plate ?? metadata.plates?.find((entry) => entry.sliced)?.index ?? 1;
-  const amsMapping = job?.amsMapping ?? [];
+  let amsMapping = job?.amsMapping ?? [];
+  if (!amsMapping.length && slots.length) {
+    const matched = amsMappingFor(plateFilaments(metadata.plates, plate), slots);
+    if (!matched) return null;
+    // One spool, in slot 0, is a printer without an AMS (its external spool): checked, but no mapping to send.
+    const singleExtruder = slots.length === 1 && slots[0]!.slot === 0;
+    amsMapping = singleExtruder ? [] : matched;
+  }
   return { plate, useAms: amsMapping.length > 0, amsMapping };
 }

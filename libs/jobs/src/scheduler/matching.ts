@@ -1,4 +1,5 @@
 import { pinAllows } from './pinning';
+import { amsMappingFor, type FilamentSlot, type PlateFilamentNeed } from './ams-matching';
 
 /** A printer the scheduler may start a print on now, with what it offers. */
 export interface ReadyPrinter {
@@ -20,9 +21,13 @@ export interface ReadyPrinter {
    * `material` field alone speaks for what is loaded.
    */
   spools: SpoolOnPrinter[];
+  /** The AMS/MMU trays its agent reported (material and colour per slot): used only when no spool is tracked. */
+  reportedSlots?: FilamentSlot[] | null;
 }
 
 export interface SpoolOnPrinter {
+  /** The AMS/MMU slot (tray index) it is loaded in; 0 on a single extruder. */
+  slot?: number | null;
   material: string;
   colorHex: string | null;
   remainingGrams: number;
@@ -52,6 +57,10 @@ export interface QueuedJob {
   fileColorHex: string | null;
   /** Print on this printer only (pinning.ts); absent or null: any printer meeting the requirements. */
   pinnedPrinterId?: string | null;
+  /** A 3MF's filaments on the plate the job prints (material and colour per filament): matched against AMS slots. */
+  filaments?: PlateFilamentNeed[];
+  /** The operator's own AMS mapping: the printer's slots are then the operator's business, not matched. */
+  amsMapping?: number[] | null;
 }
 
 export interface Assignment {
@@ -97,7 +106,11 @@ export function spoolForCopy(job: QueuedJob, printer: ReadyPrinter): SpoolOnPrin
  */
 export function meetsRequirements(job: QueuedJob, printer: ReadyPrinter): boolean {
   if (!pinAllows(job, printer)) return false;
-  if (printer.spools.length) {
+  const multiMaterial = needsAmsMatching(job, printer);
+  if (multiMaterial) {
+    // A plate's filaments each need a slot of their material and colour: a 4-colour plate skips a 2-colour AMS.
+    if (!amsMappingFor(job.filaments!, filamentSlots(printer))) return false;
+  } else if (printer.spools.length) {
     // Tracked spools say what is loaded better than the printer's material field, and how much is left.
     if (!spoolForCopy(job, printer)) return false;
   } else if (job.material !== null && printer.material !== null && !sameMaterial(job.material, printer.material))
@@ -118,6 +131,28 @@ export function meetsRequirements(job: QueuedJob, printer: ReadyPrinter): boolea
   return true;
 }
 
+/**
+ * The slots a printer offers: its tracked spools (libs/spools, one per slot) are the truth; else the trays its
+ * agent reported; else none (unknown: the printer's material field speaks, as for a single extruder).
+ */
+export function filamentSlots(printer: ReadyPrinter): FilamentSlot[] {
+  if (printer.spools.length) {
+    return printer.spools.map((spool, index) => ({
+      slot: spool.slot ?? index,
+      material: spool.material,
+      colorHex: spool.colorHex,
+      remainingGrams: spool.remainingGrams,
+    }));
+  }
+  return printer.reportedSlots ?? [];
+}
+
+/** A 3MF job without the operator's own mapping, on a printer whose slots are known: matched slot by slot. */
+function needsAmsMatching(job: QueuedJob, printer: ReadyPrinter): boolean {
+  if (!job.filaments?.length || job.amsMapping?.length) return false;
+  return printer.spools.length > 0 || (printer.reportedSlots?.length ?? 0) > 0;
+}
+
 const MODEL_ALIASES: Record<string, string> = { X1CARBON: 'X1C' };
 
 /**
@@ -134,10 +169,11 @@ export function normalizeModel(model: string): string {
 
 /** Lower is better: the material already loaded first, then the smallest bed that fits (big ones stay free). */
 function preference(job: QueuedJob, printer: ReadyPrinter): [number, number] {
+  const volume = (printer.buildX ?? 1e4) * (printer.buildY ?? 1e4) * (printer.buildZ ?? 1e4);
+  if (needsAmsMatching(job, printer)) return [0, volume];
   const wanted = job.material ?? job.fileMaterial;
   const loaded = printer.spools.length ? (spoolForCopy(job, printer)?.material ?? null) : printer.material;
   const materialRank = sameMaterial(wanted, loaded) ? 0 : loaded === null ? 2 : 1;
-  const volume = (printer.buildX ?? 1e4) * (printer.buildY ?? 1e4) * (printer.buildZ ?? 1e4);
   return [materialRank, volume];
 }
 
@@ -157,6 +193,8 @@ function signature(job: QueuedJob): string {
     job.filamentGrams,
     job.fileColorHex?.toLowerCase() ?? null,
     job.pinnedPrinterId ?? null,
+    job.filaments?.map((filament) => [filament.id, filament.type, filament.color, filament.usedGrams ?? null]) ?? [],
+    job.amsMapping ?? null,
   ]);
 }
 

@@ -3,6 +3,7 @@ import { GCODE_FILES_TABLE } from '@farmhand/files';
 import { PRINTERS_TABLE } from '@farmhand/printers';
 import type { EntityManager } from 'typeorm';
 import { ACTIVE_COPY_STATES } from '../copy-state';
+import { plateFilaments, type PlateFilamentNeed } from './ams-matching';
 import type { QueuedJob, ReadyPrinter } from './matching';
 import { PIN_FAILURE_REASONS, type PinFailureReason } from './pinning';
 
@@ -49,6 +50,9 @@ interface JobRow {
   filament_grams: number | null;
   file_color_hex: string | null;
   pinned_printer_id: string | null;
+  plates: { index: number; sliced?: boolean; filaments?: PlateFilamentNeed[] }[] | null;
+  plate: number | null;
+  ams_mapping: number[] | null;
 }
 
 const toPrinter = (row: PrinterRow): ReadyPrinter => ({
@@ -83,6 +87,8 @@ const toJob = (row: JobRow): QueuedJob => ({
   filamentGrams: row.filament_grams,
   fileColorHex: row.file_color_hex,
   pinnedPrinterId: row.pinned_printer_id,
+  filaments: row.file_format === '3mf' ? plateFilaments(row.plates, row.plate) : [],
+  amsMapping: row.ams_mapping,
 });
 
 /**
@@ -160,7 +166,9 @@ export class SchedulerRepository {
               j.file_format, j.any_printer_kind, j.printer_model,
               CASE WHEN jsonb_typeof(f.metadata->'filamentWeightGrams') = 'number'
                    THEN (f.metadata->>'filamentWeightGrams')::float8 END AS filament_grams,
-              f.metadata->>'colorHex' AS file_color_hex, j.pinned_printer_id
+              f.metadata->>'colorHex' AS file_color_hex,
+              CASE WHEN jsonb_typeof(f.metadata->'plates') = 'array' THEN f.metadata->'plates' END AS plates,
+              j.plate, j.ams_mapping, j.pinned_printer_id
          FROM (SELECT job_id, count(*)::int AS queued FROM print_copies
                 WHERE org_id = $1 AND state = 'queued' GROUP BY job_id) q
          JOIN print_jobs j ON j.id = q.job_id

@@ -178,6 +178,13 @@ export class SchedulerService {
         manager,
       );
       for (const printer of printers) printer.spools = loaded.get(printer.id) ?? [];
+      // The AMS trays the agents report speak for printers whose spools nobody tracks.
+      const untracked = printers.filter((printer) => !printer.spools.length).map((printer) => printer.id);
+      const reported = untracked.length ? await this.link.filamentSlotsAmong?.(untracked) : undefined;
+      for (const printer of printers) {
+        const trays = reported?.get(printer.id);
+        if (trays) printer.reportedSlots = trays.map((tray) => ({ ...tray, remainingGrams: null }));
+      }
       const recent = await this.repository.recentStarts(manager, held, STAGGER_WINDOW_SECONDS);
       const budget = new Map(held.map((fleetId) => [fleetId, maxStarts - (recent.get(fleetId) ?? 0)]));
       if (![...budget.values()].some((left) => left > 0)) return { assigned: [], skippedFleets };

@@ -3341,6 +3341,11 @@ export interface components {
       /** @description done / prints (0 without prints) */
       successRate: number;
     };
+    FilamentSlotDto: {
+      colorHex: string | null;
+      material: string | null;
+      slot: number;
+    };
     FileListDto: {
       files: components['schemas']['GcodeFileDto'][];
       total: number;
@@ -4316,6 +4321,8 @@ export interface components {
        */
       backend: 'ok' | 'unreachable' | 'unauthorized';
       error: string | null;
+      /** @description AMS/MMU slots, where the backend reports them */
+      filamentSlots?: components['schemas']['FilamentSlotDto'][];
       job: components['schemas']['PrintingFileDto'] | null;
       /** @description seconds */
       printTime: number | null;

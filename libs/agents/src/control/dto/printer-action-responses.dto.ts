@@ -46,6 +46,13 @@ export class PrintingFileDto {
   @ApiPropertyOptional({ description: 'When Farmhand dispatched it' }) copyId?: string;
 }
 
+/** One loaded AMS/MMU slot the printer reports (Bambu): tray index (unit * 4 + tray), material, colour. */
+export class FilamentSlotDto {
+  @ApiProperty({ minimum: 0, maximum: 254 }) slot!: number;
+  @ApiProperty({ type: String, nullable: true }) material!: string | null;
+  @ApiProperty({ type: String, nullable: true, pattern: '^#[0-9A-F]{6}$' }) colorHex!: string | null;
+}
+
 /** The last status the agent sent (as in the agent protocol). */
 export class PrinterStatusDto {
   @ApiProperty({ enum: PRINTER_STATES, enumName: 'PrinterState' }) state!: string;
@@ -59,6 +66,8 @@ export class PrinterStatusDto {
   @ApiProperty({ type: Number, nullable: true, description: 'seconds' }) printTimeLeft!: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'mm' }) z!: number | null;
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
+  @ApiPropertyOptional({ type: [FilamentSlotDto], description: 'AMS/MMU slots, where the backend reports them' })
+  filamentSlots?: FilamentSlotDto[];
   @ApiProperty({ description: 'Epoch milliseconds' }) sentAt!: number;
 }
 
