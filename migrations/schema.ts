@@ -32,7 +32,7 @@ import {
 } from '@farmhand/notifications';
 import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
-import { PrinterStateInterval, ReportDailyRollup, ReportSettings } from '@farmhand/reports';
+import { PrinterStateInterval, ReportDailyRollup, ReportMonthlyRollup, ReportSettings } from '@farmhand/reports';
 import { Printer, PrinterDefaults } from '@farmhand/printers';
 import { MaintenanceCompletion, MaintenancePhoto, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
 import { Spool, SpoolmanConnection, SpoolUsage } from '@farmhand/spools';
@@ -62,6 +62,7 @@ import { PinnedPrinter1796607000000 } from './1796607000000-pinned-printer';
 import { PrinterDefaults1796607136021 } from './1796607136021-printer-defaults';
 import { Spoolman1796609000000 } from './1796609000000-spoolman';
 import { MaintenancePhotos1796609100000 } from './1796609100000-maintenance-photos';
+import { ReportMonthlyRollups1796612000000 } from './1796612000000-report-monthly-rollups';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -113,6 +114,7 @@ export const ENTITIES = [
   SsoIdentity,
   ReportSettings,
   ReportDailyRollup,
+  ReportMonthlyRollup,
   PrinterStateInterval,
 ];
 export const MIGRATIONS = [
@@ -142,6 +144,7 @@ export const MIGRATIONS = [
   Spoolman1796609000000,
   MaintenancePhotos1796609100000,
   EmailRecipientOutcomes1795880000000,
+  ReportMonthlyRollups1796612000000,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

@@ -226,6 +226,37 @@ describe('reports', () => {
     expect(month.body.totals.prints).toBe(5);
   });
 
+  it('gives the same figures from the monthly rollups (whole months) as from the daily rows (edge days)', async () => {
+    const sections = (body: Record<string, unknown>) => ({
+      totals: body.totals,
+      members: body.members,
+      tags: body.tags,
+      materials: body.materials,
+      failureReasons: body.failureReasons,
+      printers: (body.printers as Record<string, unknown>[]).map(({ utilisation: _utilisation, ...row }) => row),
+    });
+    const daily = await team.viewer.client.get(`${base()}?${day}`);
+    // March 2026 holds the same four prints: read from the monthly rollups alone.
+    const wholeMonth = await team.viewer.client.get(`${base()}?from=2026-03-01&to=2026-03-31`);
+    expect(wholeMonth.status).toBe(200);
+    expect(sections(wholeMonth.body)).toEqual(sections(daily.body));
+    // Edge days before (daily rows) and whole months after (monthly rows): the April print is counted once.
+    const mixed = await team.viewer.client.get(`${base()}?from=2026-02-20&to=2026-04-30`);
+    expect(mixed.body.totals.prints).toBe(5);
+    const edgesOnly = await team.viewer.client.get(`${base()}?from=2026-03-02&to=2026-04-29`);
+    expect(edgesOnly.body.totals.prints).toBe(5);
+    // The fleet-limited operator's scope and a fleet filter cut the monthly rows too.
+    const limited = await team.fleetOperator.client.get(`${base()}?from=2026-03-01&to=2026-03-31`);
+    expect(limited.body.totals).toMatchObject({ prints: 2, filamentGrams: 70 });
+    expect(limited.body.printers.map((row: { printerId: string }) => row.printerId)).toEqual([team.printerA.id]);
+    const otherFleet = await team.fleetOperator.client.get(
+      `${base()}?from=2026-03-01&to=2026-03-31&fleetId=${team.fleetB}`,
+    );
+    expect(otherFleet.body.totals.prints).toBe(0);
+    const fleetB = await team.viewer.client.get(`${base()}?from=2026-03-01&to=2026-03-31&fleetId=${team.fleetB}`);
+    expect(fleetB.body.totals.prints).toBe(2);
+  });
+
   it('fleet-limited operator sees only the figures of its fleet', async () => {
     const response = await team.fleetOperator.client.get(`${base()}?${day}`);
     expect(response.status).toBe(200);

@@ -1,6 +1,8 @@
 export { ReportSettings } from './entities/report-settings.entity';
 export { ReportDailyRollup, PRINT_RESULTS } from './entities/report-daily-rollup.entity';
 export type { PrintResult } from './entities/report-daily-rollup.entity';
+export { ReportMonthlyRollup, ROLLUP_DIMENSIONS } from './entities/report-monthly-rollup.entity';
+export type { RollupDimension } from './entities/report-monthly-rollup.entity';
 export { PrinterStateInterval } from './entities/printer-state-interval.entity';
 export { ReportsModule } from './reports.module';
 export { ReportsService, MAX_REPORT_DAYS } from './reports.service';

@@ -4,7 +4,7 @@ import { DETECTION_ALERTS_TABLE } from '@farmhand/detection';
 import { PRINT_ATTEMPTS_TABLE, PRINT_JOBS_TABLE } from '@farmhand/jobs';
 import { PRINTERS_TABLE } from '@farmhand/printers';
 import { DataSource } from 'typeorm';
-import type { Day } from './rollups.repository';
+import { monthlyFromDaily, type Day } from './rollups.repository';
 
 /** What a report counts: days [from, to] (UTC, both included), narrowed by fleet, member and tag. */
 export interface ReportFilter {
@@ -54,8 +54,10 @@ export interface PrinterRow {
 
 /** Builds `WHERE` text with positional parameters: `value` binds one (call it while writing the part). */
 class Where {
-  readonly values: unknown[] = [];
   private readonly parts: string[] = [];
+
+  /** `values` may be another Where's, so two WHERE texts of one statement share its parameters. */
+  constructor(readonly values: unknown[] = []) {}
 
   add(sql: string): this {
     this.parts.push(sql);
@@ -110,6 +112,27 @@ function figureOf(row: Record<string, unknown>, key: string, detail = ''): Figur
   };
 }
 
+const DAY_MS = 86_400_000;
+const dayOf = (ms: number): Day => new Date(ms).toISOString().slice(0, 10);
+
+/** Member and tag filters need the daily rows (their groups carry the member and the tag set); others the monthly. */
+function usesMonthly(filter: ReportFilter): boolean {
+  return filter.memberId === undefined && !filter.tag;
+}
+
+/**
+ * The whole UTC months within [from, to]: [first, end). None (first = end = the day after `to`) when the range holds
+ * no whole month, so the daily rows answer it all.
+ */
+export function wholeMonths(from: Day, to: Day): { first: Day; end: Day } {
+  const start = new Date(`${from}T00:00:00Z`);
+  const first = start.getUTCDate() === 1 ? from : dayOf(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+  const after = new Date(Date.parse(`${to}T00:00:00Z`) + DAY_MS);
+  const end = dayOf(Date.UTC(after.getUTCFullYear(), after.getUTCMonth(), 1));
+  if (first >= end) return { first: dayOf(after.getTime()), end: dayOf(after.getTime()) };
+  return { first, end };
+}
+
 /**
  * Report reads: aggregates over report_daily_rollups (never the print history, except the per-print CSV), scoped in
  * SQL by the caller's `Report` rules on each row's fleet.
@@ -139,8 +162,13 @@ export class ReportQueriesRepository {
     return { sql, values: where.values };
   }
 
-  /** Totals and the groups per printer, member, material + colour and failure reason, in one pass over the rollups. */
+  /**
+   * Totals and the groups per printer, member, material + colour and failure reason. Without a member or tag filter
+   * from the monthly rollups (and the daily rows of the days at the range's edges); with one, from the daily rows,
+   * whose groups carry the member and the tag set.
+   */
   async figures(filter: ReportFilter): Promise<Record<Dimension, FigureRow[]>> {
+    if (usesMonthly(filter)) return this.monthlyFigures(filter);
     const source = this.rollupSource(filter);
     const wattsDefault = `$${source.values.length}`;
     const rows: Record<string, unknown>[] = await this.dataSource.query(
@@ -168,6 +196,8 @@ export class ReportQueriesRepository {
 
   /** The same figures per tag (a print with two tags counts under each). */
   async figuresByTag(filter: ReportFilter): Promise<FigureRow[]> {
+    if (usesMonthly(filter))
+      return (await this.monthlyGroups(filter, ['tag'])).filter(({ whole }) => !whole).map(({ row }) => row);
     const source = this.rollupSource(filter, 'CROSS JOIN LATERAL unnest(r.tags) tag');
     const wattsDefault = `$${source.values.length}`;
     const rows: Record<string, unknown>[] = await this.dataSource.query(
@@ -177,6 +207,83 @@ export class ReportQueriesRepository {
       source.values,
     );
     return rows.map((row) => figureOf(row, row.tag as string));
+  }
+
+  private async monthlyFigures(filter: ReportFilter): Promise<Record<Dimension, FigureRow[]>> {
+    const result: Record<Dimension, FigureRow[]> = { total: [], printer: [], member: [], material: [], failure: [] };
+    for (const { dimension, whole, row } of await this.monthlyGroups(filter, [
+      'printer',
+      'member',
+      'material',
+      'failure',
+    ])) {
+      // The whole of the printer rows is the total: every print has one printer row (its printer or '').
+      if (whole) {
+        if (dimension === 'printer') result.total.push(row);
+      } else if (dimension === 'failure') {
+        if (row.key) result.failure.push(row);
+      } else result[dimension as Dimension].push(row);
+    }
+    return result;
+  }
+
+  /**
+   * Groups of `dimensions` (and each dimension's whole) over the range: the monthly rollups of its whole months, the
+   * daily rows of the days before the first and after the last (summed the same way), both cut by fleet and scope.
+   * Printer rows take their printer's current watts; member, material and tag rows those of the model they carry.
+   */
+  private async monthlyGroups(
+    filter: ReportFilter,
+    dimensions: string[],
+  ): Promise<{ dimension: string; whole: boolean; row: FigureRow }[]> {
+    const { first, end } = wholeMonths(filter.from, filter.to);
+    const where = new Where();
+    const org = where.value(filter.orgId);
+    const firstMonth = where.value(first);
+    const endMonth = where.value(end);
+    where.add(`m.org_id = ${org} AND m.month >= ${firstMonth} AND m.month < ${endMonth}`);
+    if (filter.fleetId) where.add(`m.fleet_id = ${where.value(filter.fleetId)}`);
+    where.condition(filter.scope('m'));
+    const monthly = where.toString();
+    const edges = new Where(where.values);
+    edges.add(`r.org_id = ${org}`);
+    edges.add(
+      `((r.day >= ${edges.value(filter.from)} AND r.day < ${firstMonth}) OR (r.day >= ${endMonth} AND r.day <= ${edges.value(filter.to)}))`,
+    );
+    if (filter.fleetId) edges.add(`r.fleet_id = ${edges.value(filter.fleetId)}`);
+    edges.condition(filter.scope('r'));
+    const watts = edges.value(JSON.stringify(filter.modelWatts));
+    const wattsDefault = edges.value(filter.defaultWatts);
+    const wanted = edges.value(dimensions);
+    const columns = `dimension, group_key, detail, printer_id, model, prints, done, bad, failed, cancelled, print_seconds,
+      bed_clear_seconds, filament_grams, material_cents`;
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `WITH d AS (
+         SELECT ${columns} FROM report_monthly_rollups m WHERE ${monthly}
+         UNION ALL
+         SELECT ${columns} FROM (${monthlyFromDaily(edges.toString())}) e
+       )
+       SELECT d.dimension, d.group_key, d.detail, GROUPING(d.group_key) AS whole,
+              SUM(d.prints)::int AS prints, SUM(d.done)::int AS done, SUM(d.bad)::int AS bad,
+              SUM(d.failed)::int AS failed, SUM(d.cancelled)::int AS cancelled,
+              SUM(d.print_seconds)::float8 AS print_seconds, SUM(d.bed_clear_seconds)::float8 AS bed_clear_seconds,
+              SUM(d.filament_grams)::float8 AS filament_grams, SUM(d.material_cents)::float8 AS material_cents,
+              SUM(d.print_seconds * COALESCE(CASE WHEN d.dimension = 'printer' THEN w.watts
+                                                  ELSE (CAST(${watts} AS jsonb) ->> d.model)::float8 END,
+                                             ${wattsDefault}))::float8 AS watt_seconds
+         FROM d
+         LEFT JOIN (SELECT p.id, (CAST(${watts} AS jsonb) ->> lower(p.model))::float8 AS watts
+                      FROM ${PRINTERS_TABLE.name} p WHERE p.org_id = ${org}) w ON w.id = d.printer_id
+        WHERE d.dimension = ANY(${wanted})
+        GROUP BY GROUPING SETS ((d.dimension, d.group_key, d.detail), (d.dimension))
+        ORDER BY d.dimension, d.group_key, d.detail`,
+      edges.values,
+    );
+    return rows.map((row) => ({
+      dimension: row.dimension as string,
+      whole: Number(row.whole) === 1,
+      row: figureOf(row, (row.group_key as string | null) ?? '', (row.detail as string | null) ?? ''),
+    }));
   }
 
   /** Seconds each printer spent in each recorded state within [from, to] (the open interval runs until now). */

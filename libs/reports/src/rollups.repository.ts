@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PRINT_ATTEMPTS_TABLE, PRINT_COPIES_TABLE, PRINT_JOBS_TABLE } from '@farmhand/jobs';
+import { PRINTERS_TABLE } from '@farmhand/printers';
 import { SPOOL_USAGES_TABLE, SPOOLS_TABLE } from '@farmhand/spools';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -47,7 +48,50 @@ const ROLLUP_SELECT = `
      AND a.started_at IS NOT NULL AND a.state IN ('done', 'awaiting_bed_clear', 'failed', 'cancelled')
    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
 
-/** Writes report_daily_rollups and reads what a refresh needs. No rules: ReportsRefresher decides what to rebuild. */
+const MONTHLY_SUMS = `
+  SUM(r.prints)::int AS prints,
+  COALESCE(SUM(r.prints) FILTER (WHERE r.result = 'done'), 0)::int AS done,
+  COALESCE(SUM(r.prints) FILTER (WHERE r.result = 'bad'), 0)::int AS bad,
+  COALESCE(SUM(r.prints) FILTER (WHERE r.result = 'failed'), 0)::int AS failed,
+  COALESCE(SUM(r.prints) FILTER (WHERE r.result = 'cancelled'), 0)::int AS cancelled,
+  SUM(r.print_seconds)::float8 AS print_seconds,
+  SUM(r.bed_clear_seconds)::float8 AS bed_clear_seconds,
+  SUM(r.filament_grams)::float8 AS filament_grams,
+  SUM(r.material_cents)::float8 AS material_cents`;
+
+/** The columns of report_monthly_rollups that `monthlyFromDaily` yields, in order (after org_id). */
+export const MONTHLY_COLUMNS = `month, dimension, group_key, detail, fleet_id, printer_id, model, prints, done, bad, failed,
+  cancelled, print_seconds, bed_clear_seconds, filament_grams, material_cents`;
+
+/**
+ * Daily rollup rows summed per month, fleet and dimension: one row per printer, per member and model, per material,
+ * colour and model, per failure reason, per tag and model (a print with two tags counts under each). `where` picks the
+ * daily rows (alias `r`, report_daily_rollups). Used by the writer for whole months and by reports for the days at a
+ * range's edges, so both give the same groups.
+ */
+export function monthlyFromDaily(where: string): string {
+  const source = `(SELECT r.*, lower(p.model) AS model
+                     FROM report_daily_rollups r LEFT JOIN ${PRINTERS_TABLE.name} p ON p.id = r.printer_id
+                    WHERE ${where})`;
+  return `
+  SELECT date_trunc('month', r.day::timestamp)::date AS month,
+         CASE WHEN GROUPING(r.printer_id) = 0 THEN 'printer' WHEN GROUPING(r.member_id) = 0 THEN 'member'
+              WHEN GROUPING(r.material) = 0 THEN 'material' ELSE 'failure' END AS dimension,
+         CASE WHEN GROUPING(r.printer_id) = 0 THEN COALESCE(r.printer_id::text, '')
+              WHEN GROUPING(r.member_id) = 0 THEN r.member_id
+              WHEN GROUPING(r.material) = 0 THEN r.material ELSE r.failure_reason END AS group_key,
+         CASE WHEN GROUPING(r.material) = 0 THEN r.color ELSE '' END AS detail,
+         r.fleet_id, r.printer_id, r.model, ${MONTHLY_SUMS}
+    FROM ${source} r
+   GROUP BY date_trunc('month', r.day::timestamp), r.fleet_id,
+            GROUPING SETS ((r.printer_id), (r.member_id, r.model), (r.material, r.color, r.model), (r.failure_reason))
+  UNION ALL
+  SELECT date_trunc('month', r.day::timestamp)::date, 'tag', tag, '', r.fleet_id, NULL::uuid, r.model, ${MONTHLY_SUMS}
+    FROM ${source} r CROSS JOIN LATERAL unnest(r.tags) tag
+   GROUP BY date_trunc('month', r.day::timestamp), tag, r.fleet_id, r.model`;
+}
+
+/** Writes report_daily_rollups (and the monthly rollups of the same months) and reads what a refresh needs. No rules: ReportsRefresher decides what to rebuild. */
 @Injectable()
 export class RollupsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -70,6 +114,20 @@ export class RollupsRepository {
            failure_reason, prints, print_seconds, bed_clear_seconds, filament_grams, material_cents)
          ${ROLLUP_SELECT}
          RETURNING 1`,
+        [orgId, from, to],
+      );
+      // The months those days fall in, summed again from their daily rows (whole months, so no row is half).
+      await manager.query(
+        `DELETE FROM report_monthly_rollups WHERE org_id = $1 AND month >= date_trunc('month', CAST($2 AS date)::timestamp)
+            AND month < date_trunc('month', (CAST($3 AS date) - 1)::timestamp) + interval '1 month'`,
+        [orgId, from, to],
+      );
+      await manager.query(
+        `INSERT INTO report_monthly_rollups (org_id, ${MONTHLY_COLUMNS})
+         SELECT $1, m.* FROM (${monthlyFromDaily(
+           `r.org_id = $1 AND r.day >= date_trunc('month', CAST($2 AS date)::timestamp)
+              AND r.day < date_trunc('month', (CAST($3 AS date) - 1)::timestamp) + interval '1 month'`,
+         )}) m`,
         [orgId, from, to],
       );
       return inserted.length;
