@@ -34,7 +34,7 @@ import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
 import { MaintenanceCompletion, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
 import { Printer } from '@farmhand/printers';
-import { PrinterStateInterval, ReportDailyRollup, ReportSettings } from '@farmhand/reports';
+import { PrinterStateInterval, Quota, ReportDailyRollup, ReportSettings } from '@farmhand/reports';
 import { Spool, SpoolUsage } from '@farmhand/spools';
 import { Initial1795715017710 } from './1795715017710-initial';
 import { PrinterCredentials1795716481027 } from './1795716481027-printer-credentials';
@@ -57,6 +57,7 @@ import { PushSubscriptions1796605578446 } from './1796605578446-push-subscriptio
 import { NotificationPreferences1796605588127 } from './1796605588127-notification-preferences';
 import { NotificationSettings1796608358725 } from './1796608358725-notification-settings';
 import { Reports1796605650428 } from './1796605650428-reports';
+import { Quotas1796700000000 } from './1796700000000-quotas';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -105,6 +106,7 @@ export const ENTITIES = [
   SsoIdentity,
   ReportSettings,
   ReportDailyRollup,
+  Quota,
   PrinterStateInterval,
 ];
 export const MIGRATIONS = [
@@ -129,6 +131,7 @@ export const MIGRATIONS = [
   NotificationPreferences1796605588127,
   NotificationSettings1796608358725,
   Reports1796605650428,
+  Quotas1796700000000,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

@@ -18,6 +18,7 @@ import { SchedulerJobs } from './jobs/scheduler.jobs';
 import { JobsController, PrintQueueController } from './jobs.controller';
 import { JobsListener } from './jobs.listener';
 import { JobsRepository } from './jobs.repository';
+import { JobAdmissionModule } from './job-admission';
 import { JobsService } from './jobs.service';
 import { PRINTER_LINK } from './printer-link';
 import { QueueLiveListener } from './queue-live.listener';
@@ -42,6 +43,7 @@ import { StatsService } from './stats/stats.service';
     DashboardPublisherModule,
     SpoolUsageModule,
     MaintenanceDirectoryModule,
+    JobAdmissionModule,
   ],
   controllers: [JobsController, PrintQueueController, SlicerOctoPrintController, SlicerMoonrakerController],
   providers: [
