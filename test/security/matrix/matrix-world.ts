@@ -50,7 +50,8 @@ export type ObjectKind =
   | 'notificationChannel'
   | 'chatIntegration'
   | 'spool'
-  | 'maintenanceTask';
+  | 'maintenanceTask'
+  | 'quota';
 
 /**
  * One booted api with two organizations, a caller of every kind, and objects made on demand in each place. Shared
@@ -322,6 +323,15 @@ export class MatrixWorld {
           intervalValue: 30,
         });
         return expectCreated<{ id: string }>(task, 'maintenance task').id;
+      }
+      case 'quota': {
+        const quota = await owner.post(`/api/orgs/${org.id}/quotas`, {
+          scope: 'tag',
+          target: `t-${randomBytes(4).toString('hex')}`,
+          metric: 'print_hours',
+          limit: 10,
+        });
+        return expectCreated<{ id: string }>(quota, 'quota').id;
       }
     }
   }
