@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '@farmhand/accounts';
 import { JobAdmissionModule } from '@farmhand/jobs';
 import { ReportsJobs } from './jobs/reports.jobs';
 import { ReportExportsService } from './report-exports.service';
@@ -16,7 +17,7 @@ import { QuotasService } from './quotas/quotas.service';
  * rollups (wherever the events are emitted), the rollup job (worker).
  */
 @Module({
-  imports: [JobAdmissionModule],
+  imports: [AccountsModule, JobAdmissionModule],
   controllers: [ReportsController, QuotasController],
   providers: [
     ReportsRepository,

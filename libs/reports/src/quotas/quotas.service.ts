@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { Membership } from '@farmhand/accounts';
+import { MemberDirectory } from '@farmhand/accounts';
 import { AuditService } from '@farmhand/audit';
 import { subject, type AppAbility, type Principal } from '@farmhand/authz';
 import { DomainException } from '@farmhand/core';
@@ -34,6 +34,7 @@ export class QuotasService implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly admission: JobAdmissionRegistry,
+    private readonly members: MemberDirectory,
   ) {}
 
   onModuleInit(): void {
@@ -184,7 +185,7 @@ export class QuotasService implements OnModuleInit {
         );
       return tag;
     }
-    const member = await this.dataSource.getRepository(Membership).exists({ where: { orgId, userId: input.target } });
+    const member = await this.members.findByUser(orgId, input.target);
     if (!member)
       throw DomainException.invalid('unknown_member', 'target names no member of this organization', 'target');
     return input.target;
