@@ -49,11 +49,6 @@ export class UpdateQuotaDto {
   limit!: number;
 }
 
-export class QuotaParamsDto {
-  @IsUUID() orgId!: string;
-  @IsUUID() quotaId!: string;
-}
-
 export class QuotaDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: QUOTA_SCOPES }) scope!: QuotaScope;

@@ -2,10 +2,11 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, type AuthorizedRequest } from '@farmhand/authz';
 import { ApiErrors } from '@farmhand/core';
-import { CreateQuotaDto, QuotaDto, QuotaParamsDto, UpdateQuotaDto } from './quota.dto';
+import { CreateQuotaDto, QuotaDto, UpdateQuotaDto } from './quota.dto';
 import { QuotasService } from './quotas.service';
 
 const OrgId = () => Param('orgId', ParseUUIDPipe);
+const QuotaId = () => Param('quotaId', ParseUUIDPipe);
 
 /** Per-member and per-tag monthly quotas: members read them with their usage, whole-organization admins set them. */
 @ApiTags('reports')
@@ -33,8 +34,13 @@ export class QuotasController {
   @CheckPolicies(['update', 'Quota'])
   @ApiOkResponse({ type: QuotaDto })
   @ApiErrors({ 404: ['quota_not_found'] })
-  update(@Param() params: QuotaParamsDto, @Body() body: UpdateQuotaDto, @Req() request: AuthorizedRequest) {
-    return this.quotas.update(request.principal!, request.ability!, params.orgId, params.quotaId, body);
+  update(
+    @OrgId() orgId: string,
+    @QuotaId() quotaId: string,
+    @Body() body: UpdateQuotaDto,
+    @Req() request: AuthorizedRequest,
+  ) {
+    return this.quotas.update(request.principal!, request.ability!, orgId, quotaId, body);
   }
 
   @Delete(':quotaId')
@@ -42,7 +48,7 @@ export class QuotasController {
   @CheckPolicies(['delete', 'Quota'])
   @ApiNoContentResponse()
   @ApiErrors({ 404: ['quota_not_found'] })
-  async delete(@Param() params: QuotaParamsDto, @Req() request: AuthorizedRequest): Promise<void> {
-    await this.quotas.delete(request.principal!, request.ability!, params.orgId, params.quotaId);
+  async delete(@OrgId() orgId: string, @QuotaId() quotaId: string, @Req() request: AuthorizedRequest): Promise<void> {
+    await this.quotas.delete(request.principal!, request.ability!, orgId, quotaId);
   }
 }

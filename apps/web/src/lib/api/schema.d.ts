@@ -11799,7 +11799,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: never;
-      path?: never;
+      path: {
+        orgId: string;
+        quotaId: string;
+      };
       cookie?: never;
     };
     requestBody?: never;
@@ -11810,6 +11813,7 @@ export interface operations {
         };
         content?: never;
       };
+      400: components['responses']['BadRequest'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrQuotaNotFound'];
@@ -11821,7 +11825,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: never;
-      path?: never;
+      path: {
+        orgId: string;
+        quotaId: string;
+      };
       cookie?: never;
     };
     requestBody: {
@@ -11838,7 +11845,7 @@ export interface operations {
           'application/json': components['schemas']['QuotaDto'];
         };
       };
-      400: components['responses']['InvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrQuotaNotFound'];
