@@ -32,7 +32,7 @@ import {
 } from '@farmhand/notifications';
 import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
-import { PrinterStateInterval, ReportDailyRollup, ReportMonthlyRollup, ReportSettings } from '@farmhand/reports';
+import { PrinterStateInterval, Quota, ReportDailyRollup, ReportMonthlyRollup, ReportSettings } from '@farmhand/reports';
 import { Printer, PrinterDefaults } from '@farmhand/printers';
 import { MaintenanceCompletion, MaintenancePhoto, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
 import { Spool, SpoolmanConnection, SpoolUsage } from '@farmhand/spools';
@@ -63,6 +63,7 @@ import { PrinterDefaults1796607136021 } from './1796607136021-printer-defaults';
 import { Spoolman1796609000000 } from './1796609000000-spoolman';
 import { MaintenancePhotos1796609100000 } from './1796609100000-maintenance-photos';
 import { ReportMonthlyRollups1796612000000 } from './1796612000000-report-monthly-rollups';
+import { Quotas1796700000000 } from './1796700000000-quotas';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -115,6 +116,7 @@ export const ENTITIES = [
   ReportSettings,
   ReportDailyRollup,
   ReportMonthlyRollup,
+  Quota,
   PrinterStateInterval,
 ];
 export const MIGRATIONS = [
@@ -145,6 +147,7 @@ export const MIGRATIONS = [
   MaintenancePhotos1796609100000,
   EmailRecipientOutcomes1795880000000,
   ReportMonthlyRollups1796612000000,
+  Quotas1796700000000,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

@@ -1,4 +1,5 @@
 import { TEST_PASSWORD, createTeam, signUpUser, type Team } from '@farmhand/factories';
+import { WEBHOOK_EVENTS } from '@farmhand/notifications';
 import { startApi, waitFor, type ApiHarness } from '@farmhand/testing';
 import type { Browser, Page } from 'playwright-core';
 import { ensureWebBuild, launchBrowser, newUser, screenshot, signIn } from './browser-harness';
@@ -161,7 +162,7 @@ describe('the app around the pages', () => {
           return { left, right, top, bottom };
         }),
       );
-      expect(rects.length).toBe(6); // one per webhook event, spool.low_stock included
+      expect(rects.length).toBe(WEBHOOK_EVENTS.length); // one per webhook event
       for (const [index, a] of rects.entries()) {
         expect(a.right).toBeLessThanOrEqual(viewport.width);
         for (const b of rects.slice(index + 1)) {

@@ -6,7 +6,10 @@ import type { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ensureWebBuild, launchBrowser, newUser, screenshot, signIn } from './browser-harness';
 
-/** The reports page: a viewer narrows the period and a tag, reads the figures, and downloads a table as CSV. */
+/**
+ * The reports page: a viewer narrows the period and a tag, reads the figures, and downloads a table as CSV; an admin
+ * sets a tag quota there, and the job form shows the refusal of a job that would pass it.
+ */
 describe('reports in the browser', () => {
   let api: ApiHarness;
   let browser: Browser;
@@ -88,5 +91,35 @@ describe('reports in the browser', () => {
     expect(lines[1]).toContain('physics');
     await screenshot(page, 'reports');
     expect(viewer.errors).toEqual([]);
+  });
+
+  it('an admin sets a tag quota on the reports page; the job form shows why a job over it is refused', async () => {
+    const admin = await newUser(browser, api.url);
+    const page = admin.page;
+    await signIn(page, team.admin.email, `/orgs/${team.orgId}/reports`);
+    const form = page.getByRole('form', { name: 'Add quota' });
+    await form.getByLabel('Scope').selectOption('tag');
+    await form.getByLabel('Tag', { exact: true }).fill('budget');
+    await form.getByLabel('Metric').selectOption('filament_grams');
+    await form.getByLabel('Limit per month').fill('2');
+    await form.getByRole('button', { name: 'Add quota' }).click();
+    await page
+      .getByRole('table', { name: 'Quotas' })
+      .getByRole('row', { name: /tag budget 2 g 0 g/ })
+      .waitFor();
+
+    await uploadGcode(team.admin.client, team.orgId, {}, 'budget-part.gcode');
+    await page.goto(`${api.url}/orgs/${team.orgId}/queue`);
+    await page.getByRole('button', { name: 'New job' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Queue a print job' });
+    await dialog.getByLabel('Search files').fill('budget-part');
+    await dialog.getByRole('radio', { name: /budget-part\.gcode/ }).check();
+    await dialog.getByLabel('Report tags').fill('budget');
+    await dialog.getByRole('button', { name: 'Queue job' }).click();
+    await dialog
+      .getByText('The monthly quota of tag "budget" is 2 g of filament: 0 used or queued, this job needs 3.7')
+      .waitFor();
+    await screenshot(page, 'quota-refused');
+    expect(admin.errors.filter((error) => !error.includes('409'))).toEqual([]);
   });
 });

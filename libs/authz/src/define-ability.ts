@@ -22,6 +22,7 @@ const READABLE_BY_MEMBERS: SubjectType[] = [
   'Spool',
   'MaintenanceTask',
   'Report',
+  'Quota',
 ];
 
 type Builder = AbilityBuilder<MongoAbility>;

@@ -77,6 +77,8 @@ export const SUBJECTS = [
    * (`{ orgId, fleetId }` per printer); `update` is the organization's cost settings (admins).
    */
   'Report',
+  /** A per-member or per-tag monthly quota (libs/reports): members read them, whole-organization admins manage. */
+  'Quota',
 ] as const;
 export type SubjectType = (typeof SUBJECTS)[number];
 

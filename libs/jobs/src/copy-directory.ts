@@ -38,8 +38,25 @@ export const PRINT_ATTEMPTS_TABLE = sharedTable('print_attempts', [
 ]);
 
 /** `print_jobs` and `print_copies` for libs/reports' daily rollups (who queued a print, its tags, its plate). */
-export const PRINT_JOBS_TABLE = sharedTable('print_jobs', ['id', 'org_id', 'name', 'created_by', 'tags', 'material']);
-export const PRINT_COPIES_TABLE = sharedTable('print_copies', ['id', 'attempt', 'finished_at', 'cleared_at']);
+export const PRINT_JOBS_TABLE = sharedTable('print_jobs', [
+  'id',
+  'org_id',
+  'name',
+  'created_by',
+  'tags',
+  'material',
+  // libs/reports' quotas: the estimates of copies still to print
+  'file_id',
+  'cancelled_at',
+]);
+export const PRINT_COPIES_TABLE = sharedTable('print_copies', [
+  'id',
+  'attempt',
+  'finished_at',
+  'cleared_at',
+  'job_id',
+  'state',
+]);
 
 /** The read provider other libraries use for print copies (detection, notifications). Reads only. */
 @Injectable()

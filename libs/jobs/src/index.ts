@@ -1,4 +1,6 @@
 export { JobsModule } from './jobs.module';
+export { JobAdmissionModule, JobAdmissionRegistry } from './job-admission';
+export type { JobAdmission, JobAdmissionCheck } from './job-admission';
 export { JobsService, toJobView, requirementsFromFile } from './jobs.service';
 export type { JobView } from './jobs.service';
 export { CopiesService } from './copies.service';

@@ -18,6 +18,7 @@ import { SchedulerJobs } from './jobs/scheduler.jobs';
 import { JobsController, PrintQueueController } from './jobs.controller';
 import { JobsListener } from './jobs.listener';
 import { JobsRepository } from './jobs.repository';
+import { JobAdmissionModule } from './job-admission';
 import { JobsService } from './jobs.service';
 import { PinnedJobsService } from './pinned-jobs.service';
 import { PRINTER_LINK } from './printer-link';
@@ -43,6 +44,7 @@ import { StatsService } from './stats/stats.service';
     DashboardPublisherModule,
     SpoolUsageModule,
     MaintenanceDirectoryModule,
+    JobAdmissionModule,
   ],
   controllers: [JobsController, PrintQueueController, SlicerOctoPrintController, SlicerMoonrakerController],
   providers: [

@@ -16,6 +16,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CopiesRepository } from './copies.repository';
 import { CopyAccess } from './copy-access';
 import { isActive } from './copy-state';
+import { JobAdmissionRegistry } from './job-admission';
 import type { CreateJobDto, ReorderJobDto, RequirementsDto, UpdateJobDto } from './dto/job.dto';
 import type { PrintJob } from './entities/print-job.entity';
 import { emptyCounts, JOB_CONDITION_COLUMNS, JobsRepository, type CopyCounts } from './jobs.repository';
@@ -137,6 +138,7 @@ export class JobsService implements OnModuleInit {
     private readonly fleets: FleetDirectory,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly admission: JobAdmissionRegistry,
   ) {}
 
   onModuleInit(): void {
@@ -184,7 +186,17 @@ export class JobsService implements OnModuleInit {
     await this.assertFleets(ability, action, orgId, fleetIds);
     const actor = actorOf(principal);
     const requirements = mergeRequirements(requirementsFromFile(file), input.requirements);
+    const tags = normalizeTags(input.tags);
     const job = await this.dataSource.transaction(async (manager) => {
+      // Quotas and other admission checks: in this transaction, so a check and the insert it allows are one step.
+      await this.admission.admit(manager, {
+        orgId,
+        memberId: principal.kind === 'user' ? principal.userId : null,
+        tags,
+        copies: input.copies,
+        estimatedSeconds: file.metadata.estimatedTimeSeconds ?? null,
+        filamentGrams: file.metadata.filamentWeightGrams ?? null,
+      });
       const created = await this.jobs.insert(manager, {
         orgId,
         fileId: file.id,
@@ -201,7 +213,7 @@ export class JobsService implements OnModuleInit {
         plate: input.bambu?.plate ?? null,
         amsMapping: input.bambu?.amsMapping ?? null,
         notes: input.notes ?? '',
-        tags: normalizeTags(input.tags),
+        tags,
         held: input.held ?? false,
         cancelledAt: null,
         createdBy: actor.id,

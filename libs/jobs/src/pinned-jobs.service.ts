@@ -9,6 +9,7 @@ import type { PrintOnPrintersDto } from './dto/job.dto';
 import { requirementsFromFile } from './jobs.service';
 import { JobsRepository } from './jobs.repository';
 import { normalizeModel } from './scheduler/matching';
+import { JobAdmissionRegistry } from './job-admission';
 
 export interface PinnedPrintOutcome {
   printerId: string;
@@ -35,6 +36,7 @@ export class PinnedJobsService {
     private readonly printers: PrintersService,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly admission: JobAdmissionRegistry,
   ) {}
 
   async printOnPrinters(
@@ -70,6 +72,15 @@ export class PinnedJobsService {
           });
           continue;
         }
+        // Quotas hold here as on every path that queues a job: one copy per printer, in this transaction.
+        await this.admission.admit(manager, {
+          orgId,
+          memberId: principal.kind === 'user' ? principal.userId : null,
+          tags: [],
+          copies: 1,
+          estimatedSeconds: file.metadata.estimatedTimeSeconds ?? null,
+          filamentGrams: file.metadata.filamentWeightGrams ?? null,
+        });
         const job = await this.jobs.insert(manager, {
           orgId,
           fileId: file.id,

@@ -1,3 +1,4 @@
+export { Quota } from './quotas/quota.entity';
 export { ReportSettings } from './entities/report-settings.entity';
 export { ReportDailyRollup, PRINT_RESULTS } from './entities/report-daily-rollup.entity';
 export type { PrintResult } from './entities/report-daily-rollup.entity';

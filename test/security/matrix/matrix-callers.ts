@@ -34,9 +34,19 @@ const OWN_VIEWS = [
   'update:NotificationPreference',
 ];
 const MEMBER_READS = [
-  ...['Organization', 'Member', 'Fleet', 'Printer', 'File', 'Job', 'Alert', 'Spool', 'MaintenanceTask', 'Report'].map(
-    (s) => `read:${s}`,
-  ),
+  ...[
+    'Organization',
+    'Member',
+    'Fleet',
+    'Printer',
+    'File',
+    'Job',
+    'Alert',
+    'Spool',
+    'MaintenanceTask',
+    'Report',
+    'Quota',
+  ].map((s) => `read:${s}`),
   ...OWN_VIEWS,
 ];
 const CONTROL = [

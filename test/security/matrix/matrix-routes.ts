@@ -686,6 +686,30 @@ export const MATRIX_ROWS: MatrixRow[] = [
     places: ['none'],
     body: () => ({ machineCentsPerHour: 120 }),
   },
+  // Quotas: org-wide, read by every member, managed by whole-organization admins.
+  { route: 'GET /api/orgs/:orgId/quotas', policy: 'read:Quota', group: 'files-webhooks', places: ['none'] },
+  {
+    route: 'POST /api/orgs/:orgId/quotas',
+    policy: 'create:Quota',
+    group: 'files-webhooks',
+    places: ['none'],
+    body: () => ({ scope: 'tag', target: `t-${randomBytes(4).toString('hex')}`, metric: 'filament_grams', limit: 500 }),
+  },
+  {
+    route: 'PATCH /api/orgs/:orgId/quotas/:quotaId',
+    policy: 'update:Quota',
+    group: 'files-webhooks',
+    places: ORG_OBJECT,
+    objects: { quotaId: 'quota' },
+    body: () => ({ limit: 3 }),
+  },
+  {
+    route: 'DELETE /api/orgs/:orgId/quotas/:quotaId',
+    policy: 'delete:Quota',
+    group: 'files-webhooks',
+    places: ORG_OBJECT,
+    objects: { quotaId: 'quota' },
+  },
   spool('POST /api/orgs/:orgId/spools/:spoolId/load', 'load:Spool', {
     places: PLACES_3,
     fleetBound: true,

@@ -54,7 +54,8 @@ export type ObjectKind =
   | 'spool'
   | 'maintenanceTask'
   | 'maintenanceCompletion'
-  | 'maintenancePhoto';
+  | 'maintenancePhoto'
+  | 'quota';
 
 /**
  * One booted api with two organizations, a caller of every kind, and objects made on demand in each place. Shared
@@ -342,6 +343,15 @@ export class MatrixWorld {
         });
         if (photo.status !== 201) throw new Error(`maintenance photo: ${photo.status} ${await photo.text()}`);
         return ((await photo.json()) as { id: string }).id;
+      }
+      case 'quota': {
+        const quota = await owner.post(`/api/orgs/${org.id}/quotas`, {
+          scope: 'tag',
+          target: `t-${randomBytes(4).toString('hex')}`,
+          metric: 'print_hours',
+          limit: 10,
+        });
+        return expectCreated<{ id: string }>(quota, 'quota').id;
       }
     }
   }

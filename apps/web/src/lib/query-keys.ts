@@ -52,6 +52,7 @@ function orgKeys(orgId: string) {
     spoolman: [...all, 'spoolman'] as const,
     maintenance: [...all, 'maintenance'] as const,
     report: (filter: Record<string, string>) => [...all, 'reports', filter] as const,
+    quotas: [...all, 'quotas'] as const,
     webhookDeliveries: (webhookId: string) => [...all, 'webhooks', webhookId, 'deliveries'] as const,
     notificationChannels: [...all, 'notification-channels'] as const,
     myNotificationPreferences: [...all, 'notification-preferences', 'me'] as const,

@@ -2163,6 +2163,42 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/quotas': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:Quota`. */
+    get: operations['QuotasController_list'];
+    put?: never;
+    /** @description Requires `create:Quota`. */
+    post: operations['QuotasController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/quotas/{quotaId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** @description Requires `delete:Quota`. */
+    delete: operations['QuotasController_delete'];
+    options?: never;
+    head?: never;
+    /** @description Requires `update:Quota`. */
+    patch: operations['QuotasController_update'];
+    trace?: never;
+  };
   '/api/orgs/{orgId}/reports': {
     parameters: {
       query?: never;
@@ -3190,6 +3226,21 @@ export interface components {
       /** @description Sent by browsers; not used */
       expirationTime?: number | null;
       keys: components['schemas']['PushSubscriptionKeysDto'];
+    };
+    CreateQuotaDto: {
+      /** @description Hours or grams per period */
+      limit: number;
+      /** @enum {string} */
+      metric: 'print_hours' | 'filament_grams';
+      /**
+       * @default month
+       * @enum {string}
+       */
+      period: 'month';
+      /** @enum {string} */
+      scope: 'member' | 'tag';
+      /** @description The member's user id (scope member) or the tag (scope tag) */
+      target: string;
     };
     CreateSpoolDto: {
       /** @example #ff8000 */
@@ -4456,6 +4507,20 @@ export interface components {
        */
       start: string;
     };
+    QuotaDto: {
+      id: string;
+      limit: number;
+      /** @enum {string} */
+      metric: 'print_hours' | 'filament_grams';
+      /** @enum {string} */
+      period: 'month';
+      periodStart: string;
+      /** @enum {string} */
+      scope: 'member' | 'tag';
+      target: string;
+      /** @description Used this period (UTC calendar month): ended prints plus queued copies */
+      used: number;
+    };
     ReadinessDto: {
       printers: components['schemas']['PrinterReadinessDto'][];
     };
@@ -5030,6 +5095,9 @@ export interface components {
     UpdateProfileDto: {
       /** @example Ada Lovelace */
       displayName: string;
+    };
+    UpdateQuotaDto: {
+      limit: number;
     };
     UpdateReportSettingsDto: {
       /**
@@ -5886,6 +5954,20 @@ export interface components {
           error: {
             /** @enum {string} */
             code: 'organization_not_found' | 'printer_not_found' | 'spool_not_found';
+          };
+        };
+      };
+    };
+    /** @description organization_not_found, quota_not_found */
+    OrganizationNotFoundOrQuotaNotFound: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponseDto'] & {
+          error: {
+            /** @enum {string} */
+            code: 'organization_not_found' | 'quota_not_found';
           };
         };
       };
@@ -12228,6 +12310,151 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  QuotasController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuotaDto'][];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  QuotasController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateQuotaDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuotaDto'];
+        };
+      };
+      /** @description bad_request, invalid_json, unknown_member, validation_failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'bad_request' | 'invalid_json' | 'unknown_member' | 'validation_failed';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      /** @description quota_exists */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'quota_exists';
+            };
+          };
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  QuotasController_delete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+        quotaId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFoundOrQuotaNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  QuotasController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+        quotaId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateQuotaDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuotaDto'];
+        };
+      };
+      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFoundOrQuotaNotFound'];
+      413: components['responses']['PayloadTooLarge'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };

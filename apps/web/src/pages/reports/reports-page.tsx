@@ -7,6 +7,7 @@ import { useFleets } from '../../lib/fleets';
 import { queryKeys } from '../../lib/query-keys';
 import { useOrg } from '../../lib/session';
 import { BarChart } from './bar-chart';
+import { QuotasSection } from './quotas-section';
 import { ReportTables } from './report-tables';
 import { exportHref, REPORT_TABLES, useReport, type ReportFilter } from './reports.queries';
 
@@ -144,6 +145,7 @@ export function ReportsPage() {
           </>
         )}
       </QueryState>
+      {ability.can('read', 'Quota') ? <QuotasSection members={members.data ?? []} nameOf={nameOf} /> : null}
     </div>
   );
 }

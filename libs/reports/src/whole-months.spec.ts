@@ -1,4 +1,4 @@
-import { wholeMonths } from '../../libs/reports/src/report-queries.repository';
+import { wholeMonths } from './report-queries.repository';
 
 describe('wholeMonths (which days of a report the monthly rollups answer)', () => {
   it.each([
