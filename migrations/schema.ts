@@ -34,7 +34,13 @@ import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
 import { PrinterStateInterval, ReportDailyRollup, ReportSettings } from '@farmhand/reports';
 import { Printer, PrinterDefaults } from '@farmhand/printers';
-import { MaintenanceCompletion, MaintenancePhoto, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
+import {
+  MaintenanceCompletion,
+  MaintenanceDueNotice,
+  MaintenancePhoto,
+  MaintenanceTask,
+  PrinterUsageTotal,
+} from '@farmhand/maintenance';
 import { Spool, SpoolmanConnection, SpoolUsage } from '@farmhand/spools';
 import { Initial1795715017710 } from './1795715017710-initial';
 import { PrinterCredentials1795716481027 } from './1795716481027-printer-credentials';
@@ -62,6 +68,7 @@ import { PinnedPrinter1796607000000 } from './1796607000000-pinned-printer';
 import { PrinterDefaults1796607136021 } from './1796607136021-printer-defaults';
 import { Spoolman1796609000000 } from './1796609000000-spoolman';
 import { MaintenancePhotos1796609100000 } from './1796609100000-maintenance-photos';
+import { MaintenanceDueNotices1796609200000 } from './1796609200000-maintenance-due-notices';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -107,6 +114,7 @@ export const ENTITIES = [
   MaintenanceTask,
   MaintenanceCompletion,
   MaintenancePhoto,
+  MaintenanceDueNotice,
   PrinterUsageTotal,
   SavedView,
   SsoProvider,
@@ -141,6 +149,7 @@ export const MIGRATIONS = [
   PrinterDefaults1796607136021,
   Spoolman1796609000000,
   MaintenancePhotos1796609100000,
+  MaintenanceDueNotices1796609200000,
   EmailRecipientOutcomes1795880000000,
 ];
 

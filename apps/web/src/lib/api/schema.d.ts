@@ -5137,7 +5137,8 @@ export interface components {
       | 'printer.offline'
       | 'spool.low_stock'
       | 'bed.waiting'
-      | 'queue.empty';
+      | 'queue.empty'
+      | 'maintenance.due';
     WebhookListDto: {
       items: components['schemas']['WebhookDto'][];
     };
