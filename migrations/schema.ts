@@ -34,7 +34,13 @@ import { ChatAccount, ChatIntegration, ChatLinkCode } from '@farmhand/chatops';
 import { PrintAttempt, PrintCopy, PrinterBed, PrintJob } from '@farmhand/jobs';
 import { PrinterStateInterval, Quota, ReportDailyRollup, ReportMonthlyRollup, ReportSettings } from '@farmhand/reports';
 import { Printer, PrinterDefaults } from '@farmhand/printers';
-import { MaintenanceCompletion, MaintenancePhoto, MaintenanceTask, PrinterUsageTotal } from '@farmhand/maintenance';
+import {
+  MaintenanceCompletion,
+  MaintenanceDueNotice,
+  MaintenancePhoto,
+  MaintenanceTask,
+  PrinterUsageTotal,
+} from '@farmhand/maintenance';
 import { Spool, SpoolmanConnection, SpoolUsage } from '@farmhand/spools';
 import { Initial1795715017710 } from './1795715017710-initial';
 import { PrinterCredentials1795716481027 } from './1795716481027-printer-credentials';
@@ -64,6 +70,7 @@ import { Spoolman1796609000000 } from './1796609000000-spoolman';
 import { MaintenancePhotos1796609100000 } from './1796609100000-maintenance-photos';
 import { ReportMonthlyRollups1796612000000 } from './1796612000000-report-monthly-rollups';
 import { Quotas1796700000000 } from './1796700000000-quotas';
+import { MaintenanceDueNotices1796609200000 } from './1796609200000-maintenance-due-notices';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -109,6 +116,7 @@ export const ENTITIES = [
   MaintenanceTask,
   MaintenanceCompletion,
   MaintenancePhoto,
+  MaintenanceDueNotice,
   PrinterUsageTotal,
   SavedView,
   SsoProvider,
@@ -145,6 +153,7 @@ export const MIGRATIONS = [
   PrinterDefaults1796607136021,
   Spoolman1796609000000,
   MaintenancePhotos1796609100000,
+  MaintenanceDueNotices1796609200000,
   EmailRecipientOutcomes1795880000000,
   ReportMonthlyRollups1796612000000,
   Quotas1796700000000,

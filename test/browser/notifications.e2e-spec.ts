@@ -53,6 +53,43 @@ describe('notification channels in the browser', () => {
     await admin.context.close();
   });
 
+  it('an admin sets the bed-waiting minutes; a value out of range is refused naming the field', async () => {
+    const admin = await newUser(browser, api.url);
+    const { page } = admin;
+    await signIn(page, team.admin.email, `/orgs/${team.orgId}/notifications`);
+    const minutes = page.getByLabel('Bed waiting after (minutes)');
+    await minutes.waitFor();
+    await minutes.fill('45');
+    await page.getByRole('button', { name: 'Save bed-waiting time' }).click();
+    await page.getByText('A bed is reported waiting after 45 minutes').waitFor();
+    const saved = await team.admin.client.get(`/api/orgs/${team.orgId}/notification-settings`);
+    expect(saved.body).toEqual({ bedWaitingMinutes: 45 });
+
+    await minutes.fill('0');
+    await page.getByRole('button', { name: 'Save bed-waiting time' }).click();
+    await page.getByText('bedWaitingMinutes must be a whole number of minutes (1-1440)').first().waitFor();
+    await page.reload();
+    expect(await page.getByLabel('Bed waiting after (minutes)').inputValue()).toBe('45');
+    expect((await team.admin.client.get(`/api/orgs/${team.orgId}/notification-settings`)).body).toEqual({
+      bedWaitingMinutes: 45,
+    });
+    expect(admin.errors.filter((error) => !error.includes('400'))).toEqual([]);
+    await admin.context.close();
+  });
+
+  it('an operator opening the Notifications address directly gets neither the field nor the settings', async () => {
+    const user = await newUser(browser, api.url);
+    await signIn(user.page, team.operator.email, `/orgs/${team.orgId}/notifications`);
+    await user.page.getByRole('link', { name: 'My notifications' }).waitFor();
+    expect(await user.page.getByLabel('Bed waiting after (minutes)').count()).toBe(0);
+    expect(await user.page.getByRole('button', { name: 'Save bed-waiting time' }).count()).toBe(0);
+    const refused = await team.operator.client.put(`/api/orgs/${team.orgId}/notification-settings`, {
+      bedWaitingMinutes: 5,
+    });
+    expect(refused.status).toBe(403);
+    await user.context.close();
+  });
+
   it('operators and viewers get no Notifications page link', async () => {
     for (const member of [team.operator, team.viewer]) {
       const user = await newUser(browser, api.url);

@@ -41,6 +41,7 @@ describe('worker', () => {
       'audit-prune-daily',
       'files-staging-prune-hourly',
       'frames-prune-hourly',
+      'maintenance-due-sweep',
       'reports-refresh',
       'sessions-prune-hourly',
     ]);

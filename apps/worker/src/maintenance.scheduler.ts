@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, JobQueue, type AppConfig } from '@farmhand/core';
 import { STAGING_MAX_IDLE_MINUTES } from '@farmhand/files';
+import { MAINTENANCE_DUE_EVERY_MS } from '@farmhand/maintenance';
 import { REPORTS_REFRESH_EVERY_MS, REPORTS_RECENT_DAYS } from '@farmhand/reports';
 
 /**
@@ -55,6 +56,16 @@ export class MaintenanceScheduler implements OnApplicationBootstrap {
       {
         name: 'reports.refresh',
         data: { orgId: null, recentDays: REPORTS_RECENT_DAYS },
+        opts: { attempts: 1 },
+      },
+    );
+    // Maintenance due/overdue is computed when read: this pass tells each newly crossed (task, printer) once.
+    await this.jobs.queueFor('maintenance.dueSweep').upsertJobScheduler(
+      'maintenance-due-sweep',
+      { every: MAINTENANCE_DUE_EVERY_MS },
+      {
+        name: 'maintenance.dueSweep',
+        data: { orgId: null },
         opts: { attempts: 1 },
       },
     );

@@ -2,8 +2,11 @@ export { MaintenanceModule, MaintenanceDirectoryModule } from './maintenance.mod
 export { MaintenanceService, taskState, DUE_SHARE } from './maintenance.service';
 export { MaintenanceDirectory } from './maintenance-directory';
 export type { PrintRun } from './maintenance-directory';
+export { MaintenanceDueJobs, MAINTENANCE_DUE_EVERY_MS } from './maintenance-due.jobs';
+export type { MaintenanceEventMap } from './maintenance.events';
 export { MaintenanceTask, INTERVAL_KINDS } from './entities/maintenance-task.entity';
 export type { IntervalKind } from './entities/maintenance-task.entity';
 export { MaintenanceCompletion } from './entities/maintenance-completion.entity';
 export { PrinterUsageTotal } from './entities/printer-usage-total.entity';
 export { MaintenancePhoto } from './entities/maintenance-photo.entity';
+export { MaintenanceDueNotice } from './entities/maintenance-due-notice.entity';

@@ -18,6 +18,20 @@ export interface TaskStatusRow {
   lastCompletedAt: Date | null;
 }
 
+/** A (task, printer) pair told `maintenance.due` for the first time in its interval at this level. */
+export interface DueNoticeRow {
+  orgId: string;
+  taskId: string;
+  taskName: string;
+  printerId: string;
+  printerName: string;
+  fleetId: string;
+  intervalKind: IntervalKind;
+  intervalValue: number;
+  used: number;
+  level: 'due' | 'overdue';
+}
+
 export interface Counters {
   printSeconds: number;
   filamentGrams: number;
@@ -34,7 +48,7 @@ export type TaskChanges = Partial<
  * from the printer's whole history, for counters, when it was never done).
  */
 const STATUS_SQL = `
-  SELECT t.id AS "taskId", p.id AS "printerId", p.name AS "printerName", p.fleet_id AS "fleetId",
+  SELECT t.id AS "taskId", t.org_id AS "orgId", t.name AS "taskName", p.id AS "printerId", p.name AS "printerName", p.fleet_id AS "fleetId",
          t.interval_kind AS "intervalKind", t.interval_value AS "intervalValue",
          t.hold_when_overdue AS "holdWhenOverdue", c.completed_at AS "lastCompletedAt",
          CASE t.interval_kind
@@ -114,6 +128,32 @@ export class MaintenanceRepository {
       [printerIds],
     );
     return new Set(rows.map((row) => row.printerId));
+  }
+
+  /**
+   * Every organization's pairs at or past `dueShare` of their interval, recorded in maintenance_due_notices; returns
+   * only those recorded now (the insert's conflict is the "already told", so concurrent sweeps tell once). A pair
+   * that went past 100 % between two sweeps is told `overdue` alone.
+   */
+  async recordDueNotices(dueShare: number): Promise<DueNoticeRow[]> {
+    return this.dataSource.query(
+      `WITH crossed AS (
+         SELECT s.*, CASE WHEN s.used >= s."intervalValue" THEN 'overdue' ELSE 'due' END AS level,
+                COALESCE(s."lastCompletedAt", 'epoch'::timestamptz) AS "intervalStartedAt"
+           FROM (${STATUS_SQL}) s
+          WHERE s."intervalValue" > 0 AND s.used >= s."intervalValue" * $1),
+       told AS (
+         INSERT INTO maintenance_due_notices (task_id, printer_id, interval_started_at, level)
+         SELECT "taskId", "printerId", "intervalStartedAt", level FROM crossed
+         ON CONFLICT DO NOTHING
+         RETURNING task_id, printer_id, level)
+       SELECT c."orgId", c."taskId", c."taskName", c."printerId", c."printerName", c."fleetId", c."intervalKind",
+              c."intervalValue", c.used, c.level
+         FROM crossed c JOIN told ON told.task_id = c."taskId" AND told.printer_id = c."printerId"
+          AND told.level = c.level
+        ORDER BY c."orgId", c."taskId", c."printerId"`,
+      [dueShare],
+    );
   }
 
   async counters(manager: EntityManager, printerId: string): Promise<Counters> {

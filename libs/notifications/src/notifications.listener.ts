@@ -3,6 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { JobQueue, LOGGER, REDIS, REDIS_KEYS, type DomainEventMap, type RedisKeys } from '@farmhand/core';
 import type { Redis } from 'ioredis';
 import type { DetectionEventMap } from '@farmhand/detection';
+import type { MaintenanceEventMap } from '@farmhand/maintenance';
 import type { SpoolsEventMap } from '@farmhand/spools';
 import type { Logger } from 'pino';
 import { NotificationFacts } from './notification-facts';
@@ -97,6 +98,26 @@ export class NotificationsListener {
       ...(event.printerId ? await this.printer(event.orgId, event.printerId) : { printerId: null }),
       at,
     }));
+  }
+
+  /** From the worker's periodic pass (libs/maintenance): carries the fleet, so personal fleet limits apply. */
+  @OnEvent('maintenance.due')
+  async onMaintenanceDue(event: MaintenanceEventMap['maintenance.due']): Promise<void> {
+    const at = new Date().toISOString();
+    await this.publish(event.orgId, 'maintenance.due', () =>
+      Promise.resolve({
+        taskId: event.taskId,
+        taskName: event.taskName,
+        printerId: event.printerId,
+        printerName: event.printerName,
+        fleetId: event.fleetId,
+        level: event.level,
+        intervalKind: event.intervalKind,
+        used: event.used,
+        limit: event.limit,
+        at,
+      }),
+    );
   }
 
   @OnEvent('printJob.created')

@@ -11,6 +11,8 @@ export const WEBHOOK_EVENTS = [
   'bed.waiting',
   /** The organization's last queued copy left the queue (started, or was cancelled); once per transition. */
   'queue.empty',
+  /** A maintenance task on a printer reached 90 % (`due`) or 100 % (`overdue`) of its interval; once per level. */
+  'maintenance.due',
 ] as const;
 export type SubscribableWebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export type WebhookEvent = SubscribableWebhookEvent | 'webhook.test' | 'channel.test';

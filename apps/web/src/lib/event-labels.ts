@@ -10,4 +10,5 @@ export const EVENT_LABELS: Record<WebhookEvent, string> = {
   'spool.low_stock': 'Spool low on filament',
   'bed.waiting': 'Bed waiting to be cleared',
   'queue.empty': 'Queue empty',
+  'maintenance.due': 'Maintenance due',
 };

@@ -56,6 +56,7 @@ function orgKeys(orgId: string) {
     webhookDeliveries: (webhookId: string) => [...all, 'webhooks', webhookId, 'deliveries'] as const,
     notificationChannels: [...all, 'notification-channels'] as const,
     myNotificationPreferences: [...all, 'notification-preferences', 'me'] as const,
+    notificationSettings: [...all, 'notification-settings'] as const,
     channelDeliveries: (channelId: string) => [...all, 'notification-channels', channelId, 'deliveries'] as const,
     chatIntegrations: [...all, 'chat-integrations'] as const,
     chatLinks: [...all, 'chat-links'] as const,

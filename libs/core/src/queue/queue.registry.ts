@@ -105,6 +105,8 @@ export interface JobPayloads {
    * or with orgId null the last `recentDays` of every organization with recent prints (the periodic pass).
    */
   'reports.refresh': JobEnvelope & { from?: string; to?: string; recentDays?: number };
+  /** Periodic: sends `maintenance.due` for each (task, printer) that became due or overdue (once per interval and level). */
+  'maintenance.dueSweep': JobEnvelope;
   /** Writes one print attempt's filament usage (a spool_usages row, reloaded by id) to the org's Spoolman. */
   'spoolman.use': JobEnvelope & { orgId: string; usageId: string };
 }
@@ -128,6 +130,7 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   'frames.prune': QueueName.Maintenance,
   'files.staging.prune': QueueName.Maintenance,
   'reports.refresh': QueueName.Maintenance,
+  'maintenance.dueSweep': QueueName.Maintenance,
   // Outbound HTTP like webhook deliveries; its own attempts and backoff (spoolman-use.enqueue.ts).
   'spoolman.use': QueueName.Notifications,
 };

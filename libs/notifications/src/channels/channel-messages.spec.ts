@@ -190,4 +190,28 @@ describe('signed links', () => {
     const forged = `${Buffer.from(JSON.stringify({ c: ORG, a: 'b@example.com' })).toString('base64url')}.${signature}`;
     expect(signer.readUnsubscribeToken(forged)).toBeNull();
   });
+
+  it('maintenance.due: due soon or overdue, with the used share in its unit, the task name escaped in HTML mail', () => {
+    const data = {
+      taskName: 'Nozzle <img src=x>',
+      printerId: PRINTER,
+      printerName: 'MK4 A1',
+      level: 'due',
+      intervalKind: 'print_hours',
+      used: 9.5,
+      limit: 10,
+    };
+    const due = buildMessage(ORG, 'maintenance.due', data, links);
+    expect(due).toMatchObject({
+      title: 'Nozzle <img src=x> is due soon on MK4 A1',
+      lines: ['Nozzle <img src=x> on MK4 A1 is at 90 % of its interval (9.5 of 10 print hours).'],
+      link: `https://farm.example/orgs/${ORG}/maintenance`,
+    });
+    const overdue = buildMessage(ORG, 'maintenance.due', { ...data, level: 'overdue', used: 10.5 }, links);
+    expect(overdue.title).toBe('Nozzle <img src=x> is overdue on MK4 A1');
+    expect(overdue.priority).toBeGreaterThan(due.priority);
+    const mail = emailContent(overdue, 'https://farm.example/api/notifications/unsubscribe/t0ken');
+    expect(mail.html).not.toContain('<img src=x>');
+    expect(mail.html).toContain('&lt;img src=x&gt;');
+  });
 });

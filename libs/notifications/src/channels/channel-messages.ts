@@ -141,6 +141,33 @@ export function buildMessage(
         tags: ['inbox_tray'],
         link: `${org}/queue`,
       };
+    case 'maintenance.due': {
+      const task = text(data.taskName) ?? 'A maintenance task';
+      const overdue = data.level === 'overdue';
+      const units: Record<string, string> = {
+        print_hours: 'print hours',
+        filament_grams: 'g of filament',
+        prints: 'prints',
+        days: 'days',
+      };
+      const unit = units[String(data.intervalKind)] ?? '';
+      const used =
+        typeof data.used === 'number' && typeof data.limit === 'number'
+          ? ` (${data.used} of ${data.limit} ${unit})`
+          : '';
+      return {
+        ...base,
+        title: overdue ? `${task} is overdue on ${printer}` : `${task} is due soon on ${printer}`,
+        lines: [
+          overdue
+            ? `${task} on ${printer} has passed its interval${used}.`
+            : `${task} on ${printer} is at 90 % of its interval${used}.`,
+        ],
+        priority: overdue ? 4 : 3,
+        tags: ['wrench'],
+        link: `${org}/maintenance`,
+      };
+    }
     default:
       return {
         ...base,

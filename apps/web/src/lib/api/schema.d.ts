@@ -5212,7 +5212,8 @@ export interface components {
       | 'printer.offline'
       | 'spool.low_stock'
       | 'bed.waiting'
-      | 'queue.empty';
+      | 'queue.empty'
+      | 'maintenance.due';
     WebhookListDto: {
       items: components['schemas']['WebhookDto'][];
     };

@@ -5,6 +5,7 @@ import { Button, ConfirmDialog, EmptyState, PageHeader, Section } from '../../co
 import { formatAgo } from '../../lib/format';
 import { useOrg } from '../../lib/session';
 import type { NotificationChannelView } from '../../lib/api/views';
+import { BedWaitingSettings } from './bed-waiting-form';
 import { ChannelDeliveriesDialog } from './channel-deliveries-dialog';
 import { useChannelAction, useChannels, type ChannelAction } from './channels.queries';
 import { CreateChannelForm, KIND_LABELS } from './create-channel-form';
@@ -33,6 +34,9 @@ export function NotificationsPage() {
           <CreateChannelForm />
         </Section>
       )}
+      <Section title="Bed waiting">
+        <BedWaitingSettings mayManage={mayManage} feedback={feedback} />
+      </Section>
       <Section title="Channels">
         <QueryState query={channels}>
           {({ items }) =>
