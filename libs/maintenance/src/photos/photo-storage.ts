@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@farmhand/core';
+import { APP_CONFIG, type AppConfig, writeFileAtomically } from '@farmhand/core';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -23,17 +22,8 @@ export class PhotoStorage {
     return [orgId, completionId, `${photoId}.jpg`].join('/');
   }
 
-  async write(relativePath: string, bytes: Uint8Array): Promise<void> {
-    const target = this.absolute(relativePath);
-    await mkdir(dirname(target), { recursive: true });
-    const temporary = `${target}.${randomUUID()}.tmp`;
-    try {
-      await writeFile(temporary, bytes, { flag: 'wx' });
-      await rename(temporary, target);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+  write(relativePath: string, bytes: Uint8Array): Promise<void> {
+    return writeFileAtomically(this.absolute(relativePath), bytes);
   }
 
   read(relativePath: string): Promise<Buffer> {
