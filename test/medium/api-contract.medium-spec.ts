@@ -650,6 +650,18 @@ describe('the API contract', () => {
     expectStatus(await owner.get(`${reports}/export/members?from=2026-01-01&to=2026-01-31`), 200);
     await owner.get(`${reports}/settings`);
     await owner.patch(`${reports}/settings`, { machineCentsPerHour: 150, modelWatts: [{ model: 'MK4S', watts: 110 }] });
+    // Quotas: one on a tag, changed and removed; a duplicate and a hostile target refused.
+    const quotas = `/api/orgs/${orgId}/quotas`;
+    const quota = expectStatus(
+      await owner.post(quotas, { scope: 'tag', target: 'contract', metric: 'print_hours', limit: 12 }),
+      201,
+    );
+    expectStatus(await owner.post(quotas, { scope: 'tag', target: 'contract', metric: 'print_hours', limit: 1 }), 409);
+    expectStatus(await owner.post(quotas, { scope: 'tag', target: 'a\u0000b', metric: 'print_hours', limit: 1 }), 400);
+    await owner.get(quotas);
+    await owner.patch(`${quotas}/${quota.id}`, { limit: 24 });
+    expectStatus(await owner.delete(`${quotas}/${quota.id}`), 204);
+    expectStatus(await owner.delete(`${quotas}/${quota.id}`), 404);
     // Spoolman, none reachable from here: the settings' own refusals and the state without one.
     const spoolman = `/api/orgs/${orgId}/spoolman`;
     await owner.get(spoolman);

@@ -113,13 +113,16 @@ function addSharedErrors(document: OpenAPIObject, handlers: Map<string, RouteHan
         operation.description = [`Requires \`${policy}\`.`, operation.description].filter(Boolean).join(' ');
       }
       if (typePathParameters(operation, route)) add(400, 'bad_request');
-      if ((operation.parameters ?? []).some((parameter) => (parameter as ParameterObject).in === 'query'))
-        add(400, 'validation_failed');
+      const parameters = (operation.parameters ?? []) as ParameterObject[];
+      if (parameters.some((parameter) => parameter.in === 'query')) add(400, 'validation_failed');
       const body = operation.requestBody as { content?: Record<string, unknown> } | undefined;
       if (body?.content?.['application/json']) {
         add(400, 'validation_failed', 'invalid_json');
         add(413, 'payload_too_large');
       }
+      // The safe-input pipe refuses control characters and lone surrogates in any body, query or path text.
+      if (body?.content?.['application/json'] || parameters.some((parameter) => parameter.in !== 'header'))
+        add(400, 'invalid_text');
       for (const [status, codes] of Object.entries(declared)) add(Number(status), ...(codes ?? []));
       add(500, 'internal_error');
       add(503, 'database_unavailable', 'service_unavailable');

@@ -5316,22 +5316,8 @@ export interface components {
         };
       };
     };
-    /** @description bad_request */
-    BadRequest: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/json': components['schemas']['ErrorResponseDto'] & {
-          error: {
-            /** @enum {string} */
-            code: 'bad_request';
-          };
-        };
-      };
-    };
-    /** @description bad_request, blocked, invalid_arguments, invalid_command, invalid_json, too_large, validation_failed */
-    BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidJsonOrTooLargeOrValidationFailed: {
+    /** @description bad_request, blocked, invalid_arguments, invalid_command, invalid_json, invalid_text, too_large, validation_failed */
+    BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidJsonOrInvalidTextOrTooLargeOrValidationFailed: {
       headers: {
         [name: string]: unknown;
       };
@@ -5345,14 +5331,15 @@ export interface components {
               | 'invalid_arguments'
               | 'invalid_command'
               | 'invalid_json'
+              | 'invalid_text'
               | 'too_large'
               | 'validation_failed';
           };
         };
       };
     };
-    /** @description bad_request, blocked, invalid_arguments, invalid_command, too_large */
-    BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrTooLarge: {
+    /** @description bad_request, blocked, invalid_arguments, invalid_command, invalid_text, too_large */
+    BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidTextOrTooLarge: {
       headers: {
         [name: string]: unknown;
       };
@@ -5360,13 +5347,13 @@ export interface components {
         'application/json': components['schemas']['ErrorResponseDto'] & {
           error: {
             /** @enum {string} */
-            code: 'bad_request' | 'blocked' | 'invalid_arguments' | 'invalid_command' | 'too_large';
+            code: 'bad_request' | 'blocked' | 'invalid_arguments' | 'invalid_command' | 'invalid_text' | 'too_large';
           };
         };
       };
     };
-    /** @description bad_request, channel_invalid, fleet_not_found, invalid_json, validation_failed, webhook_url_credentials, webhook_url_forbidden_address, webhook_url_insecure, webhook_url_invalid, webhook_url_private_address, webhook_url_too_long */
-    BadRequestOrChannelInvalidOrFleetNotFoundOrInvalidJsonOrValidationFailedOrWebhookUrlCredentialsOrWebhookUrlForbiddenAddressOrWebhookUrlInsecureOrWebhookUrlInvalidOrWebhookUrlPrivateAddressOrWebhookUrlTooLong: {
+    /** @description bad_request, channel_invalid, fleet_not_found, invalid_json, invalid_text, validation_failed, webhook_url_credentials, webhook_url_forbidden_address, webhook_url_insecure, webhook_url_invalid, webhook_url_private_address, webhook_url_too_long */
+    BadRequestOrChannelInvalidOrFleetNotFoundOrInvalidJsonOrInvalidTextOrValidationFailedOrWebhookUrlCredentialsOrWebhookUrlForbiddenAddressOrWebhookUrlInsecureOrWebhookUrlInvalidOrWebhookUrlPrivateAddressOrWebhookUrlTooLong: {
       headers: {
         [name: string]: unknown;
       };
@@ -5379,6 +5366,7 @@ export interface components {
               | 'channel_invalid'
               | 'fleet_not_found'
               | 'invalid_json'
+              | 'invalid_text'
               | 'validation_failed'
               | 'webhook_url_credentials'
               | 'webhook_url_forbidden_address'
@@ -5390,8 +5378,8 @@ export interface components {
         };
       };
     };
-    /** @description bad_request, chat_request_unreadable */
-    BadRequestOrChatRequestUnreadable: {
+    /** @description bad_request, chat_request_unreadable, invalid_text */
+    BadRequestOrChatRequestUnreadableOrInvalidText: {
       headers: {
         [name: string]: unknown;
       };
@@ -5399,13 +5387,13 @@ export interface components {
         'application/json': components['schemas']['ErrorResponseDto'] & {
           error: {
             /** @enum {string} */
-            code: 'bad_request' | 'chat_request_unreadable';
+            code: 'bad_request' | 'chat_request_unreadable' | 'invalid_text';
           };
         };
       };
     };
-    /** @description bad_request, defaults_empty, invalid_json, validation_failed */
-    BadRequestOrDefaultsEmptyOrInvalidJsonOrValidationFailed: {
+    /** @description bad_request, defaults_empty, invalid_json, invalid_text, validation_failed */
+    BadRequestOrDefaultsEmptyOrInvalidJsonOrInvalidTextOrValidationFailed: {
       headers: {
         [name: string]: unknown;
       };
@@ -5413,13 +5401,13 @@ export interface components {
         'application/json': components['schemas']['ErrorResponseDto'] & {
           error: {
             /** @enum {string} */
-            code: 'bad_request' | 'defaults_empty' | 'invalid_json' | 'validation_failed';
+            code: 'bad_request' | 'defaults_empty' | 'invalid_json' | 'invalid_text' | 'validation_failed';
           };
         };
       };
     };
-    /** @description bad_request, invalid_fleets, invalid_json, unknown_fleet, validation_failed */
-    BadRequestOrInvalidFleetsOrInvalidJsonOrUnknownFleetOrValidationFailed: {
+    /** @description bad_request, invalid_fleets, invalid_json, invalid_text, unknown_fleet, validation_failed */
+    BadRequestOrInvalidFleetsOrInvalidJsonOrInvalidTextOrUnknownFleetOrValidationFailed: {
       headers: {
         [name: string]: unknown;
       };
@@ -5427,13 +5415,19 @@ export interface components {
         'application/json': components['schemas']['ErrorResponseDto'] & {
           error: {
             /** @enum {string} */
-            code: 'bad_request' | 'invalid_fleets' | 'invalid_json' | 'unknown_fleet' | 'validation_failed';
+            code:
+              | 'bad_request'
+              | 'invalid_fleets'
+              | 'invalid_json'
+              | 'invalid_text'
+              | 'unknown_fleet'
+              | 'validation_failed';
           };
         };
       };
     };
-    /** @description bad_request, invalid_json, invalid_view_query, validation_failed */
-    BadRequestOrInvalidJsonOrInvalidViewQueryOrValidationFailed: {
+    /** @description bad_request, invalid_json, invalid_text, invalid_view_query, validation_failed */
+    BadRequestOrInvalidJsonOrInvalidTextOrInvalidViewQueryOrValidationFailed: {
       headers: {
         [name: string]: unknown;
       };
@@ -5441,13 +5435,13 @@ export interface components {
         'application/json': components['schemas']['ErrorResponseDto'] & {
           error: {
             /** @enum {string} */
-            code: 'bad_request' | 'invalid_json' | 'invalid_view_query' | 'validation_failed';
+            code: 'bad_request' | 'invalid_json' | 'invalid_text' | 'invalid_view_query' | 'validation_failed';
           };
         };
       };
     };
-    /** @description bad_request, invalid_json, spool_weight_invalid, validation_failed */
-    BadRequestOrInvalidJsonOrSpoolWeightInvalidOrValidationFailed: {
+    /** @description bad_request, invalid_json, invalid_text, spool_weight_invalid, validation_failed */
+    BadRequestOrInvalidJsonOrInvalidTextOrSpoolWeightInvalidOrValidationFailed: {
       headers: {
         [name: string]: unknown;
       };
@@ -5455,13 +5449,13 @@ export interface components {
         'application/json': components['schemas']['ErrorResponseDto'] & {
           error: {
             /** @enum {string} */
-            code: 'bad_request' | 'invalid_json' | 'spool_weight_invalid' | 'validation_failed';
+            code: 'bad_request' | 'invalid_json' | 'invalid_text' | 'spool_weight_invalid' | 'validation_failed';
           };
         };
       };
     };
-    /** @description bad_request, invalid_json, unknown_fleet, validation_failed */
-    BadRequestOrInvalidJsonOrUnknownFleetOrValidationFailed: {
+    /** @description bad_request, invalid_json, invalid_text, unknown_fleet, validation_failed */
+    BadRequestOrInvalidJsonOrInvalidTextOrUnknownFleetOrValidationFailed: {
       headers: {
         [name: string]: unknown;
       };
@@ -5469,13 +5463,13 @@ export interface components {
         'application/json': components['schemas']['ErrorResponseDto'] & {
           error: {
             /** @enum {string} */
-            code: 'bad_request' | 'invalid_json' | 'unknown_fleet' | 'validation_failed';
+            code: 'bad_request' | 'invalid_json' | 'invalid_text' | 'unknown_fleet' | 'validation_failed';
           };
         };
       };
     };
-    /** @description bad_request, invalid_json, validation_failed */
-    BadRequestOrInvalidJsonOrValidationFailed: {
+    /** @description bad_request, invalid_json, invalid_text, validation_failed */
+    BadRequestOrInvalidJsonOrInvalidTextOrValidationFailed: {
       headers: {
         [name: string]: unknown;
       };
@@ -5483,13 +5477,13 @@ export interface components {
         'application/json': components['schemas']['ErrorResponseDto'] & {
           error: {
             /** @enum {string} */
-            code: 'bad_request' | 'invalid_json' | 'validation_failed';
+            code: 'bad_request' | 'invalid_json' | 'invalid_text' | 'validation_failed';
           };
         };
       };
     };
-    /** @description bad_request, invalid_json, validation_failed, webhook_url_credentials, webhook_url_forbidden_address, webhook_url_insecure, webhook_url_invalid, webhook_url_private_address, webhook_url_too_long */
-    BadRequestOrInvalidJsonOrValidationFailedOrWebhookUrlCredentialsOrWebhookUrlForbiddenAddressOrWebhookUrlInsecureOrWebhookUrlInvalidOrWebhookUrlPrivateAddressOrWebhookUrlTooLong: {
+    /** @description bad_request, invalid_json, invalid_text, validation_failed, webhook_url_credentials, webhook_url_forbidden_address, webhook_url_insecure, webhook_url_invalid, webhook_url_private_address, webhook_url_too_long */
+    BadRequestOrInvalidJsonOrInvalidTextOrValidationFailedOrWebhookUrlCredentialsOrWebhookUrlForbiddenAddressOrWebhookUrlInsecureOrWebhookUrlInvalidOrWebhookUrlPrivateAddressOrWebhookUrlTooLong: {
       headers: {
         [name: string]: unknown;
       };
@@ -5500,6 +5494,7 @@ export interface components {
             code:
               | 'bad_request'
               | 'invalid_json'
+              | 'invalid_text'
               | 'validation_failed'
               | 'webhook_url_credentials'
               | 'webhook_url_forbidden_address'
@@ -5511,8 +5506,8 @@ export interface components {
         };
       };
     };
-    /** @description bad_request, invalid_range, validation_failed */
-    BadRequestOrInvalidRangeOrValidationFailed: {
+    /** @description bad_request, invalid_range, invalid_text, validation_failed */
+    BadRequestOrInvalidRangeOrInvalidTextOrValidationFailed: {
       headers: {
         [name: string]: unknown;
       };
@@ -5520,13 +5515,13 @@ export interface components {
         'application/json': components['schemas']['ErrorResponseDto'] & {
           error: {
             /** @enum {string} */
-            code: 'bad_request' | 'invalid_range' | 'validation_failed';
+            code: 'bad_request' | 'invalid_range' | 'invalid_text' | 'validation_failed';
           };
         };
       };
     };
-    /** @description bad_request, validation_failed */
-    BadRequestOrValidationFailed: {
+    /** @description bad_request, invalid_text */
+    BadRequestOrInvalidText: {
       headers: {
         [name: string]: unknown;
       };
@@ -5534,7 +5529,21 @@ export interface components {
         'application/json': components['schemas']['ErrorResponseDto'] & {
           error: {
             /** @enum {string} */
-            code: 'bad_request' | 'validation_failed';
+            code: 'bad_request' | 'invalid_text';
+          };
+        };
+      };
+    };
+    /** @description bad_request, invalid_text, validation_failed */
+    BadRequestOrInvalidTextOrValidationFailed: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponseDto'] & {
+          error: {
+            /** @enum {string} */
+            code: 'bad_request' | 'invalid_text' | 'validation_failed';
           };
         };
       };
@@ -5749,8 +5758,8 @@ export interface components {
         };
       };
     };
-    /** @description invalid_code, invalid_json, validation_failed, wrong_password */
-    InvalidCodeOrInvalidJsonOrValidationFailedOrWrongPassword: {
+    /** @description invalid_code, invalid_json, invalid_text, validation_failed, wrong_password */
+    InvalidCodeOrInvalidJsonOrInvalidTextOrValidationFailedOrWrongPassword: {
       headers: {
         [name: string]: unknown;
       };
@@ -5758,13 +5767,13 @@ export interface components {
         'application/json': components['schemas']['ErrorResponseDto'] & {
           error: {
             /** @enum {string} */
-            code: 'invalid_code' | 'invalid_json' | 'validation_failed' | 'wrong_password';
+            code: 'invalid_code' | 'invalid_json' | 'invalid_text' | 'validation_failed' | 'wrong_password';
           };
         };
       };
     };
-    /** @description invalid_json, validation_failed */
-    InvalidJsonOrValidationFailed: {
+    /** @description invalid_json, invalid_text, validation_failed */
+    InvalidJsonOrInvalidTextOrValidationFailed: {
       headers: {
         [name: string]: unknown;
       };
@@ -5772,7 +5781,7 @@ export interface components {
         'application/json': components['schemas']['ErrorResponseDto'] & {
           error: {
             /** @enum {string} */
-            code: 'invalid_json' | 'validation_failed';
+            code: 'invalid_json' | 'invalid_text' | 'validation_failed';
           };
         };
       };
@@ -5787,6 +5796,20 @@ export interface components {
           error: {
             /** @enum {string} */
             code: 'invalid_state' | 'printer_offline' | 'unsupported';
+          };
+        };
+      };
+    };
+    /** @description invalid_text */
+    InvalidText: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponseDto'] & {
+          error: {
+            /** @enum {string} */
+            code: 'invalid_text';
           };
         };
       };
@@ -6359,7 +6382,7 @@ export interface operations {
           'application/json': components['schemas']['PasskeyDto'];
         };
       };
-      /** @description invalid_json, passkey_challenge_expired, passkey_invalid, validation_failed, wrong_password */
+      /** @description invalid_json, invalid_text, passkey_challenge_expired, passkey_invalid, validation_failed, wrong_password */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6370,6 +6393,7 @@ export interface operations {
               /** @enum {string} */
               code:
                 | 'invalid_json'
+                | 'invalid_text'
                 | 'passkey_challenge_expired'
                 | 'passkey_invalid'
                 | 'validation_failed'
@@ -6422,7 +6446,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description bad_request, invalid_json, validation_failed, wrong_password */
+      /** @description bad_request, invalid_json, invalid_text, validation_failed, wrong_password */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6431,7 +6455,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'bad_request' | 'invalid_json' | 'validation_failed' | 'wrong_password';
+              code: 'bad_request' | 'invalid_json' | 'invalid_text' | 'validation_failed' | 'wrong_password';
             };
           };
         };
@@ -6533,7 +6557,7 @@ export interface operations {
           'application/json': components['schemas']['PasswordChangedDto'];
         };
       };
-      /** @description invalid_json, password_too_long, validation_failed, weak_password, wrong_password */
+      /** @description invalid_json, invalid_text, password_too_long, validation_failed, weak_password, wrong_password */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6542,7 +6566,13 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'invalid_json' | 'password_too_long' | 'validation_failed' | 'weak_password' | 'wrong_password';
+              code:
+                | 'invalid_json'
+                | 'invalid_text'
+                | 'password_too_long'
+                | 'validation_failed'
+                | 'weak_password'
+                | 'wrong_password';
             };
           };
         };
@@ -6577,7 +6607,7 @@ export interface operations {
           'application/json': components['schemas']['PasswordResetDoneDto'];
         };
       };
-      /** @description invalid_json, invalid_token, password_too_long, validation_failed, weak_password */
+      /** @description invalid_json, invalid_text, invalid_token, password_too_long, validation_failed, weak_password */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6586,7 +6616,13 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'invalid_json' | 'invalid_token' | 'password_too_long' | 'validation_failed' | 'weak_password';
+              code:
+                | 'invalid_json'
+                | 'invalid_text'
+                | 'invalid_token'
+                | 'password_too_long'
+                | 'validation_failed'
+                | 'weak_password';
             };
           };
         };
@@ -6618,7 +6654,7 @@ export interface operations {
           'application/json': components['schemas']['CheckEmailDto'];
         };
       };
-      400: components['responses']['InvalidJsonOrValidationFailed'];
+      400: components['responses']['InvalidJsonOrInvalidTextOrValidationFailed'];
       413: components['responses']['PayloadTooLarge'];
       429: components['responses']['TooManyAttempts'];
       500: components['responses']['InternalError'];
@@ -6669,7 +6705,7 @@ export interface operations {
           'application/json': components['schemas']['ProfileDto'];
         };
       };
-      /** @description invalid_display_name, invalid_json, validation_failed */
+      /** @description invalid_display_name, invalid_json, invalid_text, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6678,7 +6714,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'invalid_display_name' | 'invalid_json' | 'validation_failed';
+              code: 'invalid_display_name' | 'invalid_json' | 'invalid_text' | 'validation_failed';
             };
           };
         };
@@ -6779,7 +6815,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['UsersOnly'];
       /** @description session_not_found */
@@ -6822,7 +6858,7 @@ export interface operations {
           'application/json': components['schemas']['SignedInDto'];
         };
       };
-      400: components['responses']['InvalidJsonOrValidationFailed'];
+      400: components['responses']['InvalidJsonOrInvalidTextOrValidationFailed'];
       /** @description invalid_credentials */
       401: {
         headers: {
@@ -6865,7 +6901,7 @@ export interface operations {
           'application/json': components['schemas']['SignedInDto'];
         };
       };
-      400: components['responses']['InvalidJsonOrValidationFailed'];
+      400: components['responses']['InvalidJsonOrInvalidTextOrValidationFailed'];
       /** @description passkey_invalid */
       401: {
         headers: {
@@ -6946,7 +6982,7 @@ export interface operations {
           'application/json': components['schemas']['SignedInDto'];
         };
       };
-      400: components['responses']['InvalidJsonOrValidationFailed'];
+      400: components['responses']['InvalidJsonOrInvalidTextOrValidationFailed'];
       /** @description invalid_code, sign_in_expired */
       401: {
         headers: {
@@ -6989,7 +7025,7 @@ export interface operations {
           'application/json': components['schemas']['SignedInDto'];
         };
       };
-      400: components['responses']['InvalidJsonOrValidationFailed'];
+      400: components['responses']['InvalidJsonOrInvalidTextOrValidationFailed'];
       /** @description passkey_invalid, sign_in_expired */
       401: {
         headers: {
@@ -7106,7 +7142,7 @@ export interface operations {
           'application/json': components['schemas']['SignedUpDto'];
         };
       };
-      /** @description invalid_json, password_too_long, validation_failed, weak_password */
+      /** @description invalid_json, invalid_text, password_too_long, validation_failed, weak_password */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7115,7 +7151,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'invalid_json' | 'password_too_long' | 'validation_failed' | 'weak_password';
+              code: 'invalid_json' | 'invalid_text' | 'password_too_long' | 'validation_failed' | 'weak_password';
             };
           };
         };
@@ -7144,6 +7180,7 @@ export interface operations {
         };
         content?: never;
       };
+      400: components['responses']['InvalidText'];
       404: components['responses']['SsoProviderNotFound'];
       429: components['responses']['TooManyAttempts'];
       500: components['responses']['InternalError'];
@@ -7203,7 +7240,7 @@ export interface operations {
           'application/json': components['schemas']['SsoProviderHintDto'];
         };
       };
-      /** @description validation_failed */
+      /** @description invalid_text, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7212,7 +7249,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'validation_failed';
+              code: 'invalid_text' | 'validation_failed';
             };
           };
         };
@@ -7241,6 +7278,7 @@ export interface operations {
           'application/json': components['schemas']['SsoProviderHintDto'];
         };
       };
+      400: components['responses']['InvalidText'];
       404: components['responses']['SsoProviderNotFound'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
@@ -7289,7 +7327,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['InvalidCodeOrInvalidJsonOrValidationFailedOrWrongPassword'];
+      400: components['responses']['InvalidCodeOrInvalidJsonOrInvalidTextOrValidationFailedOrWrongPassword'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['UsersOnly'];
       409: components['responses']['TwoFactorDisabled'];
@@ -7321,7 +7359,7 @@ export interface operations {
           'application/json': components['schemas']['RecoveryCodesDto'];
         };
       };
-      /** @description invalid_json, validation_failed, wrong_password */
+      /** @description invalid_json, invalid_text, validation_failed, wrong_password */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7330,7 +7368,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'invalid_json' | 'validation_failed' | 'wrong_password';
+              code: 'invalid_json' | 'invalid_text' | 'validation_failed' | 'wrong_password';
             };
           };
         };
@@ -7404,7 +7442,7 @@ export interface operations {
           'application/json': components['schemas']['RecoveryCodesDto'];
         };
       };
-      400: components['responses']['InvalidCodeOrInvalidJsonOrValidationFailedOrWrongPassword'];
+      400: components['responses']['InvalidCodeOrInvalidJsonOrInvalidTextOrValidationFailedOrWrongPassword'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['UsersOnly'];
       /** @description no_pending_enrolment */
@@ -7448,7 +7486,7 @@ export interface operations {
           'application/json': components['schemas']['EmailVerifiedDto'];
         };
       };
-      /** @description invalid_json, invalid_token, validation_failed */
+      /** @description invalid_json, invalid_text, invalid_token, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7457,7 +7495,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'invalid_json' | 'invalid_token' | 'validation_failed';
+              code: 'invalid_json' | 'invalid_text' | 'invalid_token' | 'validation_failed';
             };
           };
         };
@@ -7511,7 +7549,7 @@ export interface operations {
           'application/json': components['schemas']['DiscordAnswerDto'];
         };
       };
-      400: components['responses']['BadRequestOrChatRequestUnreadable'];
+      400: components['responses']['BadRequestOrChatRequestUnreadableOrInvalidText'];
       401: components['responses']['ChatRequestStaleOrChatSignatureInvalid'];
       404: components['responses']['ChatIntegrationNotFound'];
       409: components['responses']['ChatRequestReplayed'];
@@ -7540,7 +7578,7 @@ export interface operations {
           'application/json': components['schemas']['SlackAnswerDto'];
         };
       };
-      400: components['responses']['BadRequestOrChatRequestUnreadable'];
+      400: components['responses']['BadRequestOrChatRequestUnreadableOrInvalidText'];
       401: components['responses']['ChatRequestStaleOrChatSignatureInvalid'];
       404: components['responses']['ChatIntegrationNotFound'];
       409: components['responses']['ChatRequestReplayed'];
@@ -7569,7 +7607,7 @@ export interface operations {
           'application/json': components['schemas']['TelegramAnswerDto'];
         };
       };
-      400: components['responses']['BadRequestOrChatRequestUnreadable'];
+      400: components['responses']['BadRequestOrChatRequestUnreadableOrInvalidText'];
       401: components['responses']['ChatRequestStaleOrChatSignatureInvalid'];
       404: components['responses']['ChatIntegrationNotFound'];
       409: components['responses']['ChatRequestReplayed'];
@@ -7599,7 +7637,7 @@ export interface operations {
           'application/json': components['schemas']['PairingStartedDto'];
         };
       };
-      400: components['responses']['InvalidJsonOrValidationFailed'];
+      400: components['responses']['InvalidJsonOrInvalidTextOrValidationFailed'];
       413: components['responses']['PayloadTooLarge'];
       /** @description pairing_capacity, too_many_requests */
       429: {
@@ -7641,7 +7679,7 @@ export interface operations {
           'application/json': components['schemas']['EnrolledDto'];
         };
       };
-      /** @description invalid_grant, invalid_json, validation_failed */
+      /** @description invalid_grant, invalid_json, invalid_text, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7650,7 +7688,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'invalid_grant' | 'invalid_json' | 'validation_failed';
+              code: 'invalid_grant' | 'invalid_json' | 'invalid_text' | 'validation_failed';
             };
           };
         };
@@ -7737,7 +7775,7 @@ export interface operations {
           'application/json': components['schemas']['EnrolledDto'];
         };
       };
-      400: components['responses']['InvalidJsonOrValidationFailed'];
+      400: components['responses']['InvalidJsonOrInvalidTextOrValidationFailed'];
       /** @description invalid_token */
       401: {
         headers: {
@@ -7799,7 +7837,7 @@ export interface operations {
           'text/x.gcode': string;
         };
       };
-      /** @description invalid_content_hash, validation_failed */
+      /** @description invalid_content_hash, invalid_text, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7808,7 +7846,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'invalid_content_hash' | 'validation_failed';
+              code: 'invalid_content_hash' | 'invalid_text' | 'validation_failed';
             };
           };
         };
@@ -7916,6 +7954,7 @@ export interface operations {
           'application/json': components['schemas']['InvitationPreviewDto'];
         };
       };
+      400: components['responses']['InvalidText'];
       404: components['responses']['InvitationNotFound'];
       410: components['responses']['InvitationUsed'];
       500: components['responses']['InternalError'];
@@ -7943,7 +7982,7 @@ export interface operations {
           'application/json': components['schemas']['AcceptedInvitationDto'];
         };
       };
-      400: components['responses']['InvalidJsonOrValidationFailed'];
+      400: components['responses']['InvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       /** @description invitation_email_mismatch, users_only */
       403: {
@@ -8005,7 +8044,7 @@ export interface operations {
           'image/jpeg': string;
         };
       };
-      400: components['responses']['BadRequestOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidTextOrValidationFailed'];
       /** @description frame_not_found */
       404: {
         headers: {
@@ -8044,6 +8083,7 @@ export interface operations {
           'text/html': string;
         };
       };
+      400: components['responses']['InvalidText'];
       404: components['responses']['UnsubscribeLinkInvalid'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
@@ -8069,6 +8109,7 @@ export interface operations {
           'text/html': string;
         };
       };
+      400: components['responses']['InvalidText'];
       404: components['responses']['UnsubscribeLinkInvalid'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
@@ -8119,7 +8160,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedOrganizationDto'];
         };
       };
-      400: components['responses']['InvalidJsonOrValidationFailed'];
+      400: components['responses']['InvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['UsersOnly'];
       413: components['responses']['PayloadTooLarge'];
@@ -8146,7 +8187,7 @@ export interface operations {
           'application/json': components['schemas']['OrganizationDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -8172,7 +8213,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -8203,7 +8244,7 @@ export interface operations {
           'application/json': components['schemas']['OrganizationDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -8235,7 +8276,7 @@ export interface operations {
           'application/json': components['schemas']['AlertListDto'];
         };
       };
-      400: components['responses']['BadRequestOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -8263,7 +8304,7 @@ export interface operations {
           'application/json': components['schemas']['AlertDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['AlertNotFoundOrOrganizationNotFound'];
@@ -8293,7 +8334,7 @@ export interface operations {
           'application/json': components['schemas']['AlertDto'];
         };
       };
-      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrTooLarge'];
+      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidTextOrTooLarge'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       /** @description alert_not_found, not_found, organization_not_found, printer_not_found */
@@ -8349,7 +8390,7 @@ export interface operations {
           'application/json': components['schemas']['AlertDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['AlertNotFoundOrOrganizationNotFound'];
@@ -8378,7 +8419,7 @@ export interface operations {
           'application/json': components['schemas']['ApiKeyDto'][];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -8409,7 +8450,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedApiKeyDto'];
         };
       };
-      /** @description bad_request, invalid_expiry, invalid_fleets, invalid_json, scope_needs_every_fleet, unknown_fleet, validation_failed */
+      /** @description bad_request, invalid_expiry, invalid_fleets, invalid_json, invalid_text, scope_needs_every_fleet, unknown_fleet, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8423,6 +8464,7 @@ export interface operations {
                 | 'invalid_expiry'
                 | 'invalid_fleets'
                 | 'invalid_json'
+                | 'invalid_text'
                 | 'scope_needs_every_fleet'
                 | 'unknown_fleet'
                 | 'validation_failed';
@@ -8456,7 +8498,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       /** @description api_key_not_found, organization_not_found */
@@ -8509,7 +8551,7 @@ export interface operations {
           'application/json': components['schemas']['AuditPageDto'];
         };
       };
-      400: components['responses']['BadRequestOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -8536,7 +8578,7 @@ export interface operations {
           'application/json': components['schemas']['ChatIntegrationListDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -8567,7 +8609,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedChatIntegrationDto'];
         };
       };
-      /** @description bad_request, chat_secret_invalid, invalid_json, validation_failed */
+      /** @description bad_request, chat_secret_invalid, invalid_json, invalid_text, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8576,7 +8618,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'bad_request' | 'chat_secret_invalid' | 'invalid_json' | 'validation_failed';
+              code: 'bad_request' | 'chat_secret_invalid' | 'invalid_json' | 'invalid_text' | 'validation_failed';
             };
           };
         };
@@ -8621,7 +8663,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['ChatIntegrationNotFoundOrOrganizationNotFound'];
@@ -8653,7 +8695,7 @@ export interface operations {
           'application/json': components['schemas']['ChatIntegrationDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['ChatIntegrationNotFoundOrOrganizationNotFound'];
@@ -8682,7 +8724,7 @@ export interface operations {
           'application/json': components['schemas']['ChatLinkCodeDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbiddenOrMembersOnly'];
       404: components['responses']['OrganizationNotFound'];
@@ -8709,7 +8751,7 @@ export interface operations {
           'application/json': components['schemas']['LinkedChatAccountListDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbiddenOrMembersOnly'];
       404: components['responses']['OrganizationNotFound'];
@@ -8735,7 +8777,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbiddenOrMembersOnly'];
       /** @description chat_account_not_found, organization_not_found */
@@ -8776,7 +8818,7 @@ export interface operations {
           'application/json': components['schemas']['PrintCopyDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['CopyNotFoundOrOrganizationNotFound'];
@@ -8818,7 +8860,7 @@ export interface operations {
           'application/json': components['schemas']['PrintCopyDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['CopyNotFoundOrOrganizationNotFound'];
@@ -8859,7 +8901,7 @@ export interface operations {
           'application/json': components['schemas']['SavedViewListDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -8890,7 +8932,7 @@ export interface operations {
           'application/json': components['schemas']['SavedViewDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrInvalidViewQueryOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrInvalidViewQueryOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -8937,7 +8979,7 @@ export interface operations {
           'application/json': components['schemas']['SavedViewDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrInvalidViewQueryOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrInvalidViewQueryOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSavedViewNotFound'];
@@ -8978,7 +9020,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSavedViewNotFound'];
@@ -9011,7 +9053,7 @@ export interface operations {
           'application/x-tar': string;
         };
       };
-      /** @description bad_request, invalid_date, invalid_range, range_too_long, validation_failed */
+      /** @description bad_request, invalid_date, invalid_range, invalid_text, range_too_long, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9020,7 +9062,13 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'bad_request' | 'invalid_date' | 'invalid_range' | 'range_too_long' | 'validation_failed';
+              code:
+                | 'bad_request'
+                | 'invalid_date'
+                | 'invalid_range'
+                | 'invalid_text'
+                | 'range_too_long'
+                | 'validation_failed';
             };
           };
         };
@@ -9068,7 +9116,7 @@ export interface operations {
           'text/html': string;
         };
       };
-      /** @description bad_request, invalid_csv, validation_failed */
+      /** @description bad_request, invalid_csv, invalid_text, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9077,7 +9125,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'bad_request' | 'invalid_csv' | 'validation_failed';
+              code: 'bad_request' | 'invalid_csv' | 'invalid_text' | 'validation_failed';
             };
           };
         };
@@ -9152,7 +9200,7 @@ export interface operations {
           'application/json': components['schemas']['ImportProgressDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       /** @description import_not_found, organization_not_found */
@@ -9197,7 +9245,7 @@ export interface operations {
           'application/json': components['schemas']['ClaimedPrinterDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrUnknownFleetOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrUnknownFleetOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPairingNotFound'];
@@ -9244,7 +9292,7 @@ export interface operations {
           'application/json': components['schemas']['DeniedPairingDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPairingNotFound'];
@@ -9278,7 +9326,7 @@ export interface operations {
           'application/json': components['schemas']['EnrollmentTokenListDto'];
         };
       };
-      400: components['responses']['BadRequestOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -9309,7 +9357,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedEnrollmentTokenDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrUnknownFleetOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrUnknownFleetOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -9336,7 +9384,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       /** @description enrollment_token_not_found, organization_not_found */
@@ -9382,7 +9430,7 @@ export interface operations {
           'application/json': components['schemas']['FileListDto'];
         };
       };
-      400: components['responses']['BadRequestOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -9430,7 +9478,7 @@ export interface operations {
           'application/json': components['schemas']['UploadedFileDto'];
         };
       };
-      /** @description bad_request, content_hash_mismatch, file_required, invalid_file_name, invalid_multipart, not_gcode, unexpected_file, unsupported_upload_type, validation_failed */
+      /** @description bad_request, content_hash_mismatch, file_required, invalid_file_name, invalid_multipart, invalid_text, not_gcode, unexpected_file, unsupported_upload_type, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9445,6 +9493,7 @@ export interface operations {
                 | 'file_required'
                 | 'invalid_file_name'
                 | 'invalid_multipart'
+                | 'invalid_text'
                 | 'not_gcode'
                 | 'unexpected_file'
                 | 'unsupported_upload_type'
@@ -9482,7 +9531,7 @@ export interface operations {
           'application/json': components['schemas']['GcodeFileDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['FileNotFoundOrOrganizationNotFound'];
@@ -9509,7 +9558,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['FileNotFoundOrOrganizationNotFound'];
@@ -9552,7 +9601,7 @@ export interface operations {
           'text/x.gcode': string;
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       /** @description file_not_found, organization_not_found, stored_file_not_found */
@@ -9597,7 +9646,7 @@ export interface operations {
           'image/qoi': string;
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       /** @description file_not_found, organization_not_found, stored_file_not_found, thumbnail_not_found */
@@ -9638,7 +9687,7 @@ export interface operations {
           'application/json': components['schemas']['FleetDto'][];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -9669,7 +9718,7 @@ export interface operations {
           'application/json': components['schemas']['FleetDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -9699,7 +9748,7 @@ export interface operations {
           'application/json': components['schemas']['FleetDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['FleetNotFoundOrOrganizationNotFound'];
@@ -9725,7 +9774,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['FleetNotFoundOrOrganizationNotFound'];
@@ -9771,7 +9820,7 @@ export interface operations {
           'application/json': components['schemas']['FleetDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['FleetNotFoundOrOrganizationNotFound'];
@@ -9804,7 +9853,7 @@ export interface operations {
           'image/jpeg': string;
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       /** @description frame_not_found, organization_not_found */
@@ -9845,7 +9894,7 @@ export interface operations {
           'application/json': components['schemas']['InvitationDto'][];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -9876,7 +9925,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedInvitationDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidFleetsOrInvalidJsonOrUnknownFleetOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidFleetsOrInvalidJsonOrInvalidTextOrUnknownFleetOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       /** @description agent_not_allowed, forbidden, role_not_grantable */
       403: {
@@ -9916,7 +9965,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       /** @description invitation_not_found, organization_not_found */
@@ -9961,7 +10010,7 @@ export interface operations {
           'application/json': components['schemas']['JobListDto'];
         };
       };
-      400: components['responses']['BadRequestOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -9992,7 +10041,7 @@ export interface operations {
           'application/json': components['schemas']['JobDto'];
         };
       };
-      /** @description bad_request, fleets_required, invalid_json, unknown_file, unknown_fleet, validation_failed */
+      /** @description bad_request, fleets_required, invalid_json, invalid_text, unknown_file, unknown_fleet, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -10005,6 +10054,7 @@ export interface operations {
                 | 'bad_request'
                 | 'fleets_required'
                 | 'invalid_json'
+                | 'invalid_text'
                 | 'unknown_file'
                 | 'unknown_fleet'
                 | 'validation_failed';
@@ -10040,7 +10090,7 @@ export interface operations {
           'application/json': components['schemas']['JobDetailDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['JobNotFoundOrOrganizationNotFound'];
@@ -10066,7 +10116,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['JobNotFoundOrOrganizationNotFound'];
@@ -10112,7 +10162,7 @@ export interface operations {
           'application/json': components['schemas']['JobDto'];
         };
       };
-      /** @description bad_request, fleets_required, invalid_json, unknown_fleet, validation_failed */
+      /** @description bad_request, fleets_required, invalid_json, invalid_text, unknown_fleet, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -10121,7 +10171,13 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'bad_request' | 'fleets_required' | 'invalid_json' | 'unknown_fleet' | 'validation_failed';
+              code:
+                | 'bad_request'
+                | 'fleets_required'
+                | 'invalid_json'
+                | 'invalid_text'
+                | 'unknown_fleet'
+                | 'validation_failed';
             };
           };
         };
@@ -10155,7 +10211,7 @@ export interface operations {
           'application/json': components['schemas']['JobDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       /** @description agent_not_allowed, copy_out_of_reach, forbidden */
       403: {
@@ -10210,7 +10266,7 @@ export interface operations {
           'application/json': components['schemas']['JobDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['JobNotFoundOrOrganizationNotFound'];
@@ -10239,7 +10295,7 @@ export interface operations {
           'application/json': components['schemas']['JobDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['JobNotFoundOrOrganizationNotFound'];
@@ -10272,7 +10328,7 @@ export interface operations {
           'application/json': components['schemas']['JobDto'];
         };
       };
-      /** @description bad_request, invalid_json, invalid_reorder, unknown_job, validation_failed */
+      /** @description bad_request, invalid_json, invalid_reorder, invalid_text, unknown_job, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -10281,7 +10337,13 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'bad_request' | 'invalid_json' | 'invalid_reorder' | 'unknown_job' | 'validation_failed';
+              code:
+                | 'bad_request'
+                | 'invalid_json'
+                | 'invalid_reorder'
+                | 'invalid_text'
+                | 'unknown_job'
+                | 'validation_failed';
             };
           };
         };
@@ -10318,7 +10380,7 @@ export interface operations {
           'application/json': components['schemas']['PrintOnPrintersResultDto'];
         };
       };
-      /** @description bad_request, invalid_json, unknown_file, validation_failed */
+      /** @description bad_request, invalid_json, invalid_text, unknown_file, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -10327,7 +10389,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'bad_request' | 'invalid_json' | 'unknown_file' | 'validation_failed';
+              code: 'bad_request' | 'invalid_json' | 'invalid_text' | 'unknown_file' | 'validation_failed';
             };
           };
         };
@@ -10371,7 +10433,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       /** @description agent_not_allowed, forbidden, users_only */
       403: {
@@ -10414,7 +10476,7 @@ export interface operations {
           'application/json': components['schemas']['MaintenanceOverviewDto'];
         };
       };
-      400: components['responses']['BadRequestOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -10448,7 +10510,7 @@ export interface operations {
           'application/json': components['schemas']['MaintenancePhotoDto'];
         };
       };
-      /** @description bad_request, photo_incomplete, photo_type_mismatch, photo_unreadable */
+      /** @description bad_request, invalid_text, photo_incomplete, photo_type_mismatch, photo_unreadable */
       400: {
         headers: {
           [name: string]: unknown;
@@ -10457,7 +10519,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'bad_request' | 'photo_incomplete' | 'photo_type_mismatch' | 'photo_unreadable';
+              code: 'bad_request' | 'invalid_text' | 'photo_incomplete' | 'photo_type_mismatch' | 'photo_unreadable';
             };
           };
         };
@@ -10546,7 +10608,7 @@ export interface operations {
           'image/jpeg': string;
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       /** @description maintenance_completion_not_found, maintenance_photo_not_found, organization_not_found */
@@ -10589,7 +10651,7 @@ export interface operations {
           'application/json': components['schemas']['MaintenanceHistoryDto'];
         };
       };
-      400: components['responses']['BadRequestOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFound'];
@@ -10620,7 +10682,7 @@ export interface operations {
           'application/json': components['schemas']['MaintenanceTaskDto'];
         };
       };
-      /** @description bad_request, invalid_json, maintenance_target_invalid, validation_failed */
+      /** @description bad_request, invalid_json, invalid_text, maintenance_target_invalid, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -10629,7 +10691,8 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'bad_request' | 'invalid_json' | 'maintenance_target_invalid' | 'validation_failed';
+              code:
+                'bad_request' | 'invalid_json' | 'invalid_text' | 'maintenance_target_invalid' | 'validation_failed';
             };
           };
         };
@@ -10675,7 +10738,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['MaintenanceTaskNotFoundOrOrganizationNotFound'];
@@ -10707,7 +10770,7 @@ export interface operations {
           'application/json': components['schemas']['MaintenanceTaskDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['MaintenanceTaskNotFoundOrOrganizationNotFound'];
@@ -10740,7 +10803,7 @@ export interface operations {
           'application/json': components['schemas']['CompletedMaintenanceDto'];
         };
       };
-      /** @description bad_request, invalid_json, maintenance_checklist_mismatch, maintenance_not_for_printer, validation_failed */
+      /** @description bad_request, invalid_json, invalid_text, maintenance_checklist_mismatch, maintenance_not_for_printer, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -10752,6 +10815,7 @@ export interface operations {
               code:
                 | 'bad_request'
                 | 'invalid_json'
+                | 'invalid_text'
                 | 'maintenance_checklist_mismatch'
                 | 'maintenance_not_for_printer'
                 | 'validation_failed';
@@ -10799,7 +10863,7 @@ export interface operations {
           'application/json': components['schemas']['MemberDto'][];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -10825,7 +10889,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       /** @description agent_not_allowed, forbidden, owner_only */
       403: {
@@ -10871,7 +10935,7 @@ export interface operations {
           'application/json': components['schemas']['MembershipDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidFleetsOrInvalidJsonOrUnknownFleetOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidFleetsOrInvalidJsonOrInvalidTextOrUnknownFleetOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       /** @description agent_not_allowed, forbidden, owner_only, role_not_grantable */
       403: {
@@ -10914,7 +10978,7 @@ export interface operations {
           'application/json': components['schemas']['ResetLinkDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       /** @description agent_not_allowed, forbidden, member_of_other_organizations, owner_only, users_only */
       403: {
@@ -10968,7 +11032,7 @@ export interface operations {
           'application/json': components['schemas']['NotificationChannelListDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -10999,7 +11063,7 @@ export interface operations {
           'application/json': components['schemas']['NotificationChannelDto'];
         };
       };
-      400: components['responses']['BadRequestOrChannelInvalidOrFleetNotFoundOrInvalidJsonOrValidationFailedOrWebhookUrlCredentialsOrWebhookUrlForbiddenAddressOrWebhookUrlInsecureOrWebhookUrlInvalidOrWebhookUrlPrivateAddressOrWebhookUrlTooLong'];
+      400: components['responses']['BadRequestOrChannelInvalidOrFleetNotFoundOrInvalidJsonOrInvalidTextOrValidationFailedOrWebhookUrlCredentialsOrWebhookUrlForbiddenAddressOrWebhookUrlInsecureOrWebhookUrlInvalidOrWebhookUrlPrivateAddressOrWebhookUrlTooLong'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -11040,7 +11104,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['ChannelNotFoundOrOrganizationNotFound'];
@@ -11072,7 +11136,7 @@ export interface operations {
           'application/json': components['schemas']['NotificationChannelDto'];
         };
       };
-      400: components['responses']['BadRequestOrChannelInvalidOrFleetNotFoundOrInvalidJsonOrValidationFailedOrWebhookUrlCredentialsOrWebhookUrlForbiddenAddressOrWebhookUrlInsecureOrWebhookUrlInvalidOrWebhookUrlPrivateAddressOrWebhookUrlTooLong'];
+      400: components['responses']['BadRequestOrChannelInvalidOrFleetNotFoundOrInvalidJsonOrInvalidTextOrValidationFailedOrWebhookUrlCredentialsOrWebhookUrlForbiddenAddressOrWebhookUrlInsecureOrWebhookUrlInvalidOrWebhookUrlPrivateAddressOrWebhookUrlTooLong'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['ChannelNotFoundOrOrganizationNotFound'];
@@ -11103,7 +11167,7 @@ export interface operations {
           'application/json': components['schemas']['WebhookDeliveryListDto'];
         };
       };
-      400: components['responses']['BadRequestOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['ChannelNotFoundOrOrganizationNotFound'];
@@ -11132,7 +11196,7 @@ export interface operations {
           'application/json': components['schemas']['WebhookDeliveryDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['ChannelNotFoundOrOrganizationNotFound'];
@@ -11159,7 +11223,7 @@ export interface operations {
           'application/json': components['schemas']['NotificationPreferencesDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -11190,7 +11254,7 @@ export interface operations {
           'application/json': components['schemas']['NotificationPreferencesDto'];
         };
       };
-      /** @description bad_request, fleet_not_found, invalid_json, invalid_time_zone, invalid_urgent_events, validation_failed */
+      /** @description bad_request, fleet_not_found, invalid_json, invalid_text, invalid_time_zone, invalid_urgent_events, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -11203,6 +11267,7 @@ export interface operations {
                 | 'bad_request'
                 | 'fleet_not_found'
                 | 'invalid_json'
+                | 'invalid_text'
                 | 'invalid_time_zone'
                 | 'invalid_urgent_events'
                 | 'validation_failed';
@@ -11237,7 +11302,7 @@ export interface operations {
           'application/json': components['schemas']['NotificationSettingsDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -11268,7 +11333,7 @@ export interface operations {
           'application/json': components['schemas']['NotificationSettingsDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -11296,7 +11361,7 @@ export interface operations {
           'application/json': components['schemas']['PrinterDefaultsDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -11327,7 +11392,7 @@ export interface operations {
           'application/json': components['schemas']['PrinterDefaultsDto'];
         };
       };
-      400: components['responses']['BadRequestOrDefaultsEmptyOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrDefaultsEmptyOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -11360,7 +11425,7 @@ export interface operations {
           'application/json': components['schemas']['PrinterDefaultsDto'];
         };
       };
-      400: components['responses']['BadRequestOrDefaultsEmptyOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrDefaultsEmptyOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['FleetNotFoundOrOrganizationNotFound'];
@@ -11397,7 +11462,7 @@ export interface operations {
           'application/json': components['schemas']['PrinterListDto'];
         };
       };
-      400: components['responses']['BadRequestOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -11425,7 +11490,7 @@ export interface operations {
           'application/json': components['schemas']['PrinterDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFound'];
@@ -11451,7 +11516,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFound'];
@@ -11483,7 +11548,7 @@ export interface operations {
           'application/json': components['schemas']['PrinterDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrUnknownFleetOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrUnknownFleetOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFound'];
@@ -11514,7 +11579,7 @@ export interface operations {
           'application/json': components['schemas']['ActionAnswerDto'];
         };
       };
-      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrTooLarge'];
+      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidTextOrTooLarge'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['NotFoundOrOrganizationNotFoundOrPrinterNotFound'];
@@ -11549,7 +11614,7 @@ export interface operations {
           'application/json': components['schemas']['ActionAnswerDto'];
         };
       };
-      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidJsonOrTooLargeOrValidationFailed'];
+      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidJsonOrInvalidTextOrTooLargeOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['NotFoundOrOrganizationNotFoundOrPrinterNotFound'];
@@ -11581,7 +11646,7 @@ export interface operations {
           'application/json': components['schemas']['ActionAnswerDto'];
         };
       };
-      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrTooLarge'];
+      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidTextOrTooLarge'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['NotFoundOrOrganizationNotFoundOrPrinterNotFound'];
@@ -11612,7 +11677,7 @@ export interface operations {
           'application/json': components['schemas']['ActionAnswerDto'];
         };
       };
-      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrTooLarge'];
+      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidTextOrTooLarge'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['NotFoundOrOrganizationNotFoundOrPrinterNotFound'];
@@ -11647,7 +11712,7 @@ export interface operations {
           'application/json': components['schemas']['ActionAnswerDto'];
         };
       };
-      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidJsonOrTooLargeOrValidationFailed'];
+      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidJsonOrInvalidTextOrTooLargeOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['NotFoundOrOrganizationNotFoundOrPrinterNotFound'];
@@ -11683,7 +11748,7 @@ export interface operations {
           'application/json': components['schemas']['ActionAnswerDto'];
         };
       };
-      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidJsonOrTooLargeOrValidationFailed'];
+      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidJsonOrInvalidTextOrTooLargeOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['NotFoundOrOrganizationNotFoundOrPrinterNotFound'];
@@ -11719,7 +11784,7 @@ export interface operations {
           'application/json': components['schemas']['ActionAnswerDto'];
         };
       };
-      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidJsonOrTooLargeOrValidationFailed'];
+      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidJsonOrInvalidTextOrTooLargeOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['NotFoundOrOrganizationNotFoundOrPrinterNotFound'];
@@ -11751,7 +11816,7 @@ export interface operations {
           'application/json': components['schemas']['ActionAnswerDto'];
         };
       };
-      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrTooLarge'];
+      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidTextOrTooLarge'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['NotFoundOrOrganizationNotFoundOrPrinterNotFound'];
@@ -11782,7 +11847,7 @@ export interface operations {
           'application/json': components['schemas']['ActionAnswerDto'];
         };
       };
-      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrTooLarge'];
+      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidTextOrTooLarge'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['NotFoundOrOrganizationNotFoundOrPrinterNotFound'];
@@ -11817,7 +11882,7 @@ export interface operations {
           'application/json': components['schemas']['TemperatureAnswerDto'];
         };
       };
-      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidJsonOrTooLargeOrValidationFailed'];
+      400: components['responses']['BadRequestOrBlockedOrInvalidArgumentsOrInvalidCommandOrInvalidJsonOrInvalidTextOrTooLargeOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['NotFoundOrOrganizationNotFoundOrPrinterNotFound'];
@@ -11852,7 +11917,7 @@ export interface operations {
           'application/json': components['schemas']['BedClearedDto'];
         };
       };
-      /** @description bad_request, invalid_json, outcome_required, requeue_needs_bad, validation_failed */
+      /** @description bad_request, invalid_json, invalid_text, outcome_required, requeue_needs_bad, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -11861,7 +11926,13 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'bad_request' | 'invalid_json' | 'outcome_required' | 'requeue_needs_bad' | 'validation_failed';
+              code:
+                | 'bad_request'
+                | 'invalid_json'
+                | 'invalid_text'
+                | 'outcome_required'
+                | 'requeue_needs_bad'
+                | 'validation_failed';
             };
           };
         };
@@ -11909,7 +11980,7 @@ export interface operations {
           'application/json': components['schemas']['PrinterCredentialDto'][];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFound'];
@@ -11937,7 +12008,7 @@ export interface operations {
           'application/json': components['schemas']['RevokedCredentialsDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFound'];
@@ -11965,7 +12036,7 @@ export interface operations {
           'application/json': components['schemas']['RotatedCredentialDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFound'];
@@ -11996,7 +12067,7 @@ export interface operations {
           'image/jpeg': string;
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       /** @description frame_not_found, organization_not_found, printer_not_found */
@@ -12043,7 +12114,7 @@ export interface operations {
           'application/json': components['schemas']['PrinterHistoryDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidRangeOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidRangeOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFound'];
@@ -12071,7 +12142,7 @@ export interface operations {
           'application/json': components['schemas']['PrinterLiveDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFound'];
@@ -12099,7 +12170,7 @@ export interface operations {
           'application/json': components['schemas']['TemperatureHistoryDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFound'];
@@ -12130,7 +12201,7 @@ export interface operations {
           'application/json': components['schemas']['PushSubscriptionDto'];
         };
       };
-      /** @description bad_request, invalid_json, push_keys_invalid, validation_failed, webhook_url_credentials, webhook_url_forbidden_address, webhook_url_insecure, webhook_url_invalid, webhook_url_private_address, webhook_url_too_long */
+      /** @description bad_request, invalid_json, invalid_text, push_keys_invalid, validation_failed, webhook_url_credentials, webhook_url_forbidden_address, webhook_url_insecure, webhook_url_invalid, webhook_url_private_address, webhook_url_too_long */
       400: {
         headers: {
           [name: string]: unknown;
@@ -12142,6 +12213,7 @@ export interface operations {
               code:
                 | 'bad_request'
                 | 'invalid_json'
+                | 'invalid_text'
                 | 'push_keys_invalid'
                 | 'validation_failed'
                 | 'webhook_url_credentials'
@@ -12183,7 +12255,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       /** @description organization_not_found, push_subscription_not_found */
@@ -12224,7 +12296,7 @@ export interface operations {
           'application/json': components['schemas']['PushPublicKeyDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -12252,7 +12324,7 @@ export interface operations {
           'application/json': components['schemas']['PushTestDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -12307,7 +12379,7 @@ export interface operations {
           'application/json': components['schemas']['ReadinessDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -12334,7 +12406,7 @@ export interface operations {
           'application/json': components['schemas']['QuotaDto'][];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -12365,7 +12437,7 @@ export interface operations {
           'application/json': components['schemas']['QuotaDto'];
         };
       };
-      /** @description bad_request, invalid_json, unknown_member, validation_failed */
+      /** @description bad_request, invalid_json, invalid_text, unknown_member, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -12374,7 +12446,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'bad_request' | 'invalid_json' | 'unknown_member' | 'validation_failed';
+              code: 'bad_request' | 'invalid_json' | 'invalid_text' | 'unknown_member' | 'validation_failed';
             };
           };
         };
@@ -12419,7 +12491,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrQuotaNotFound'];
@@ -12451,7 +12523,7 @@ export interface operations {
           'application/json': components['schemas']['QuotaDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrQuotaNotFound'];
@@ -12490,7 +12562,7 @@ export interface operations {
           'application/json': components['schemas']['ReportDto'];
         };
       };
-      /** @description bad_request, report_range_invalid, validation_failed */
+      /** @description bad_request, invalid_text, report_range_invalid, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -12499,7 +12571,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'bad_request' | 'report_range_invalid' | 'validation_failed';
+              code: 'bad_request' | 'invalid_text' | 'report_range_invalid' | 'validation_failed';
             };
           };
         };
@@ -12543,7 +12615,7 @@ export interface operations {
           'text/csv': string;
         };
       };
-      /** @description report_range_invalid, validation_failed */
+      /** @description invalid_text, report_range_invalid, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -12552,7 +12624,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'] & {
             error: {
               /** @enum {string} */
-              code: 'report_range_invalid' | 'validation_failed';
+              code: 'invalid_text' | 'report_range_invalid' | 'validation_failed';
             };
           };
         };
@@ -12583,7 +12655,7 @@ export interface operations {
           'application/json': components['schemas']['ReportSettingsDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -12614,7 +12686,7 @@ export interface operations {
           'application/json': components['schemas']['ReportSettingsDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -12642,7 +12714,7 @@ export interface operations {
           'application/json': components['schemas']['OrganizationSecuritySettingsDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -12673,7 +12745,7 @@ export interface operations {
           'application/json': components['schemas']['OrganizationSecuritySettingsDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       /** @description agent_not_allowed, forbidden, owner_only, users_only */
       403: {
@@ -12728,7 +12800,7 @@ export interface operations {
           'application/json': components['schemas']['SpoolmanStatusDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -12759,7 +12831,7 @@ export interface operations {
           'application/json': components['schemas']['SpoolmanStatusDto'];
         };
       };
-      /** @description bad_request, invalid_json, spoolman_auth_ambiguous, spoolman_url_credentials, spoolman_url_forbidden_address, spoolman_url_invalid, spoolman_url_private_address, spoolman_url_too_long, spoolman_username_missing, validation_failed */
+      /** @description bad_request, invalid_json, invalid_text, spoolman_auth_ambiguous, spoolman_url_credentials, spoolman_url_forbidden_address, spoolman_url_invalid, spoolman_url_private_address, spoolman_url_too_long, spoolman_username_missing, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -12771,6 +12843,7 @@ export interface operations {
               code:
                 | 'bad_request'
                 | 'invalid_json'
+                | 'invalid_text'
                 | 'spoolman_auth_ambiguous'
                 | 'spoolman_url_credentials'
                 | 'spoolman_url_forbidden_address'
@@ -12809,7 +12882,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSpoolmanNotConfigured'];
@@ -12837,7 +12910,7 @@ export interface operations {
           'application/json': components['schemas']['SpoolmanStatusDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSpoolmanNotConfigured'];
@@ -12882,7 +12955,7 @@ export interface operations {
           'application/json': components['schemas']['SpoolListDto'];
         };
       };
-      400: components['responses']['BadRequestOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -12913,7 +12986,7 @@ export interface operations {
           'application/json': components['schemas']['SpoolDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrSpoolWeightInvalidOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrSpoolWeightInvalidOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -12956,7 +13029,7 @@ export interface operations {
           'application/json': components['schemas']['SpoolDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSpoolNotFound'];
@@ -12983,7 +13056,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSpoolNotFound'];
@@ -13016,7 +13089,7 @@ export interface operations {
           'application/json': components['schemas']['SpoolDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrSpoolWeightInvalidOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrSpoolWeightInvalidOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSpoolNotFound'];
@@ -13050,7 +13123,7 @@ export interface operations {
           'application/json': components['schemas']['SpoolDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFoundOrSpoolNotFound'];
@@ -13093,7 +13166,7 @@ export interface operations {
           'application/json': components['schemas']['SpoolDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFoundOrSpoolNotFound'];
@@ -13123,7 +13196,7 @@ export interface operations {
           'application/json': components['schemas']['SpoolUsageListDto'];
         };
       };
-      400: components['responses']['BadRequestOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSpoolNotFound'];
@@ -13150,7 +13223,7 @@ export interface operations {
           'application/json': components['schemas']['SsoProviderDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSsoProviderNotFound'];
@@ -13182,7 +13255,7 @@ export interface operations {
           'application/json': components['schemas']['SsoProviderDto'];
         };
       };
-      /** @description bad_request, invalid_fleets, invalid_json, sso_break_glass_not_owner, sso_client_secret_required, sso_discovery_failed, sso_group_roles_invalid, sso_issuer_forbidden_address, sso_issuer_insecure, sso_issuer_invalid, sso_issuer_private_address, unknown_fleet, validation_failed */
+      /** @description bad_request, invalid_fleets, invalid_json, invalid_text, sso_break_glass_not_owner, sso_client_secret_required, sso_discovery_failed, sso_group_roles_invalid, sso_issuer_forbidden_address, sso_issuer_insecure, sso_issuer_invalid, sso_issuer_private_address, unknown_fleet, validation_failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -13195,6 +13268,7 @@ export interface operations {
                 | 'bad_request'
                 | 'invalid_fleets'
                 | 'invalid_json'
+                | 'invalid_text'
                 | 'sso_break_glass_not_owner'
                 | 'sso_client_secret_required'
                 | 'sso_discovery_failed'
@@ -13248,7 +13322,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrSsoProviderNotFound'];
@@ -13279,7 +13353,7 @@ export interface operations {
           'application/json': components['schemas']['UtilizationDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidRangeOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidRangeOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['FleetNotFoundOrOrganizationNotFound'];
@@ -13306,7 +13380,7 @@ export interface operations {
           'application/json': components['schemas']['WebhookListDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -13337,7 +13411,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedWebhookDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailedOrWebhookUrlCredentialsOrWebhookUrlForbiddenAddressOrWebhookUrlInsecureOrWebhookUrlInvalidOrWebhookUrlPrivateAddressOrWebhookUrlTooLong'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailedOrWebhookUrlCredentialsOrWebhookUrlForbiddenAddressOrWebhookUrlInsecureOrWebhookUrlInvalidOrWebhookUrlPrivateAddressOrWebhookUrlTooLong'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFound'];
@@ -13378,7 +13452,7 @@ export interface operations {
         };
         content?: never;
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrWebhookNotFound'];
@@ -13410,7 +13484,7 @@ export interface operations {
           'application/json': components['schemas']['WebhookDto'];
         };
       };
-      400: components['responses']['BadRequestOrInvalidJsonOrValidationFailedOrWebhookUrlCredentialsOrWebhookUrlForbiddenAddressOrWebhookUrlInsecureOrWebhookUrlInvalidOrWebhookUrlPrivateAddressOrWebhookUrlTooLong'];
+      400: components['responses']['BadRequestOrInvalidJsonOrInvalidTextOrValidationFailedOrWebhookUrlCredentialsOrWebhookUrlForbiddenAddressOrWebhookUrlInsecureOrWebhookUrlInvalidOrWebhookUrlPrivateAddressOrWebhookUrlTooLong'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrWebhookNotFound'];
@@ -13441,7 +13515,7 @@ export interface operations {
           'application/json': components['schemas']['WebhookDeliveryListDto'];
         };
       };
-      400: components['responses']['BadRequestOrValidationFailed'];
+      400: components['responses']['BadRequestOrInvalidTextOrValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrWebhookNotFound'];
@@ -13469,7 +13543,7 @@ export interface operations {
           'application/json': components['schemas']['WebhookSecretDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrWebhookNotFound'];
@@ -13498,7 +13572,7 @@ export interface operations {
           'application/json': components['schemas']['WebhookDeliveryDto'];
         };
       };
-      400: components['responses']['BadRequest'];
+      400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrWebhookNotFound'];
