@@ -1,0 +1,81 @@
+import { createTeam, type Team, uploadRaw } from '@farmhand/factories';
+import { sampleThreeMf } from '@farmhand/files';
+import { startApi, type ApiHarness, waitFor } from '@farmhand/testing';
+import type { Browser } from 'playwright-core';
+import { ensureWebBuild, launchBrowser, newUser, screenshot, signIn } from './browser-harness';
+
+/**
+ * The job form for mixed printers: a two-plate project 3MF shows its format and what it was sliced for, plate 2 is
+ * picked with its filaments shown, and an explicit AMS mapping reaches the job; a viewer is not offered the form.
+ */
+describe('the job form for a Bambu project 3MF', () => {
+  let api: ApiHarness;
+  let browser: Browser;
+  let team: Team;
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    api = await startApi();
+    team = await createTeam(api, 'Mixed farm');
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('an operator picks plate 2, sees its filaments and queues it with an explicit AMS mapping; a viewer cannot', async () => {
+    const upload = await uploadRaw(
+      team.operator.client,
+      team.orgId,
+      sampleThreeMf({ plates: 2, sliced: [1, 2] }),
+      'two-plates.3mf',
+    );
+    expect([200, 201]).toContain(upload.status);
+
+    const operator = await newUser(browser, api.url, { width: 1000, height: 1400 });
+    const { page } = operator;
+    await signIn(page, team.operator.email, `/orgs/${team.orgId}/queue`);
+    await page.getByRole('button', { name: 'New job' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Queue a print job' });
+    await dialog.getByRole('radio', { name: /two-plates\.3mf/ }).check();
+    await dialog.getByText('Project 3MF').waitFor();
+    await dialog.getByText('Sliced for: Bambu Lab P1S').waitFor();
+    expect(await dialog.getByLabel('Sliced for model').inputValue()).toBe('Bambu Lab P1S');
+
+    await dialog.getByLabel('Plate', { exact: true }).selectOption('2');
+    const filaments = dialog.getByRole('list', { name: 'Filaments of plate 2' });
+    await filaments.getByText(/Filament 1: PLA/).waitFor();
+    await filaments.getByText(/Filament 3: PETG/).waitFor();
+
+    // Only one filament chosen: refused before sending, naming the field.
+    await dialog.getByLabel('AMS slot for filament 1').selectOption({ label: 'AMS 1 slot 3' });
+    await dialog.getByRole('button', { name: 'Queue job' }).click();
+    await dialog.getByText(/amsMapping: choose a slot for every filament/).waitFor();
+
+    await dialog.getByLabel('AMS slot for filament 3').selectOption({ label: 'External spool' });
+    await screenshot(page, 'job-form-3mf-plate-2');
+    await dialog.getByRole('button', { name: 'Queue job' }).click();
+    await page.getByRole('listitem', { name: 'two-plates.3mf' }).waitFor();
+
+    const jobs = (await team.operator.client.get(`/api/orgs/${team.orgId}/jobs?status=all`)).body.jobs as {
+      name: string;
+      bambu: { plate: number | null; amsMapping: number[] | null };
+      requirements: { printerModel: string | null; fileFormat: string };
+    }[];
+    const job = jobs.find((candidate) => candidate.name === 'two-plates.3mf');
+    expect(job?.bambu).toEqual({ plate: 2, amsMapping: [2, -1, -1] });
+    expect(job?.requirements.printerModel).toBe('Bambu Lab P1S');
+    expect(job?.requirements.fileFormat).toBe('3mf');
+    expect(operator.errors).toEqual([]);
+
+    // A viewer reads the queue, and is offered no job form at all.
+    const viewer = await newUser(browser, api.url);
+    await signIn(viewer.page, team.viewer.email, `/orgs/${team.orgId}/queue`);
+    await viewer.page.getByRole('listitem', { name: 'two-plates.3mf' }).waitFor();
+    await waitFor(async () => (await viewer.page.getByRole('button', { name: 'New job' }).count()) === 0, 'no form');
+    expect(await viewer.page.getByLabel(/AMS slot/).count()).toBe(0);
+    expect(viewer.errors).toEqual([]);
+    await Promise.all([operator.context.close(), viewer.context.close()]);
+  });
+});
