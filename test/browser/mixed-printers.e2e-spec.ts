@@ -1,12 +1,14 @@
-import { createTeam, type Team, uploadRaw } from '@farmhand/factories';
+import { createTeam, issueAgentCredential, type Team, uploadRaw } from '@farmhand/factories';
 import { sampleThreeMf } from '@farmhand/files';
 import { startApi, type ApiHarness, waitFor } from '@farmhand/testing';
 import type { Browser } from 'playwright-core';
+import { connected, hello, rawAgent, status } from '../agents/agent-harness';
 import { ensureWebBuild, launchBrowser, newUser, screenshot, signIn } from './browser-harness';
 
 /**
  * The job form for mixed printers: a two-plate project 3MF shows its format and what it was sliced for, plate 2 is
  * picked with its filaments shown, and an explicit AMS mapping reaches the job; a viewer is not offered the form.
+ * The printer page shows a Bambu printer's kind, the formats it prints and the AMS trays its agent reports.
  */
 describe('the job form for a Bambu project 3MF', () => {
   let api: ApiHarness;
@@ -77,5 +79,42 @@ describe('the job form for a Bambu project 3MF', () => {
     expect(await viewer.page.getByLabel(/AMS slot/).count()).toBe(0);
     expect(viewer.errors).toEqual([]);
     await Promise.all([operator.context.close(), viewer.context.close()]);
+  });
+
+  it("the printer page shows a Bambu printer's kind, formats and AMS trays from its agent's report, to a viewer too", async () => {
+    const socket = rawAgent(api.url, { credential: await issueAgentCredential(api, team.printerA) });
+    try {
+      await connected(socket);
+      socket.emit('hello', hello({ backend: 'bambu', backendVersion: '01.08.00.00', capabilities: ['upload.3mf'] }));
+      socket.emit(
+        'status',
+        status({
+          filamentSlots: [
+            { slot: 0, material: 'PLA', colorHex: '#FF0000' },
+            { slot: 1, material: 'PETG', colorHex: '#00FF00' },
+          ],
+        }),
+      );
+      await waitFor(
+        async () =>
+          (await team.viewer.client.get(`/api/orgs/${team.orgId}/printers/${team.printerA.id}`)).body
+            .uploadFormats?.[0] === '3mf',
+        'the agent reported in',
+      );
+
+      const viewer = await newUser(browser, api.url, { width: 1000, height: 1400 });
+      await signIn(viewer.page, team.viewer.email, `/orgs/${team.orgId}/printers/${team.printerA.id}`);
+      const kind = viewer.page.getByLabel('Printer kind');
+      await kind.getByText('Bambu Lab (LAN)').waitFor();
+      await kind.getByText('Project 3MF').waitFor();
+      const slots = viewer.page.getByRole('table', { name: 'Filament slots' });
+      await slots.getByRole('row', { name: /AMS 1 slot 1 PLA #FF0000/ }).waitFor();
+      await slots.getByRole('row', { name: /AMS 1 slot 2 PETG #00FF00/ }).waitFor();
+      await screenshot(viewer.page, 'printer-page-bambu-kind');
+      expect(viewer.errors).toEqual([]);
+      await viewer.context.close();
+    } finally {
+      socket.disconnect();
+    }
   });
 });
