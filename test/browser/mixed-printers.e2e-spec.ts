@@ -45,6 +45,21 @@ describe('the job form for a Bambu project 3MF', () => {
     await dialog.getByText('Sliced for: Bambu Lab P1S').waitFor();
     expect(await dialog.getByLabel('Sliced for model').inputValue()).toBe('Bambu Lab P1S');
 
+    // Hostile text in the "sliced for" override (NUL, a lone surrogate): the API refuses it, and the form says so
+    // beside the field, naming it.
+    const slicedFor = dialog.getByLabel('Sliced for model');
+    for (const hostile of ['P1S\u0000', 'P1S\ud800']) {
+      await slicedFor.fill(hostile);
+      await dialog.getByRole('button', { name: 'Queue job' }).click();
+      await waitFor(
+        async () => (await slicedFor.getAttribute('aria-invalid')) === 'true',
+        'the refusal shown beside the field',
+      );
+      const describedBy = (await slicedFor.getAttribute('aria-describedby'))!.split(' ').at(-1)!;
+      expect(await dialog.locator(`[id="${describedBy}"]`).textContent()).toMatch(/printerModel/);
+    }
+    await slicedFor.fill('Bambu Lab P1S');
+
     await dialog.getByLabel('Plate', { exact: true }).selectOption('2');
     const filaments = dialog.getByRole('list', { name: 'Filaments of plate 2' });
     await filaments.getByText(/Filament 1: PLA/).waitFor();
@@ -67,6 +82,7 @@ describe('the job form for a Bambu project 3MF', () => {
     }[];
     const job = jobs.find((candidate) => candidate.name === 'two-plates.3mf');
     expect(job?.bambu).toEqual({ plate: 2, amsMapping: [2, -1, -1] });
+    expect(jobs.filter((candidate) => candidate.name === 'two-plates.3mf')).toHaveLength(1);
     expect(job?.requirements.printerModel).toBe('Bambu Lab P1S');
     expect(job?.requirements.fileFormat).toBe('3mf');
     expect(operator.errors).toEqual([]);
