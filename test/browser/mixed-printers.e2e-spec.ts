@@ -98,6 +98,18 @@ describe('the job form for a Bambu project 3MF', () => {
   });
 
   it("the printer page shows a Bambu printer's kind, formats and AMS trays from its agent's report, to a viewer too", async () => {
+    // A tracked spool loaded in slot 1: its remaining grams show beside the tray the agent reports there.
+    const spool = await team.admin.client.post(`/api/orgs/${team.orgId}/spools`, {
+      material: 'PETG',
+      colorName: 'Green',
+      initialGrams: 750,
+    });
+    expect(spool.status).toBe(201);
+    const load = await team.operator.client.post(`/api/orgs/${team.orgId}/spools/${spool.body.id}/load`, {
+      printerId: team.printerA.id,
+      slot: 1,
+    });
+    expect(load.status).toBeLessThan(300);
     const socket = rawAgent(api.url, { credential: await issueAgentCredential(api, team.printerA) });
     try {
       await connected(socket);
@@ -124,8 +136,8 @@ describe('the job form for a Bambu project 3MF', () => {
       await kind.getByText('Bambu Lab (LAN)').waitFor();
       await kind.getByText('Project 3MF').waitFor();
       const slots = viewer.page.getByRole('table', { name: 'Filament slots' });
-      await slots.getByRole('row', { name: /AMS 1 slot 1 PLA #FF0000/ }).waitFor();
-      await slots.getByRole('row', { name: /AMS 1 slot 2 PETG #00FF00/ }).waitFor();
+      await slots.getByRole('row', { name: /AMS 1 slot 1 PLA #FF0000 —/ }).waitFor();
+      await slots.getByRole('row', { name: /AMS 1 slot 2 PETG #00FF00 750 g/ }).waitFor();
       await screenshot(viewer.page, 'printer-page-bambu-kind');
       expect(viewer.errors).toEqual([]);
       await viewer.context.close();

@@ -32,7 +32,7 @@ const slotLabel = (slot: number) =>
  * its AMS/MMU filament slots from the live status. Read again whenever the live state changes.
  */
 export function KindSection({ printer, live }: { printer: Printer; live: PrinterLive }) {
-  const { org } = useOrg();
+  const { org, ability } = useOrg();
   const state = useQuery({
     queryKey: [...queryKeys.org(org.id).printer(printer.id), 'live', live.online, live.state],
     queryFn: () =>
@@ -43,6 +43,20 @@ export function KindSection({ printer, live }: { printer: Printer; live: Printer
       ),
     refetchInterval: live.online ? 10_000 : false,
   });
+  // Remaining filament is known only for a tracked spool loaded in the slot (the scheduler matches by the same slot).
+  const mayReadSpools = ability.can('read', 'Spool');
+  const spools = useQuery({
+    queryKey: [...queryKeys.org(org.id).spools, 'printer', printer.id],
+    queryFn: () =>
+      unwrap(
+        client.GET('/api/orgs/{orgId}/spools', {
+          params: { path: { orgId: org.id }, query: { printerId: printer.id } },
+        }),
+      ),
+    enabled: mayReadSpools,
+  });
+  const remainingIn = (slot: number) =>
+    spools.data?.items.find((spool) => spool.slot === slot && spool.printerId === printer.id)?.remainingGrams;
   const agent = state.data?.live?.agent ?? null;
   const slots = state.data?.live?.status?.filamentSlots ?? [];
   const formats = printer.uploadFormats;
@@ -71,6 +85,7 @@ export function KindSection({ printer, live }: { printer: Printer; live: Printer
               <th scope="col">Slot</th>
               <th scope="col">Material</th>
               <th scope="col">Colour</th>
+              <th scope="col">Remaining</th>
             </tr>
           </thead>
           <tbody>
@@ -91,6 +106,9 @@ export function KindSection({ printer, live }: { printer: Printer; live: Printer
                     }}
                   />
                   {slot.colorHex ?? '—'}
+                </td>
+                <td className="numeric">
+                  {remainingIn(slot.slot) != null ? `${Math.round(remainingIn(slot.slot)!)} g` : '—'}
                 </td>
               </tr>
             ))}
