@@ -12,6 +12,24 @@ export class GcodeExtentDto {
   @ApiProperty({ type: PointDto }) max!: PointDto;
 }
 
+export class PlateFilamentDto {
+  @ApiProperty({ description: 'Filament id in the project (AMS mapping index + 1)' }) id!: number;
+  @ApiProperty({ type: String, nullable: true, example: 'PLA' }) type!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'As the slicer wrote it (#rrggbb or #rrggbbaa)' })
+  color!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) usedGrams!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) usedMeters!: number | null;
+}
+
+export class PlateDto {
+  @ApiProperty({ description: '1-based, as the slicer numbers plates' }) index!: number;
+  @ApiProperty({ description: 'The project carries G-code for it (only sliced plates can be printed)' })
+  sliced!: boolean;
+  @ApiProperty({ type: Number, nullable: true }) estimatedTimeSeconds!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) weightGrams!: number | null;
+  @ApiProperty({ type: [PlateFilamentDto] }) filaments!: PlateFilamentDto[];
+}
+
 /** What the slicer said about the print, and the extent measured from the moves; null where the file is silent. */
 export class GcodeMetadataDto {
   @ApiProperty({ type: String, nullable: true, example: 'PrusaSlicer' }) slicer!: string | null;
@@ -34,6 +52,14 @@ export class GcodeMetadataDto {
     string | null;
   @ApiProperty({ type: GcodeExtentDto, nullable: true, description: 'mm; null when nothing is extruded' })
   extent!: GcodeExtentDto | null;
+  @ApiProperty({
+    enum: ['gcode', 'bgcode', '3mf'],
+    required: false,
+    description: 'bgcode: Prusa binary G-code; 3mf: Bambu/Orca project with plate G-code; absent: plain G-code',
+  })
+  format?: 'gcode' | 'bgcode' | '3mf';
+  @ApiProperty({ type: [PlateDto], required: false, description: "A 3MF's plates" })
+  plates?: PlateDto[];
 }
 
 export class ThumbnailDto {

@@ -3471,12 +3471,19 @@ export interface components {
       /** @description All extruders */
       filamentLengthMm: number | null;
       filamentWeightGrams: number | null;
+      /**
+       * @description bgcode: Prusa binary G-code; 3mf: Bambu/Orca project with plate G-code; absent: plain G-code
+       * @enum {string}
+       */
+      format?: 'gcode' | 'bgcode' | '3mf';
       layerHeightMm: number | null;
       /** @description Of the first filament used */
       material: string | null;
       /** @description In extruder order */
       materials: string[];
       nozzleDiameterMm: number | null;
+      /** @description A 3MF's plates */
+      plates?: components['schemas']['PlateDto'][];
       /** @description The printer it was sliced for */
       printerModel: string | null;
       /** @example PrusaSlicer */
@@ -4154,6 +4161,25 @@ export interface components {
       row: number;
       serial: string | null;
       tags: string[];
+    };
+    PlateDto: {
+      estimatedTimeSeconds: number | null;
+      filaments: components['schemas']['PlateFilamentDto'][];
+      /** @description 1-based, as the slicer numbers plates */
+      index: number;
+      /** @description The project carries G-code for it (only sliced plates can be printed) */
+      sliced: boolean;
+      weightGrams: number | null;
+    };
+    PlateFilamentDto: {
+      /** @description As the slicer wrote it (#rrggbb or #rrggbbaa) */
+      color: string | null;
+      /** @description Filament id in the project (AMS mapping index + 1) */
+      id: number;
+      /** @example PLA */
+      type: string | null;
+      usedGrams: number | null;
+      usedMeters: number | null;
     };
     PointDto: {
       x: number;

@@ -15,6 +15,7 @@ import { ControlsSection } from './controls-section';
 import { CredentialsSection } from './credentials-section';
 import { DetectionSection } from './detection-section';
 import { HistorySection } from './history-section';
+import { KindSection } from './kind-section';
 import { MaintenanceHistorySection } from './maintenance-history-section';
 import { ManualControlSection } from './manual-control-section';
 import { LiveCameraSection } from './live-camera-section';
@@ -65,6 +66,7 @@ export function PrinterDetailPage({ printerId }: { printerId: string }) {
         <NowSection printer={row} live={live} />
         <ControlsSection printer={row} />
       </div>
+      <KindSection printer={row} live={live} />
       <ManualControlSection printer={row} live={live} />
       <LiveCameraSection printer={row} />
       <Section title="Temperatures">

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { FeedbackNotice, useFeedback } from '../../components/feedback';
-import { Button, Dialog, TextInput } from '../../components/ui';
+import { Button, Dialog, SelectInput, TextInput } from '../../components/ui';
 import { FilePicker } from './file-picker';
 import { useFleets } from '../../lib/fleets';
 import type { GcodeFile, PrintJob } from '../../lib/api/views';
@@ -22,7 +22,34 @@ interface JobDraft {
   earliestStartAt: string;
   notes: string;
   held: boolean;
+  /** Empty: any printer model. */
+  printerModel: string;
+  /** A 3MF's plate, as a string for the select; empty for other formats. */
+  plate: string;
+  /** Per filament id: an AMS slot (0-15), -1 for the external spool, or '' for automatic. */
+  amsSlots: Record<number, string>;
 }
+
+type Plate = NonNullable<GcodeFile['metadata']['plates']>[number];
+
+const FORMAT_LABELS: Record<string, string> = {
+  gcode: 'G-code',
+  bgcode: 'Binary G-code (.bgcode)',
+  '3mf': 'Project 3MF',
+};
+
+/** The file's format: a 3MF or .bgcode says so, anything else is plain G-code. */
+export const formatOf = (file: GcodeFile | undefined): string => FORMAT_LABELS[file?.metadata.format ?? 'gcode'];
+
+const slicedPlates = (file: GcodeFile | undefined): Plate[] =>
+  (file?.metadata.plates ?? []).filter((plate) => plate.sliced);
+
+/** AMS slot 0-15 as the printer's screen names it: AMS 1-4, tray 1-4. */
+const slotLabel = (slot: number) => `AMS ${Math.floor(slot / 4) + 1} slot ${(slot % 4) + 1}`;
+
+/** `#rrggbbaa` (Bambu Studio) or `#rrggbb` to a CSS colour. */
+const swatchColor = (color: string | null) =>
+  color && /^#[0-9a-f]{6}/i.test(color) ? color.slice(0, 7) : 'transparent';
 
 /** The form's defaults for a file: what its G-code needs (material, nozzle, the bed its extent covers). */
 function draftFor(file: GcodeFile | undefined): JobDraft {
@@ -42,7 +69,25 @@ function draftFor(file: GcodeFile | undefined): JobDraft {
     earliestStartAt: '',
     notes: '',
     held: false,
+    printerModel: file?.metadata.printerModel ?? '',
+    plate: slicedPlates(file)[0]?.index.toString() ?? '',
+    amsSlots: {},
   };
+}
+
+/**
+ * The AMS mapping to send: null while every filament is automatic; else one entry per filament id - 1 (ids the
+ * plate does not use get -1). A partly chosen mapping is refused here, naming the field.
+ */
+function amsMappingOf(plate: Plate | undefined, slots: Record<number, string>): number[] | null | 'partial' {
+  if (!plate) return null;
+  const chosen = plate.filaments.filter((filament) => (slots[filament.id] ?? '') !== '');
+  if (chosen.length === 0) return null;
+  if (chosen.length < plate.filaments.length) return 'partial';
+  const length = Math.max(...plate.filaments.map((filament) => filament.id));
+  const mapping = Array.from({ length }, () => -1);
+  for (const filament of plate.filaments) mapping[filament.id - 1] = Number(slots[filament.id]);
+  return mapping;
 }
 
 const numberOrNull = (value: string): number | null => (value.trim() === '' ? null : Number(value));
@@ -60,6 +105,9 @@ const FIELDS = [
   'minBuildZ',
   'earliestStartAt',
   'fleetIds',
+  'printerModel',
+  'plate',
+  'amsMapping',
 ];
 
 export function CreateJobDialog({
@@ -80,6 +128,10 @@ export function CreateJobDialog({
   const set = (field: keyof JobDraft) => (event: { target: { value: string } }) =>
     setDraft((current) => ({ ...current, [field]: event.target.value }));
   const fieldError = feedback.fieldError;
+  const [mappingError, setMappingError] = useState<string | null>(null);
+  const file = files.find((candidate) => candidate.id === draft.fileId);
+  const plates = slicedPlates(file);
+  const plate = plates.find((candidate) => candidate.index.toString() === draft.plate);
 
   const chooseFile = (fileId: string) => {
     const file = files.find((candidate) => candidate.id === fileId);
@@ -88,6 +140,12 @@ export function CreateJobDialog({
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    const amsMapping = amsMappingOf(plate, draft.amsSlots);
+    if (amsMapping === 'partial') {
+      setMappingError('amsMapping: choose a slot for every filament, or leave them all automatic');
+      return;
+    }
+    setMappingError(null);
     create.mutate({
       fileId: draft.fileId,
       copies: Number(draft.copies),
@@ -98,7 +156,9 @@ export function CreateJobDialog({
         minBuildX: numberOrNull(draft.minBuildX),
         minBuildY: numberOrNull(draft.minBuildY),
         minBuildZ: numberOrNull(draft.minBuildZ),
+        printerModel: draft.printerModel.trim() || null,
       },
+      ...(file?.metadata.format === '3mf' ? { bambu: { plate: plate?.index ?? null, amsMapping } } : {}),
       fleetIds: draft.fleetIds,
       requiredTags: draft.tags
         .split(',')
@@ -120,6 +180,18 @@ export function CreateJobDialog({
         <FeedbackNotice feedback={feedback} inline={FIELDS} />
         <div className="form-grid form-grid-3">
           <FilePicker files={files} value={draft.fileId} onChange={chooseFile} error={fieldError('fileId')} />
+          <div className="field" aria-label="File format">
+            <span className="field-label">Format</span>
+            <p className="strong">{file ? formatOf(file) : '—'}</p>
+            <p className="field-hint">Sliced for: {file?.metadata.printerModel ?? 'not stated'}</p>
+          </div>
+          <TextInput
+            label="Sliced for model"
+            hint="Only printers of this model take it; empty: any model"
+            value={draft.printerModel}
+            onChange={set('printerModel')}
+            error={fieldError('printerModel', 'requirements.printerModel')}
+          />
           <TextInput
             label="Copies"
             type="number"
@@ -208,6 +280,66 @@ export function CreateJobDialog({
             />
           </div>
         </div>
+        {file?.metadata.format === '3mf' && (
+          <fieldset className="fieldset" aria-label="Plate and filaments">
+            <legend>Plate and filaments</legend>
+            <SelectInput
+              label="Plate"
+              hint="Only sliced plates can be printed"
+              value={draft.plate}
+              onChange={(event) => setDraft((current) => ({ ...current, plate: event.target.value, amsSlots: {} }))}
+              error={fieldError('plate', 'bambu.plate')}
+            >
+              {plates.map((candidate) => (
+                <option key={candidate.index} value={candidate.index}>
+                  Plate {candidate.index}
+                </option>
+              ))}
+            </SelectInput>
+            {plate && (
+              <ul className="plain-list" aria-label={`Filaments of plate ${plate.index}`}>
+                {plate.filaments.map((filament) => (
+                  <li key={filament.id}>
+                    <span
+                      className="swatch"
+                      aria-hidden="true"
+                      style={{
+                        background: swatchColor(filament.color),
+                        display: 'inline-block',
+                        width: 12,
+                        height: 12,
+                        marginRight: 6,
+                      }}
+                    />
+                    Filament {filament.id}: {filament.type ?? 'unknown material'}{' '}
+                    {filament.color ? `(${swatchColor(filament.color)})` : ''}
+                    <SelectInput
+                      label={`AMS slot for filament ${filament.id}`}
+                      value={draft.amsSlots[filament.id] ?? ''}
+                      onChange={(event) =>
+                        setDraft((current) => ({
+                          ...current,
+                          amsSlots: { ...current.amsSlots, [filament.id]: event.target.value },
+                        }))
+                      }
+                    >
+                      <option value="">Automatic</option>
+                      {Array.from({ length: 16 }, (_, slot) => (
+                        <option key={slot} value={slot}>
+                          {slotLabel(slot)}
+                        </option>
+                      ))}
+                      <option value="-1">External spool</option>
+                    </SelectInput>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {(mappingError ?? fieldError('amsMapping', 'bambu.amsMapping')) && (
+              <p className="field-error">{mappingError ?? fieldError('amsMapping', 'bambu.amsMapping')}</p>
+            )}
+          </fieldset>
+        )}
         <fieldset className="fieldset">
           <legend>Fleets</legend>
           <p className="field-hint">None checked: any fleet.</p>
