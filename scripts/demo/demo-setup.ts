@@ -92,9 +92,9 @@ export async function enrollFromCsv(
   client: DemoClient,
   orgId: string,
   printers: readonly DemoPrinter[],
-  octoprintUrl: (index: number) => string,
+  address: (printer: DemoPrinter) => string,
 ): Promise<{ tokens: Map<string, string>; summary: DryRunReport['summary'] }> {
-  const csv = enrollmentCsv(printers, octoprintUrl);
+  const csv = enrollmentCsv(printers, address);
   const path = `/api/orgs/${orgId}/enrollment/imports`;
   const report = await client.expect<DryRunReport>('enrollment CSV dry run', 'POST', `${path}?mode=dry-run`, {
     raw: csv,

@@ -272,7 +272,9 @@ class Demo {
     let tokens = new Map<string, string>();
     if (reuse) step('agents enrolled by the last run (--keep)');
     else {
-      const enrolled = await enrollFromCsv(this.api, this.orgId, this.printers, octoprintUrl);
+      const enrolled = await enrollFromCsv(this.api, this.orgId, this.printers, (printer) =>
+        octoprintUrl(printer.index),
+      );
       tokens = enrolled.tokens;
       step(
         `enrollment CSV: dry run ${enrolled.summary.valid}/${enrolled.summary.rows} rows valid, committed, credentials CSV taken`,
@@ -387,7 +389,7 @@ class Demo {
       }).catch(() => undefined);
       if (!victim) return note('no printer is printing: no failure shown');
       if (victim !== designated) await enableAutoPause(this.api, this.orgId, this.printerIds.get(victim.name)!);
-      const response = await fetch(`${this.simUrl}/sim/p/${victim.index}/spaghetti`, {
+      const response = await fetch(`${this.simUrl}/sim/p/${victim.simIndex}/spaghetti`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ on: true }),
@@ -466,6 +468,11 @@ async function main(): Promise<void> {
   if (!parsed.ok) {
     (parsed.help ? console.log : console.error)(parsed.help ? parsed.message : `${parsed.message}\n\n${DEMO_USAGE}`);
     process.exit(parsed.help ? 0 : 2);
+  }
+  if (parsed.options.mix) {
+    // The mixed farm's printers, CSV and LAN secrets are in demo-farm.ts; starting its simulators and gateway is not.
+    console.error('--mix: the mixed farm is not wired into npm run demo yet (see scripts/demo/demo-farm.ts)');
+    process.exit(2);
   }
   const demo = new Demo(parsed.options);
   let interrupts = 0;
