@@ -3,6 +3,7 @@
  * them, a few G-code files shaped like PrusaSlicer output, and the jobs queued on them. Pure data, no I/O.
  */
 import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { CSV_COLUMN_NAMES } from '@farmhand/enrollment';
 import { bambuSerial } from '../../apps/printer-sim/src/bambu/bambu-farm';
 import { filamentColorOf, luminanceOf } from '../../apps/printer-sim/src/core/webcam-renderer';
@@ -255,6 +256,16 @@ export function demoLanSecrets(
     .filter((printer) => printer.kind !== 'octoprint')
     .map((printer) => [printer.name, printer.kind === 'bambu' ? { accessCode: secret } : { apiKey: secret }] as const);
   return { version: 1, printers: Object.fromEntries(entries) };
+}
+
+/** The credentials CSV's rows of the printers a farm gateway drives (a kind other than OctoPrint), same columns. */
+export function gatewayCredentialsCsv(credentials: string): string {
+  const rows = parse(credentials, { bom: true, skip_empty_lines: true }) as string[][];
+  const [header, ...data] = rows;
+  if (!header) return '';
+  const kind = header.indexOf('kind');
+  const kept = data.filter((row) => kind >= 0 && row[kind] !== '' && row[kind] !== 'octoprint');
+  return `${[header, ...kept].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
 /** Copies per file: about two prints for every printer that has the file's material loaded, at least one. */
