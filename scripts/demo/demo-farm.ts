@@ -81,6 +81,8 @@ export interface DemoPrinter {
   simIndex: number;
   name: string;
   serial: string;
+  /** The bay's model; a Bambu printer's is the simulator's (P1S, A1), which its project files are sliced for. */
+  model: string;
   bay: DemoBay;
   material: string;
   tags: string[];
@@ -107,6 +109,7 @@ export function demoPrinters(count: number, options: { mix?: boolean } = {}): De
       kind,
       simIndex,
       name: `${bay.prefix}-${String(number).padStart(2, '0')}`,
+      model: kind === 'bambu' ? bambuModel(simIndex) : bay.model,
       // A Bambu printer's certificate names its serial, which the gateway checks: the simulator's.
       serial:
         kind === 'bambu'
@@ -131,6 +134,11 @@ export function demoPrinters(count: number, options: { mix?: boolean } = {}): De
   return printers;
 }
 
+/** The model of the Bambu simulator's printer `simIndex` (apps/printer-sim BambuFarm: P1S, A1, P1S, ...). */
+export function bambuModel(simIndex: number): 'Bambu Lab P1S' | 'Bambu Lab A1' {
+  return simIndex % 2 === 0 ? 'Bambu Lab P1S' : 'Bambu Lab A1';
+}
+
 export function designatedFailure(printers: readonly DemoPrinter[]): DemoPrinter {
   return printers.find((printer) => printer.tags.includes(FAILURE_DEMO_TAG))!;
 }
@@ -149,7 +157,7 @@ export function enrollmentCsv(printers: readonly DemoPrinter[], address: (printe
     const values: Record<string, string> = {
       name: printer.name,
       fleet: printer.bay.fleet,
-      model: printer.bay.model,
+      model: printer.model,
       serial: printer.serial,
       octoprint_url: octoprint ? address(printer) : '',
       kind: octoprint ? '' : printer.kind,

@@ -183,8 +183,11 @@ async function upload(client: DemoClient, orgId: string, name: string, content: 
  */
 export const MIXED_DEMO_FILES = {
   bgcode: 'phone-stand_0.2mm_PLA_MK4S.bgcode',
-  threeMf: 'gridfinity-bin_PETG.3mf',
+  threeMf: { 'Bambu Lab P1S': 'gridfinity-bin_PETG_P1S.3mf', 'Bambu Lab A1': 'gridfinity-bin_PETG_A1.3mf' },
 } as const;
+
+/** Bambu Studio's printer_model_id of each simulated model. */
+const BAMBU_MODEL_IDS = { 'Bambu Lab P1S': 'C12', 'Bambu Lab A1': 'N2S' } as const;
 
 async function queueMixedPrints(
   client: DemoClient,
@@ -194,29 +197,32 @@ async function queueMixedPrints(
   const queued: { name: string; copies: number }[] = [];
   const jobs = [
     {
-      kind: 'prusalink',
+      of: (printer: DemoPrinter) => printer.kind === 'prusalink',
       name: MIXED_DEMO_FILES.bgcode,
       content: () => sampleBgcode({ printerModel: 'MK4', material: 'PLA', time: '35m 0s' }),
     },
-    {
-      kind: 'bambu',
-      name: MIXED_DEMO_FILES.threeMf,
+    ...(['Bambu Lab P1S', 'Bambu Lab A1'] as const).map((model) => ({
+      of: (printer: DemoPrinter) => printer.kind === 'bambu' && printer.model === model,
+      name: MIXED_DEMO_FILES.threeMf[model],
       content: () =>
         sampleThreeMf({
-          printerModel: null,
+          modelId: BAMBU_MODEL_IDS[model],
+          printerModel: model,
           plates: 1,
           sliced: [1],
           filaments: [{ id: 1, type: 'PETG', color: '#FF0000', grams: 8 }],
         }),
-    },
+    })),
   ];
   for (const job of jobs) {
-    const count = printers.filter((printer) => printer.kind === job.kind).length;
+    const count = printers.filter(job.of).length;
     if (count === 0) continue;
     await client.expect(`queue ${job.name}`, 'POST', `/api/orgs/${orgId}/jobs`, {
       json: {
         fileId: await upload(client, orgId, job.name, job.content()),
         copies: count * 2,
+        // Ahead of the G-code jobs, which Prusa Link printers take too.
+        priority: 50,
         notes: 'Queued by npm run demo',
       },
     });
@@ -245,6 +251,10 @@ export async function queuePrints(
     },
   });
   queued.push({ name: FAILURE_DEMO_FILE.name, copies: 1 });
+  // A mixed farm's .bgcode and .3mf first: queued after the G-code, they would find the Prusa Link printers busy.
+  if (printers.some((printer) => printer.kind !== 'octoprint')) {
+    queued.push(...(await queueMixedPrints(client, orgId, printers)));
+  }
   for (const file of DEMO_FILES) {
     if (!printers.some((printer) => printer.material === file.material)) continue;
     const copies = demoJobCopies(printers, file);
@@ -253,8 +263,6 @@ export async function queuePrints(
     });
     queued.push({ name: file.name, copies });
   }
-  if (printers.some((printer) => printer.kind !== 'octoprint'))
-    queued.push(...(await queueMixedPrints(client, orgId, printers)));
   return queued;
 }
 

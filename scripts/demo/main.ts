@@ -463,7 +463,7 @@ class Demo {
       .map((e) => `${e.name} ${e.rssMiB.toFixed(0)}`);
     const agentMiB = agents.reduce((sum, entry) => sum + entry.rssMiB, 0);
     parts.push(
-      `${this.printers.length} agents in ${agents.length} process${agents.length === 1 ? '' : 'es'} ${agentMiB.toFixed(0)}`,
+      `${this.printers.filter((printer) => printer.kind === 'octoprint').length} agents in ${agents.length} process${agents.length === 1 ? '' : 'es'} ${agentMiB.toFixed(0)}`,
     );
     console.log('');
     console.log(`  Farmhand demo is ready: ${url}`);
