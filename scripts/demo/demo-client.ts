@@ -23,13 +23,13 @@ export class DemoClient {
   async request<T = any>(
     method: string,
     path: string,
-    options: { json?: unknown; raw?: string; contentType?: string } = {},
+    options: { json?: unknown; raw?: string | Uint8Array; contentType?: string } = {},
   ): Promise<DemoResponse<T>> {
     const headers: Record<string, string> = {};
     if (this.session) headers.cookie = this.session;
-    let body: string | undefined;
+    let body: string | Uint8Array<ArrayBuffer> | undefined;
     if (options.raw !== undefined) {
-      body = options.raw;
+      body = typeof options.raw === 'string' ? options.raw : new Uint8Array(options.raw);
       headers['content-type'] = options.contentType ?? 'application/octet-stream';
     } else if (options.json !== undefined) {
       body = JSON.stringify(options.json);
@@ -51,7 +51,7 @@ export class DemoClient {
     what: string,
     method: string,
     path: string,
-    options: { json?: unknown; raw?: string; contentType?: string } = {},
+    options: { json?: unknown; raw?: string | Uint8Array; contentType?: string } = {},
     expected: number[] = [200, 201],
   ): Promise<T> {
     const response = await this.request<T>(method, path, options);

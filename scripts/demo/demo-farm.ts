@@ -3,7 +3,9 @@
  * them, a few G-code files shaped like PrusaSlicer output, and the jobs queued on them. Pure data, no I/O.
  */
 import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { CSV_COLUMN_NAMES } from '@farmhand/enrollment';
+import { bambuSerial } from '../../apps/printer-sim/src/bambu/bambu-farm';
 import { filamentColorOf, luminanceOf } from '../../apps/printer-sim/src/core/webcam-renderer';
 
 export interface DemoBay {
@@ -52,11 +54,35 @@ export const DEMO_BAYS: readonly DemoBay[] = [
   },
 ];
 
+/** Printer software of a demo printer; `--mix` uses all four, the default farm only OctoPrint. */
+export type DemoKind = 'octoprint' | 'moonraker' | 'prusalink' | 'bambu';
+
+export const DEMO_KINDS: readonly DemoKind[] = ['octoprint', 'moonraker', 'prusalink', 'bambu'];
+
+/**
+ * Kinds of each bay's printers in a mixed farm, cycled over the bay: Prusa Link and OctoPrint on the MK4s, Klipper
+ * (Moonraker) on the Vorons, OctoPrint and Bambu in the last bay, whose first printer (PLA, OctoPrint) can be the
+ * one that fails in front of the detector.
+ */
+export const MIXED_BAY_KINDS: readonly (readonly DemoKind[])[] = [
+  ['prusalink', 'octoprint'],
+  ['moonraker'],
+  ['octoprint', 'bambu'],
+];
+
+/** Fewest printers of a mixed farm: two per bay give every kind at least one printer. */
+export const MIXED_MIN_PRINTERS = 6;
+
 export interface DemoPrinter {
-  /** Index in the virtual farm: the simulator serves it under /p/<index>. */
+  /** Index in the whole farm (the default farm's simulator serves it under /p/<index>). */
   index: number;
+  kind: DemoKind;
+  /** Index in the simulator of its kind (equal to `index` when the farm is OctoPrint only). */
+  simIndex: number;
   name: string;
   serial: string;
+  /** The bay's model; a Bambu printer's is the simulator's (P1S, A1), which its project files are sliced for. */
+  model: string;
   bay: DemoBay;
   material: string;
   tags: string[];
@@ -65,17 +91,30 @@ export interface DemoPrinter {
 /** Tag of the one printer whose print fails in front of the detector; its long job requires the tag. */
 export const FAILURE_DEMO_TAG = 'failure-demo';
 
-/** `count` printers spread over the bays in blocks (the first third in the first bay, and so on). */
-export function demoPrinters(count: number): DemoPrinter[] {
+/**
+ * `count` printers spread over the bays in blocks (the first third in the first bay, and so on); with `mix`, of the
+ * kinds of MIXED_BAY_KINDS, each kind numbered in its own simulator.
+ */
+export function demoPrinters(count: number, options: { mix?: boolean } = {}): DemoPrinter[] {
   const printers: DemoPrinter[] = [];
   const perBay = Math.ceil(count / DEMO_BAYS.length);
   for (let index = 0; index < count; index++) {
     const bay = DEMO_BAYS[Math.min(Math.floor(index / perBay), DEMO_BAYS.length - 1)]!;
     const number = printers.filter((printer) => printer.bay === bay).length + 1;
+    const bayKinds = options.mix ? MIXED_BAY_KINDS[DEMO_BAYS.indexOf(bay)]! : (['octoprint'] as const);
+    const kind = bayKinds[(number - 1) % bayKinds.length]!;
+    const simIndex = printers.filter((printer) => printer.kind === kind).length;
     printers.push({
       index,
+      kind,
+      simIndex,
       name: `${bay.prefix}-${String(number).padStart(2, '0')}`,
-      serial: `DEMO-${bay.prefix.toUpperCase()}-${String(number).padStart(4, '0')}`,
+      model: kind === 'bambu' ? bambuModel(simIndex) : bay.model,
+      // A Bambu printer's certificate names its serial, which the gateway checks: the simulator's.
+      serial:
+        kind === 'bambu'
+          ? bambuSerial(simIndex)
+          : `DEMO-${bay.prefix.toUpperCase()}-${String(number).padStart(4, '0')}`,
       bay,
       material: bay.materials[(number - 1) % bay.materials.length]!,
       tags: [...bay.tags],
@@ -85,10 +124,19 @@ export function demoPrinters(count: number): DemoPrinter[] {
   // default model can see. It misses spaghetti in the simulator's dark navy (scores 0.05-0.38, README "Failure
   // detection"), a measured blind spot the demo should not hide behind a silent non-event.
   const lastBay = DEMO_BAYS[DEMO_BAYS.length - 1];
-  const candidates = printers.filter((printer) => printer.bay === lastBay && printer.material === 'PLA');
-  const failing = candidates.find((printer) => luminanceOf(filamentColorOf(printer.index + 1)) > 0.1) ?? candidates[0]!;
+  // Always an OctoPrint printer: its simulator is the one the demo draws spaghetti on.
+  const candidates = printers.filter(
+    (printer) => printer.bay === lastBay && printer.material === 'PLA' && printer.kind === 'octoprint',
+  );
+  const failing =
+    candidates.find((printer) => luminanceOf(filamentColorOf(printer.simIndex + 1)) > 0.1) ?? candidates[0]!;
   failing.tags.push(FAILURE_DEMO_TAG);
   return printers;
+}
+
+/** The model of the Bambu simulator's printer `simIndex` (apps/printer-sim BambuFarm: P1S, A1, P1S, ...). */
+export function bambuModel(simIndex: number): 'Bambu Lab P1S' | 'Bambu Lab A1' {
+  return simIndex % 2 === 0 ? 'Bambu Lab P1S' : 'Bambu Lab A1';
 }
 
 export function designatedFailure(printers: readonly DemoPrinter[]): DemoPrinter {
@@ -99,15 +147,21 @@ function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** The enrollment CSV in the documented format (libs/enrollment/src/csv/enrollment-csv.columns.ts). */
-export function enrollmentCsv(printers: readonly DemoPrinter[], octoprintUrl: (index: number) => string): string {
+/**
+ * The enrollment CSV in the documented format (libs/enrollment/src/csv/enrollment-csv.columns.ts). `address`: an
+ * OctoPrint printer's URL (octoprint_url), or where the farm gateway reaches another kind (kind + address columns).
+ */
+export function enrollmentCsv(printers: readonly DemoPrinter[], address: (printer: DemoPrinter) => string): string {
   const rows = printers.map((printer) => {
+    const octoprint = printer.kind === 'octoprint';
     const values: Record<string, string> = {
       name: printer.name,
       fleet: printer.bay.fleet,
-      model: printer.bay.model,
+      model: printer.model,
       serial: printer.serial,
-      octoprint_url: octoprintUrl(printer.index),
+      octoprint_url: octoprint ? address(printer) : '',
+      kind: octoprint ? '' : printer.kind,
+      address: octoprint ? '' : address(printer),
       tags: printer.tags.join('|'),
       nozzle_diameter: String(printer.bay.nozzle),
       build_x: String(printer.bay.build[0]),
@@ -196,6 +250,30 @@ export function demoGcode(file: DemoFile): string {
     '; prusaslicer_config = end',
   );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The gateway's `lan-secrets.json` for the printers it drives (every kind but OctoPrint): the one LAN secret the
+ * demo's simulators share, as API key (Moonraker, Prusa Link) or access code (Bambu).
+ */
+export function demoLanSecrets(
+  printers: readonly DemoPrinter[],
+  secret: string,
+): { version: 1; printers: Record<string, { apiKey?: string; accessCode?: string }> } {
+  const entries = printers
+    .filter((printer) => printer.kind !== 'octoprint')
+    .map((printer) => [printer.name, printer.kind === 'bambu' ? { accessCode: secret } : { apiKey: secret }] as const);
+  return { version: 1, printers: Object.fromEntries(entries) };
+}
+
+/** The credentials CSV's rows of the printers a farm gateway drives (a kind other than OctoPrint), same columns. */
+export function gatewayCredentialsCsv(credentials: string): string {
+  const rows = parse(credentials, { bom: true, skip_empty_lines: true }) as string[][];
+  const [header, ...data] = rows;
+  if (!header) return '';
+  const kind = header.indexOf('kind');
+  const kept = data.filter((row) => kind >= 0 && row[kind] !== '' && row[kind] !== 'octoprint');
+  return `${[header, ...kept].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
 /** Copies per file: about two prints for every printer that has the file's material loaded, at least one. */

@@ -16,6 +16,8 @@ export interface DemoOptions {
   failAfterSeconds: number;
   /** One `farmhand-agent run` process per printer instead of one process holding every agent. */
   agentProcesses: boolean;
+  /** OctoPrint, Moonraker, Prusa Link and Bambu printers, all but OctoPrint behind one farm gateway. */
+  mix: boolean;
 }
 
 export const DEMO_USAGE = `Usage: npm run demo -- [options]
@@ -31,6 +33,8 @@ printers are enrolled through the enrollment CSV and connected by real agents, t
   --time-scale X        simulated seconds per real second (default 30)
   --fail-after S        seconds after ready before one print fails with spaghetti (default 30, 0 = never)
   --agent-processes     one agent process per printer (default: every agent in one process)
+  --mix                 a mixed farm: OctoPrint, Moonraker, Prusa Link and Bambu printers, all but the OctoPrint
+                        ones behind one farm gateway (at least 6 printers; default: OctoPrint only)
   --help                show this help`;
 
 export type DemoOptionsResult = { ok: true; options: DemoOptions } | { ok: false; message: string; help?: boolean };
@@ -59,6 +63,7 @@ export function parseDemoOptions(argv: string[]): DemoOptionsResult {
         'time-scale': { type: 'string', default: '30' },
         'fail-after': { type: 'string', default: '30' },
         'agent-processes': { type: 'boolean', default: false },
+        mix: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -83,6 +88,7 @@ export function parseDemoOptions(argv: string[]): DemoOptionsResult {
       message: '--database must be lowercase letters, digits and _ (at most 63), and contain "demo"',
     };
   }
+  if (values.mix && printers < 6) return { ok: false, message: '--printers must be at least 6 with --mix' };
   if (values.dir.trim() === '') return { ok: false, message: '--dir must not be empty' };
   return {
     ok: true,
@@ -95,6 +101,7 @@ export function parseDemoOptions(argv: string[]): DemoOptionsResult {
       timeScale,
       failAfterSeconds,
       agentProcesses: values['agent-processes'],
+      mix: values.mix,
     },
   };
 }

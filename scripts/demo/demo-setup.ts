@@ -3,6 +3,7 @@
  * (dry run, then commit for the credentials CSV), printer settings, G-code uploads and the queue.
  */
 import { parse } from 'csv-parse/sync';
+import { sampleBgcode, sampleThreeMf } from '@farmhand/files';
 import type { DemoClient } from './demo-client';
 import {
   DEMO_BAYS,
@@ -92,9 +93,9 @@ export async function enrollFromCsv(
   client: DemoClient,
   orgId: string,
   printers: readonly DemoPrinter[],
-  octoprintUrl: (index: number) => string,
-): Promise<{ tokens: Map<string, string>; summary: DryRunReport['summary'] }> {
-  const csv = enrollmentCsv(printers, octoprintUrl);
+  address: (printer: DemoPrinter) => string,
+): Promise<{ tokens: Map<string, string>; summary: DryRunReport['summary']; credentials: string }> {
+  const csv = enrollmentCsv(printers, address);
   const path = `/api/orgs/${orgId}/enrollment/imports`;
   const report = await client.expect<DryRunReport>('enrollment CSV dry run', 'POST', `${path}?mode=dry-run`, {
     raw: csv,
@@ -115,7 +116,7 @@ export async function enrollFromCsv(
   const tokens = new Map(rows.map((row) => [row.name!, row.token!]));
   const missing = printers.filter((printer) => !tokens.get(printer.name));
   if (missing.length) throw new Error(`the credentials CSV has no token for ${missing.map((p) => p.name).join(', ')}`);
-  return { tokens, summary: report.summary };
+  return { tokens, summary: report.summary, credentials };
 }
 
 export interface PrinterRow {
@@ -163,13 +164,71 @@ export async function enableAutoPause(client: DemoClient, orgId: string, printer
 }
 
 async function uploadGcode(client: DemoClient, orgId: string, file: DemoFile): Promise<string> {
-  const upload = await client.expect<{ file: { id: string } }>(
-    `upload ${file.name}`,
+  return upload(client, orgId, file.name, demoGcode(file));
+}
+
+async function upload(client: DemoClient, orgId: string, name: string, content: string | Buffer): Promise<string> {
+  const uploaded = await client.expect<{ file: { id: string } }>(
+    `upload ${name}`,
     'POST',
-    `/api/orgs/${orgId}/files?name=${encodeURIComponent(file.name)}`,
-    { raw: demoGcode(file), contentType: 'application/octet-stream' },
+    `/api/orgs/${orgId}/files?name=${encodeURIComponent(name)}`,
+    { raw: content, contentType: 'application/octet-stream' },
   );
-  return upload.file.id;
+  return uploaded.file.id;
+}
+
+/**
+ * A mixed farm's own formats: a PrusaSlicer .bgcode for the Prusa Link printers (PLA, as the MK4 bay) and a Bambu
+ * Studio 3MF for the Bambu ones (one PETG plate, red as a tray of the simulated AMS), two rounds each.
+ */
+export const MIXED_DEMO_FILES = {
+  bgcode: 'phone-stand_0.2mm_PLA_MK4S.bgcode',
+  threeMf: { 'Bambu Lab P1S': 'gridfinity-bin_PETG_P1S.3mf', 'Bambu Lab A1': 'gridfinity-bin_PETG_A1.3mf' },
+} as const;
+
+/** Bambu Studio's printer_model_id of each simulated model. */
+const BAMBU_MODEL_IDS = { 'Bambu Lab P1S': 'C12', 'Bambu Lab A1': 'N2S' } as const;
+
+async function queueMixedPrints(
+  client: DemoClient,
+  orgId: string,
+  printers: readonly DemoPrinter[],
+): Promise<{ name: string; copies: number }[]> {
+  const queued: { name: string; copies: number }[] = [];
+  const jobs = [
+    {
+      of: (printer: DemoPrinter) => printer.kind === 'prusalink',
+      name: MIXED_DEMO_FILES.bgcode,
+      content: () => sampleBgcode({ printerModel: 'MK4', material: 'PLA', time: '35m 0s' }),
+    },
+    ...(['Bambu Lab P1S', 'Bambu Lab A1'] as const).map((model) => ({
+      of: (printer: DemoPrinter) => printer.kind === 'bambu' && printer.model === model,
+      name: MIXED_DEMO_FILES.threeMf[model],
+      content: () =>
+        sampleThreeMf({
+          modelId: BAMBU_MODEL_IDS[model],
+          printerModel: model,
+          plates: 1,
+          sliced: [1],
+          filaments: [{ id: 1, type: 'PETG', color: '#FF0000', grams: 8 }],
+        }),
+    })),
+  ];
+  for (const job of jobs) {
+    const count = printers.filter(job.of).length;
+    if (count === 0) continue;
+    await client.expect(`queue ${job.name}`, 'POST', `/api/orgs/${orgId}/jobs`, {
+      json: {
+        fileId: await upload(client, orgId, job.name, job.content()),
+        copies: count * 2,
+        // Ahead of the G-code jobs, which Prusa Link printers take too.
+        priority: 50,
+        notes: 'Queued by npm run demo',
+      },
+    });
+    queued.push({ name: job.name, copies: count * 2 });
+  }
+  return queued;
 }
 
 /**
@@ -192,6 +251,10 @@ export async function queuePrints(
     },
   });
   queued.push({ name: FAILURE_DEMO_FILE.name, copies: 1 });
+  // A mixed farm's .bgcode and .3mf first: queued after the G-code, they would find the Prusa Link printers busy.
+  if (printers.some((printer) => printer.kind !== 'octoprint')) {
+    queued.push(...(await queueMixedPrints(client, orgId, printers)));
+  }
   for (const file of DEMO_FILES) {
     if (!printers.some((printer) => printer.material === file.material)) continue;
     const copies = demoJobCopies(printers, file);

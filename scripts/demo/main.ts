@@ -5,14 +5,24 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { AgentHostReport, AgentHostStart, HostedAgent } from './agent-host';
 import { DemoClient } from './demo-client';
-import { designatedFailure, demoPrinters, demoWebcamPhotos, DEMO_BAYS, type DemoPrinter } from './demo-farm';
+import {
+  designatedFailure,
+  demoLanSecrets,
+  demoPrinters,
+  demoWebcamPhotos,
+  DEMO_BAYS,
+  DEMO_KINDS,
+  gatewayCredentialsCsv,
+  type DemoKind,
+  type DemoPrinter,
+} from './demo-farm';
 import { DEMO_USAGE, parseDemoOptions, type DemoOptions } from './demo-options';
 import { DemoProcesses } from './demo-processes';
 import {
@@ -29,6 +39,8 @@ import {
 } from './demo-setup';
 
 const OCTOPRINT_API_KEY = 'farmhand-demo-octoprint-key';
+/** The LAN secret of the mixed farm's other simulators: an API key, and for Bambu an 8-digit access code. */
+const MIXED_LAN_SECRET = '20261207';
 const DIST = 'dist';
 const startedAt = Number(process.env.DEMO_STARTED_AT) || Date.now();
 
@@ -136,9 +148,14 @@ class Demo {
   private readonly api: DemoClient;
   private readonly printers: DemoPrinter[];
   private readonly timers: NodeJS.Timeout[] = [];
+  /** The OctoPrint simulator's address (the failing printer's); with --mix, `simUrls` has the other kinds'. */
   private simUrl = '';
+  private readonly simUrls = new Map<DemoKind, string>();
+  /** With --mix: the Bambu simulator's first port; printer i listens on base + 3i (MQTT), +1 (FTPS), +2 (camera). */
+  private bambuBasePort = 0;
   private orgId = '';
   private printerIds = new Map<string, string>();
+  private credentialsCsv: string | null = null;
   private stopping: Promise<void> | null = null;
 
   constructor(private readonly options: DemoOptions) {
@@ -168,7 +185,7 @@ class Demo {
       METRICS_PORT: '0',
     };
     this.api = new DemoClient(`http://127.0.0.1:${options.port}`);
-    this.printers = demoPrinters(options.printers);
+    this.printers = demoPrinters(options.printers, { mix: options.mix });
   }
 
   async start(): Promise<void> {
@@ -213,17 +230,31 @@ class Demo {
               '--webcam-photos',
               `${photos.clean},${photos.failure}`,
               '--webcam-photo-printers',
-              String(photoPrinter.index),
+              String(photoPrinter.simIndex),
             ]
           : []),
       ],
       { ...this.env, LOG_LEVEL: 'warn' },
     );
+    this.simUrls.set('octoprint', this.simUrl);
+    if (options.mix) await this.startMixedSimulators();
     await waitFor('the api', 90_000, async () => (await fetch(`${this.api.baseUrl}/api/health`)).ok);
     step(`api on port ${options.port}, worker${detection ? ', inference' : ''} started`);
     if (!detection) note(`detection is not running: this build has no inference role (${inference})`);
     await waitFor('the virtual farm', 30_000, async () => (await fetch(`${this.simUrl}/`)).ok);
-    step(`virtual OctoPrint farm: ${options.printers} printers at ${this.simUrl}/p/<i>, time x${options.timeScale}`);
+    if (options.mix) {
+      for (const kind of ['moonraker', 'prusalink'] as const) {
+        await waitFor(
+          `the virtual ${kind} farm`,
+          30_000,
+          async () => (await fetch(`${this.simUrls.get(kind)}/`)).status < 500,
+        );
+      }
+      const counts = DEMO_KINDS.map((kind) => `${this.printers.filter((p) => p.kind === kind).length} ${kind}`);
+      step(`virtual mixed farm: ${counts.join(', ')}; time x${options.timeScale}`);
+    } else {
+      step(`virtual OctoPrint farm: ${options.printers} printers at ${this.simUrl}/p/<i>, time x${options.timeScale}`);
+    }
     if (photos)
       note(`${photoPrinter.name}'s webcam shows real photos (a clean print, then spaghetti) from ${photos.clean}`);
     else note('no shared photo set (PRINT_PHOTOS_DIR): every webcam shows drawings');
@@ -269,25 +300,32 @@ class Demo {
     const reuse =
       this.options.keep && !organizationCreated && this.printers.every((printer) => existsSync(configPath(printer)));
     const octoprintUrl = (index: number) => `${this.simUrl}/p/${index}`;
+    const address = (printer: DemoPrinter) =>
+      printer.kind === 'bambu' ? '127.0.0.1' : `${this.simUrls.get(printer.kind)}/p/${printer.simIndex}`;
     let tokens = new Map<string, string>();
     if (reuse) step('agents enrolled by the last run (--keep)');
     else {
-      const enrolled = await enrollFromCsv(this.api, this.orgId, this.printers, octoprintUrl);
+      const enrolled = await enrollFromCsv(this.api, this.orgId, this.printers, address);
       tokens = enrolled.tokens;
+      this.credentialsCsv = enrolled.credentials;
       step(
         `enrollment CSV: dry run ${enrolled.summary.valid}/${enrolled.summary.rows} rows valid, committed, credentials CSV taken`,
       );
     }
-    return this.printers.map((printer) => ({
-      name: printer.name,
-      configPath: configPath(printer),
-      octoprintUrl: octoprintUrl(printer.index),
-      token: tokens.get(printer.name) ?? null,
-    }));
+    // The OctoPrint printers get an agent each; the others are the farm gateway's (startGateway).
+    return this.printers
+      .filter((printer) => printer.kind === 'octoprint')
+      .map((printer) => ({
+        name: printer.name,
+        configPath: configPath(printer),
+        octoprintUrl: octoprintUrl(printer.simIndex),
+        token: tokens.get(printer.name) ?? null,
+      }));
   }
 
   private async startAgents(agents: HostedAgent[]): Promise<void> {
     const serverUrl = `http://localhost:${this.options.port}`;
+    if (this.options.mix) await this.startGateway(serverUrl);
     if (this.options.agentProcesses) return this.startAgentProcesses(agents, serverUrl);
     const host = this.processes.start('agents', [join(DIST, 'scripts', 'demo', 'agent-host.js')], this.env, {
       ipc: true,
@@ -342,6 +380,79 @@ class Demo {
     step(`${agents.length} agent processes (dist/agent/farmhand-agent.cjs), log agents.log`);
   }
 
+  /** Moonraker, Prusa Link and Bambu simulators, one process per kind, all with the demo's LAN secret. */
+  private async startMixedSimulators(): Promise<void> {
+    const count = (kind: DemoKind) => this.printers.filter((printer) => printer.kind === kind).length;
+    for (const kind of ['moonraker', 'prusalink'] as const) {
+      const port = await freePort();
+      this.simUrls.set(kind, `http://127.0.0.1:${port}`);
+      this.startSimulator(kind, ['--printers', String(count(kind)), '--port', String(port)]);
+    }
+    // Bambu printers each need three ports in a row; the gateway is told them (gateway.json options).
+    this.bambuBasePort = await waitFor('free ports for the Bambu printers', 10_000, async () => {
+      const base = await freePort();
+      for (let port = base; port < base + 3 * count('bambu'); port++) {
+        if (port > 65_535 || !(await portIsFree(port, '127.0.0.1'))) return null;
+      }
+      return base;
+    });
+    this.startSimulator('bambu', ['--printers', String(count('bambu')), '--port', String(this.bambuBasePort)]);
+  }
+
+  private startSimulator(kind: DemoKind, args: string[]): void {
+    this.processes.start(
+      `printer-sim-${kind}`,
+      [
+        join(DIST, 'apps', 'printer-sim', 'src', 'main.js'),
+        ...['--kind', kind, ...args],
+        ...['--time-scale', String(this.options.timeScale), '--api-key', MIXED_LAN_SECRET],
+      ],
+      { ...this.env, LOG_LEVEL: 'warn' },
+    );
+  }
+
+  /**
+   * One `farmhand-agent gateway` for every printer that is not OctoPrint, as on a farm's LAN host: `gateway enroll`
+   * with the credentials CSV's rows of those printers, the LAN-secrets file written beside its config, then
+   * `gateway run`. The simulated Bambu printers listen on ports of their own, which the config is told.
+   */
+  private async startGateway(serverUrl: string): Promise<void> {
+    const dir = join(this.dir, 'agents', 'gateway');
+    const configPath = join(dir, 'gateway.json');
+    const cli = join(DIST, 'apps', 'agent', 'src', 'main.js');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (this.credentialsCsv) {
+      const credentials = join(dir, 'credentials.csv');
+      await writeFile(credentials, gatewayCredentialsCsv(this.credentialsCsv), { mode: 0o600 });
+      await run(
+        [cli, 'gateway', 'enroll', '--server', serverUrl, '--credentials', credentials, '--config', configPath],
+        this.env,
+      );
+      await rm(credentials, { force: true });
+    }
+    const config = JSON.parse(await readFile(configPath, 'utf8')) as {
+      printers: { name: string; kind: string; options?: Record<string, string | number | boolean> }[];
+    };
+    for (const entry of config.printers) {
+      const printer = this.printers.find((candidate) => candidate.name === entry.name);
+      if (!printer || printer.kind !== 'bambu') continue;
+      const base = this.bambuBasePort + 3 * printer.simIndex;
+      entry.options = {
+        ...entry.options,
+        model: printer.simIndex % 2 === 0 ? 'P1S' : 'A1',
+        mqttPort: base,
+        ftpsPort: base + 1,
+        cameraPort: base + 2,
+      };
+    }
+    await writeFile(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
+    await writeFile(join(dir, 'lan-secrets.json'), JSON.stringify(demoLanSecrets(this.printers, MIXED_LAN_SECRET)), {
+      mode: 0o600,
+    });
+    this.processes.start('gateway', [cli, 'gateway', 'run', '--config', configPath], this.env);
+    step(`${config.printers.length} printers behind one farm gateway (farmhand-agent gateway), log gateway.log`);
+  }
+
   private ready(detection: boolean): void {
     const url = `http://localhost:${this.options.port}`;
     const memory = this.processes.memory();
@@ -352,7 +463,7 @@ class Demo {
       .map((e) => `${e.name} ${e.rssMiB.toFixed(0)}`);
     const agentMiB = agents.reduce((sum, entry) => sum + entry.rssMiB, 0);
     parts.push(
-      `${this.printers.length} agents in ${agents.length} process${agents.length === 1 ? '' : 'es'} ${agentMiB.toFixed(0)}`,
+      `${this.printers.filter((printer) => printer.kind === 'octoprint').length} agents in ${agents.length} process${agents.length === 1 ? '' : 'es'} ${agentMiB.toFixed(0)}`,
     );
     console.log('');
     console.log(`  Farmhand demo is ready: ${url}`);
@@ -383,11 +494,14 @@ class Demo {
       const victim = await waitFor('a printer that reads printing', 60_000, async () => {
         const rows = await listPrinters(this.api, this.orgId);
         const printing = new Set(rows.filter((row) => row.state === 'printing').map((row) => row.name));
-        return printing.has(designated.name) ? designated : this.printers.find((printer) => printing.has(printer.name));
+        // Spaghetti is drawn by the OctoPrint simulator: in a mixed farm another victim is an OctoPrint printer too.
+        return printing.has(designated.name)
+          ? designated
+          : this.printers.find((printer) => printer.kind === 'octoprint' && printing.has(printer.name));
       }).catch(() => undefined);
       if (!victim) return note('no printer is printing: no failure shown');
       if (victim !== designated) await enableAutoPause(this.api, this.orgId, this.printerIds.get(victim.name)!);
-      const response = await fetch(`${this.simUrl}/sim/p/${victim.index}/spaghetti`, {
+      const response = await fetch(`${this.simUrl}/sim/p/${victim.simIndex}/spaghetti`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ on: true }),

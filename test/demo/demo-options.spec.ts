@@ -5,6 +5,7 @@ import {
   DEMO_FILES,
   demoGcode,
   demoJobCopies,
+  demoLanSecrets,
   demoPrinters,
   designatedFailure,
   enrollmentCsv,
@@ -24,8 +25,11 @@ describe('demo options', () => {
         timeScale: 30,
         failAfterSeconds: 30,
         agentProcesses: false,
+        mix: false,
       },
     });
+    const mixed = parseDemoOptions(['--mix', '--printers', '6']);
+    expect(mixed.ok && mixed.options).toMatchObject({ printers: 6, mix: true });
     const parsed = parseDemoOptions(['--printers', '6', '--port', '4100', '--keep', '--agent-processes']);
     expect(parsed.ok && parsed.options).toMatchObject({ printers: 6, port: 4100, keep: true, agentProcesses: true });
   });
@@ -36,6 +40,7 @@ describe('demo options', () => {
     [['--port', '70000'], '--port'],
     [['--time-scale', '0'], '--time-scale'],
     [['--fail-after', '-1'], '--fail-after'],
+    [['--mix', '--printers', '5'], '--printers'],
     [['--bogus'], 'bogus'],
   ])('refuses %j naming the option', (argv, name) => {
     const parsed = parseDemoOptions(argv);
@@ -66,7 +71,7 @@ describe('demo farm', () => {
 
   it('writes an enrollment CSV that the server parser accepts row for row', async () => {
     const printers = demoPrinters(24);
-    const csv = enrollmentCsv(printers, (index) => `http://127.0.0.1:5000/p/${index}`);
+    const csv = enrollmentCsv(printers, (printer) => `http://127.0.0.1:5000/p/${printer.index}`);
     const result = await parseEnrollmentCsv(Readable.from([Buffer.from(csv)]));
     expect(result.fileErrors).toEqual([]);
     expect(result.errors).toEqual([]);
@@ -84,5 +89,33 @@ describe('demo farm', () => {
       expect(gcode).toContain(`; filament_type = ${file.material}`);
       expect(gcode).toMatch(/; estimated printing time \(normal mode\) = \d+m \d+s/);
     }
+  });
+
+  it('a mixed farm has every kind, fails an OctoPrint printer, and enrolls the others through kind and address', async () => {
+    const printers = demoPrinters(6, { mix: true });
+    expect(new Set(printers.map((printer) => printer.kind))).toEqual(
+      new Set(['octoprint', 'moonraker', 'prusalink', 'bambu']),
+    );
+    expect(designatedFailure(printers)).toMatchObject({ kind: 'octoprint', material: 'PLA' });
+    for (const kind of ['octoprint', 'moonraker', 'prusalink', 'bambu']) {
+      const ofKind = printers.filter((printer) => printer.kind === kind);
+      expect(ofKind.map((printer) => printer.simIndex)).toEqual(ofKind.map((_, index) => index));
+    }
+    const bambu = printers.find((printer) => printer.kind === 'bambu')!;
+    expect(bambu.serial).toMatch(/^01P00A/);
+    const address = (printer: (typeof printers)[number]) =>
+      printer.kind === 'bambu' ? '127.0.0.1' : `http://127.0.0.1:${printer.kind.length}000/p/${printer.simIndex}`;
+    const parsed = await parseEnrollmentCsv(Readable.from([Buffer.from(enrollmentCsv(printers, address))]));
+    expect(parsed.fileErrors).toEqual([]);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.rows).toHaveLength(6);
+    const secrets = demoLanSecrets(printers, 'lan-secret');
+    expect(Object.keys(secrets.printers).sort()).toEqual(
+      printers
+        .filter((printer) => printer.kind !== 'octoprint')
+        .map((printer) => printer.name)
+        .sort(),
+    );
+    expect(secrets.printers[bambu.name]).toEqual({ accessCode: 'lan-secret' });
   });
 });

@@ -36,6 +36,9 @@ describe('npm run demo', () => {
   let demo: ChildProcess | undefined;
   let output = '';
   let childPids: number[] = [];
+  let mixDemo: ChildProcess | undefined;
+  let mixPids: number[] = [];
+  const mixDatabases: string[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'farmhand-demo-e2e-'));
@@ -44,14 +47,18 @@ describe('npm run demo', () => {
   afterAll(async () => {
     // Only after a failure is anything still running here.
     if (demo?.exitCode === null) demo.kill('SIGKILL');
-    for (const pid of childPids) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    if (mixDemo?.exitCode === null) mixDemo.kill('SIGKILL');
+    for (const pid of [...childPids, ...mixPids]) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
     const client = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
     await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    for (const name of [database, ...mixDatabases])
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await client.end();
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${database}:*`);
-    if (keys.length) await redis.unlink(...keys);
+    for (const name of [database, ...mixDatabases]) {
+      const keys = await redis.keys(`${name}:*`);
+      if (keys.length) await redis.unlink(...keys);
+    }
     redis.disconnect();
     await rm(dir, { recursive: true, force: true });
   });
@@ -133,4 +140,87 @@ describe('npm run demo', () => {
     expect(output).toContain('stopped');
     expect(childPids.filter(isRunning)).toEqual([]);
   }, 360_000);
+
+  it('--mix: OctoPrint, Moonraker, Prusa Link and Bambu printers, one gateway, a print reaching each kind', async () => {
+    const port = await freePort();
+    const mixDatabase = `${database}_mix`;
+    mixDatabases.push(mixDatabase);
+    const mixDir = join(dir, 'mix');
+    let log = '';
+    const mix = spawn(
+      'bash',
+      [
+        'scripts/demo/demo.sh',
+        ...['--mix', '--printers', '6', '--port', String(port), '--database', mixDatabase, '--dir', mixDir],
+        ...['--fail-after', '0', '--time-scale', '200'],
+      ],
+      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    mixDemo = mix;
+    const exited = new Promise<number | null>((resolve) => mix.once('exit', (code) => resolve(code)));
+    mix.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    mix.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    await waitFor(
+      () => {
+        if (mix.exitCode !== null) throw new Error(`the mixed demo exited before ready:\n${log}`);
+        return /demo ready \S+ pids [\d,]+/.test(log);
+      },
+      'the mixed demo',
+      300_000,
+    );
+    mixPids = /demo ready \S+ pids ([\d,]+)/.exec(log)![1]!.split(',').map(Number);
+    expect(log).toMatch(/printers behind one farm gateway/);
+
+    const base = `http://127.0.0.1:${port}`;
+    const signIn = await fetch(`${base}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO_ADMIN.email, password: DEMO_ADMIN.password }),
+    });
+    const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+    const get = (path: string) => fetch(`${base}${path}`, { headers: { cookie } }).then(json);
+    const organizations: { id: string; name: string }[] = await get('/api/orgs');
+    const org = organizations.find((candidate) => candidate.name === DEMO_ADMIN.organizationName)!;
+
+    // Every printer online, each with the kind its agent or the gateway reports.
+    const kinds = new Map<string, string>();
+    await waitFor(
+      async () => {
+        const { printers } = await get(`/api/orgs/${org.id}/printers`);
+        for (const printer of printers as { id: string; name: string; state: string }[]) {
+          if (printer.state === 'offline') return false;
+          const { live } = await get(`/api/orgs/${org.id}/printers/${printer.id}/live`);
+          if (live?.agent?.backend) kinds.set(printer.id, live.agent.backend);
+        }
+        return kinds.size === 6;
+      },
+      'every printer online with its kind',
+      120_000,
+    );
+    expect(new Set(kinds.values())).toEqual(new Set(['octoprint', 'moonraker', 'prusalink', 'bambu']));
+
+    // A copy printing or done on a printer of each kind.
+    const reached = new Set<string>();
+    await waitFor(
+      async () => {
+        const { jobs } = await get(`/api/orgs/${org.id}/jobs?status=all`);
+        for (const job of jobs as { id: string }[]) {
+          const detail = await get(`/api/orgs/${org.id}/jobs/${job.id}`);
+          for (const copy of detail.copyList as { state: string; printerId: string | null }[]) {
+            if (['printing', 'done', 'awaiting_bed_clear'].includes(copy.state) && copy.printerId) {
+              reached.add(kinds.get(copy.printerId)!);
+            }
+          }
+        }
+        return reached.size === 4;
+      },
+      'a print on each kind',
+      180_000,
+    ).catch(() => undefined);
+    expect([...reached].sort()).toEqual(['bambu', 'moonraker', 'octoprint', 'prusalink']);
+
+    mix.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(mixPids.filter(isRunning)).toEqual([]);
+  }, 600_000);
 });
