@@ -584,7 +584,11 @@ describe('chat-ops: inbound chat commands', () => {
       ]);
       expect(tries[0]!.body).toEqual(tries[1]!.body);
       // The interaction token (it may edit the answer for 15 minutes) waits in Redis encrypted, never in clear.
-      const queued = await api.app.get(JobQueue).queueFor('chatops.discord.answer').getJobs(['completed', 'failed']);
+      // The job may still be active: the stand-in answered its PATCH a moment before BullMQ marks it completed.
+      const queued = await api.app
+        .get(JobQueue)
+        .queueFor('chatops.discord.answer')
+        .getJobs(['active', 'completed', 'failed']);
       const job = queued.find((candidate) => candidate.data.content === 'Paused Farm A1.');
       expect(job?.data).toMatchObject({ applicationId: DISCORD_APP_ID, integrationId: discord.id });
       expect(JSON.stringify(job?.data)).not.toContain(token);
