@@ -1,5 +1,5 @@
 import { createTeam, type Team } from '@farmhand/factories';
-import { startApi, type ApiHarness } from '@farmhand/testing';
+import { startApi, waitFor, type ApiHarness } from '@farmhand/testing';
 import type { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { jpegFrame } from '../detection/frame-images';
@@ -62,9 +62,15 @@ describe('maintenance in the browser', () => {
       .getByRole('img', { name: 'Clean bed, 1 of 1' });
     await photo.waitFor();
     // The photo itself loads (the page's own session fetches it), at the size it was stored.
-    await operator.page.waitForFunction(
-      '[...document.images].some((image) => image.complete && image.naturalWidth === 800)',
-    );
+    // Polled from the test, not page.waitForFunction: a predicate given as text is eval'd, which the CSP refuses.
+    const photoLoaded = () =>
+      operator.page.evaluate(() =>
+        [
+          ...(globalThis as unknown as { document: { images: Iterable<{ complete: boolean; naturalWidth: number }> } })
+            .document.images,
+        ].some((image) => image.complete && image.naturalWidth === 800),
+      );
+    await waitFor(photoLoaded, 'the stored photo loaded at 800 px');
 
     const viewer = await newUser(browser, api.url);
     await signIn(viewer.page, team.viewer.email, `/orgs/${team.orgId}/maintenance`);

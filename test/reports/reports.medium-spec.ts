@@ -6,6 +6,7 @@ import { createTeam, sessionHeaders, type Team, uploadGcode } from '@farmhand/fa
 import { ReportsJobs } from '@farmhand/reports';
 import { startApi, waitFor, type ApiHarness } from '@farmhand/testing';
 import { DataSource } from 'typeorm';
+import { parse } from 'csv-parse/sync';
 
 /**
  * Reports over HTTP against a known small farm seeded in the print history: every figure checked exactly, fleet
@@ -338,6 +339,28 @@ describe('reports', () => {
     expect(lines.find((line) => line.includes('HYPERLINK'))).toContain(`"'=HYPERLINK(""http://evil.test"",""click"")"`);
     const members = await team.viewer.client.get(`${base()}/export/members?${day}`);
     expect((members.body as string).split('\r\n')[0]).toMatch(/^member_id,prints,done,bad,failed,cancelled/);
+  });
+
+  it("prices every job: the jobs table sums to the report's totals, cost for cost", async () => {
+    const response = await team.viewer.client.get(`${base()}/export/jobs?${day}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="farmhand-jobs-${D}_${D}.csv"`);
+    const cells: Record<string, string>[] = parse(response.body as string, { columns: true });
+    expect(Object.keys(cells[0]!).slice(0, 6)).toEqual(['job_id', 'job', 'member_id', 'tags', 'prints', 'done']);
+    const sum = (column: string) => cells.reduce((total, row) => total + Number(row[column]), 0);
+    expect(new Set(cells.map((row) => row.job_id)).size).toBe(cells.length);
+    expect(sum('prints')).toBe(4);
+    expect(sum('failed')).toBe(1);
+    expect(sum('print_hours')).toBeCloseTo(3.75, 3);
+    expect(sum('filament_grams')).toBeCloseTo(70, 3);
+    expect(sum('material_cents')).toBeCloseTo(100, 1);
+    expect(sum('energy_cents')).toBeCloseTo(15.3, 1);
+    expect(sum('machine_cents')).toBeCloseTo(375, 1);
+    expect(sum('total_cents')).toBeCloseTo(490.3, 1);
+    // A fleet-limited reader gets only their fleets' jobs.
+    const limited = await team.fleetOperator.client.get(`${base()}/export/jobs?${day}`);
+    const limitedRows: Record<string, string>[] = parse(limited.body as string, { columns: true });
+    expect(limitedRows.length).toBeLessThan(cells.length);
   });
 
   it('sets report tags on a job, lower-cased, and rejects hostile ones naming the field', async () => {

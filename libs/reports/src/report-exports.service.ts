@@ -3,7 +3,7 @@ import type { AppAbility } from '@farmhand/authz';
 import { escapeCsvCell } from '@farmhand/enrollment';
 import type { ExportTable, ReportQueryDto } from './dto/report.dto';
 import type { FiguresDto } from './dto/report-responses.dto';
-import { ReportQueriesRepository } from './report-queries.repository';
+import { figureOf, ReportQueriesRepository } from './report-queries.repository';
 import { ReportsService } from './reports.service';
 
 type Cell = string | number | null | undefined;
@@ -65,6 +65,11 @@ export class ReportExportsService {
     const filename = `farmhand-${table}-${filter.from}_${filter.to}.csv`;
     if (table === 'prints')
       return { filename, lines: this.prints(this.queries.cursor(this.queries.printsQuery(filter))) };
+    if (table === 'jobs') {
+      // Each job priced like every other group: the report's own figures() over the job's prints.
+      const price = (row: Record<string, unknown>) => this.reports.figures(figureOf(row, String(row.job_id)), filter);
+      return { filename, lines: this.jobs(this.queries.cursor(this.queries.jobsQuery(filter)), price) };
+    }
     const report = await this.reports.report(ability, orgId, query);
     const rows = (): { header: string[]; rows: Cell[][] } => {
       switch (table) {
@@ -119,6 +124,25 @@ export class ReportExportsService {
         for (const row of cells) yield line(row);
       })(),
     };
+  }
+
+  private async *jobs(
+    batches: AsyncGenerator<Record<string, unknown>[]>,
+    price: (row: Record<string, unknown>) => FiguresDto,
+  ): AsyncGenerator<string> {
+    yield line(['job_id', 'job', 'member_id', 'tags', ...FIGURE_HEADER]);
+    for await (const rows of batches) {
+      let chunk = '';
+      for (const row of rows)
+        chunk += line([
+          row.job_id as string,
+          row.job as string,
+          row.member as string,
+          row.tags as string,
+          ...figureCells(price(row)),
+        ]);
+      yield chunk;
+    }
   }
 
   private async *prints(batches: AsyncGenerator<Record<string, unknown>[]>): AsyncGenerator<string> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { toPositional, type SqlCondition } from '@farmhand/authz';
 import { DETECTION_ALERTS_TABLE } from '@farmhand/detection';
 import { PRINT_ATTEMPTS_TABLE, PRINT_JOBS_TABLE } from '@farmhand/jobs';
+import { SPOOL_USAGES_TABLE, SPOOLS_TABLE } from '@farmhand/spools';
 import { PRINTERS_TABLE } from '@farmhand/printers';
 import { DataSource } from 'typeorm';
 import { monthlyFromDaily, type Day } from './rollups.repository';
@@ -95,7 +96,7 @@ const FIGURES = `
   SUM(r.material_cents)::float8 AS material_cents,
   SUM(r.print_seconds * COALESCE(w.watts, $WATTS_DEFAULT))::float8 AS watt_seconds`;
 
-function figureOf(row: Record<string, unknown>, key: string, detail = ''): FigureRow {
+export function figureOf(row: Record<string, unknown>, key: string, detail = ''): FigureRow {
   return {
     key,
     detail,
@@ -368,6 +369,57 @@ export class ReportQueriesRepository {
               LEFT JOIN ${PRINTERS_TABLE.name} p ON p.id = a.printer_id
              WHERE ${where.toString()}
              ORDER BY a.ended_at, a.id`,
+      values: where.values,
+    };
+  }
+
+  /**
+   * One row per job with prints ended in the filter, with the same figures as the rollups (material cost from the
+   * spools' recorded usage, watt-seconds by the printer's model), read from the print history through a cursor: the
+   * cost of each job, which no rollup keeps (a farm has as many jobs as prints, nearly).
+   */
+  jobsQuery(filter: ReportFilter): { sql: string; values: unknown[] } {
+    const where = new Where();
+    where.add(`a.org_id = ${where.value(filter.orgId)}`);
+    where.add(`a.ended_at >= ${DAY_START(where.value(filter.from))}`);
+    where.add(`a.ended_at < ${DAY_START(where.value(filter.to))} + interval '1 day'`);
+    where.add(`a.started_at IS NOT NULL AND a.state IN ('done', 'awaiting_bed_clear', 'failed', 'cancelled')`);
+    if (filter.fleetId) where.add(`a.fleet_id = ${where.value(filter.fleetId)}`);
+    if (filter.memberId !== undefined) where.add(`COALESCE(j.created_by, '') = ${where.value(filter.memberId)}`);
+    if (filter.tag) where.add(`${where.value(filter.tag)} = ANY(j.tags)`);
+    where.condition(filter.scope('a'));
+    const watts = where.value(JSON.stringify(filter.modelWatts));
+    const defaultWatts = where.value(filter.defaultWatts);
+    const seconds = `GREATEST(0, EXTRACT(EPOCH FROM a.ended_at - a.started_at))`;
+    return {
+      sql: `SELECT j.id AS job_id, j.name AS job, COALESCE(j.created_by, '') AS member,
+                   array_to_string(j.tags, ' ') AS tags,
+                   COUNT(*)::int AS prints,
+                   COUNT(*) FILTER (WHERE a.state IN ('done', 'awaiting_bed_clear')
+                                      AND a.outcome IS DISTINCT FROM 'bad')::int AS done,
+                   COUNT(*) FILTER (WHERE a.state IN ('done', 'awaiting_bed_clear') AND a.outcome = 'bad')::int AS bad,
+                   COUNT(*) FILTER (WHERE a.state = 'failed')::int AS failed,
+                   COUNT(*) FILTER (WHERE a.state = 'cancelled')::int AS cancelled,
+                   SUM(${seconds})::float8 AS print_seconds,
+                   SUM(COALESCE(u.grams, CASE WHEN a.state IN ('done', 'awaiting_bed_clear') THEN a.filament_grams END,
+                                0))::float8 AS filament_grams,
+                   SUM(COALESCE(u.cents, 0))::float8 AS material_cents,
+                   SUM(${seconds} * COALESCE((CAST(${watts} AS jsonb) ->> lower(p.model))::float8,
+                                             CAST(${defaultWatts} AS float8)))::float8 AS watt_seconds
+              FROM ${PRINT_ATTEMPTS_TABLE.name} a
+              JOIN ${PRINT_JOBS_TABLE.name} j ON j.id = a.job_id
+              LEFT JOIN ${PRINTERS_TABLE.name} p ON p.id = a.printer_id
+              LEFT JOIN LATERAL (
+                SELECT SUM(su.grams) AS grams,
+                       SUM(su.grams * COALESCE(s.cost_cents, 0) / NULLIF(s.initial_grams, 0)) AS cents
+                  FROM ${SPOOL_USAGES_TABLE.name} su
+                  JOIN ${SPOOLS_TABLE.name} s ON s.id = su.spool_id
+                 WHERE su.copy_id = a.copy_id AND su.attempt = a.attempt AND su.outcome <> 'adjustment'
+                HAVING COUNT(*) > 0
+              ) u ON TRUE
+             WHERE ${where.toString()}
+             GROUP BY j.id, j.name, j.created_by, j.tags
+             ORDER BY MIN(a.ended_at), j.id`,
       values: where.values,
     };
   }

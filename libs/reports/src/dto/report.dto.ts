@@ -47,7 +47,7 @@ export class ReportQueryDto {
   tag?: string;
 }
 
-export const EXPORT_TABLES = ['printers', 'members', 'tags', 'materials', 'failures', 'prints'] as const;
+export const EXPORT_TABLES = ['printers', 'members', 'tags', 'materials', 'failures', 'jobs', 'prints'] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 export class ExportTableParamsDto {

@@ -4615,7 +4615,7 @@ export interface components {
       modelWatts: components['schemas']['ModelWattsDto'][];
     };
     /** @enum {string} */
-    ReportTable: 'printers' | 'members' | 'tags' | 'materials' | 'failures' | 'prints';
+    ReportTable: 'printers' | 'members' | 'tags' | 'materials' | 'failures' | 'jobs' | 'prints';
     RequestPasswordResetDto: {
       /** Format: email */
       email: string;

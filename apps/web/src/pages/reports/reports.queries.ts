@@ -6,7 +6,7 @@ import { useOrg } from '../../lib/session';
 
 export type Report = Schema<'ReportDto'>;
 export type ReportFilter = { from: string; to: string; fleetId?: string; memberId?: string; tag?: string };
-export const REPORT_TABLES = ['printers', 'members', 'tags', 'materials', 'failures', 'prints'] as const;
+export const REPORT_TABLES = ['printers', 'members', 'tags', 'materials', 'failures', 'jobs', 'prints'] as const;
 
 /** The filter without its empty fields, as the API and the export links take it. */
 export function compact(filter: ReportFilter): Record<string, string> {
