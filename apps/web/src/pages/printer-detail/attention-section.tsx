@@ -12,22 +12,26 @@ export function AttentionSection({ printer, live }: { printer: Printer; live: Pr
   const [clearing, setClearing] = useState(false);
   const attention = live.attention ?? null;
   const mayClear = ability.can('update', 'Job') && live.bedToClear !== null;
-  if (!attention && !mayClear) return null;
+  const needsHand = attention !== null || mayClear;
+  // The dialog outlives the notice: clearing the bed ends the attention state while the outcome is still shown.
+  if (!needsHand && !clearing) return null;
   return (
     <>
-      <Notice tone={attention === 'failure_alert' || attention === 'error' ? 'error' : 'warning'}>
-        <div className="result-head">
-          <span>
-            <strong>Needs a hand:</strong> {attention ? ATTENTION_LABELS[attention].card : 'Bed to clear'}
-            {live.bedToClear && attention !== 'awaiting_bed_clear' && ' · bed to clear'}
-          </span>
-          {mayClear && (
-            <Button variant="primary" onClick={() => setClearing(true)}>
-              Clear bed
-            </Button>
-          )}
-        </div>
-      </Notice>
+      {needsHand && (
+        <Notice tone={attention === 'failure_alert' || attention === 'error' ? 'error' : 'warning'}>
+          <div className="result-head">
+            <span>
+              <strong>Needs a hand:</strong> {attention ? ATTENTION_LABELS[attention].card : 'Bed to clear'}
+              {live.bedToClear && attention !== 'awaiting_bed_clear' && ' · bed to clear'}
+            </span>
+            {mayClear && (
+              <Button variant="primary" onClick={() => setClearing(true)}>
+                Clear bed
+              </Button>
+            )}
+          </div>
+        </Notice>
+      )}
       {clearing && (
         <BedClearDialog printers={[{ id: printer.id, name: printer.name, live }]} onClose={() => setClearing(false)} />
       )}
