@@ -178,7 +178,8 @@ describe('parseEnrollmentCsv', () => {
     expect(result.errors).toEqual([]);
     expect(result.rows).toHaveLength(10_000);
     expect(result.rows[9_999].row).toBe(10_001);
-  });
+    // 10,000 rows validated: about a second alone, several on a machine busy with the e2e suites.
+  }, 30_000);
 
   it('refuses 10,001 rows with the row number of the first one over', async () => {
     const result = await parseEnrollmentCsv(Buffer.from(generateSampleEnrollmentCsv(10_001)));
@@ -186,7 +187,7 @@ describe('parseEnrollmentCsv', () => {
     expect(result.rows).toEqual([]);
     expect(result.fileErrors).toEqual([expect.objectContaining({ code: 'too_many_rows', row: 10_002 })]);
     expect(result.fileErrors[0].message).toContain('10,000');
-  });
+  }, 30_000);
 
   it('does not count blank rows against the row limit, but keeps them in the row numbers', async () => {
     const csv = Buffer.from(`${CSV_COLUMN_NAMES.join(',')}\n\n,,,,,,,,,,\n${line()}\n`);
