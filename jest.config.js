@@ -30,6 +30,8 @@ const withDatabase = {
 };
 
 module.exports = {
+  // A worker that has grown past this after a test file is replaced: one ran out of memory late in a full run.
+  workerIdleMemoryLimit: '1536MB',
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
     {
