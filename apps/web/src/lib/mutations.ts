@@ -41,18 +41,20 @@ export function useApiMutation<TVariables = void, TData = unknown, TContext = un
       return options.optimistic ? await options.optimistic(variables) : undefined;
     },
     onSuccess: (data, variables) => {
-      const text = options.success?.(data, variables);
-      if (text) options.feedback?.succeed(text);
       options.onSuccess?.(data, variables);
     },
     onError: (error, variables, context) => {
       if (context !== undefined) options.rollback?.(context);
       options.feedback?.fail(error, options.about?.(variables));
     },
-    onSettled: async (data, _error, variables) => {
+    // The success notice comes once the stale queries are back, so it never sits beside the old data ("deleted" next
+    // to the row it deleted).
+    onSettled: async (data, error, variables) => {
       const keys = options.invalidates?.(variables, data) ?? [];
-      if (options.mutationKey && client.isMutating({ mutationKey: options.mutationKey }) > 1) return;
-      await Promise.all(keys.map((queryKey) => client.invalidateQueries({ queryKey })));
+      const last = !options.mutationKey || client.isMutating({ mutationKey: options.mutationKey }) <= 1;
+      if (last) await Promise.all(keys.map((queryKey) => client.invalidateQueries({ queryKey })));
+      const text = error ? null : options.success?.(data as TData, variables);
+      if (text) options.feedback?.succeed(text);
     },
   });
 }

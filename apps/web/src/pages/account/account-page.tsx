@@ -35,7 +35,7 @@ export function AccountPage() {
         {(data) => (
           <>
             {data.emailVerificationRequired && !data.emailVerified && <VerifyEmailNotice />}
-            <ProfileSection key={data.displayName} email={data.email} displayName={data.displayName} />
+            <ProfileSection key={data.email} email={data.email} displayName={data.displayName} />
           </>
         )}
       </QueryState>

@@ -133,10 +133,14 @@ export function PrintersPage() {
   // Keyboard: `/` search, `j`/`k` move between printers, `x` selects the focused one (see components/shortcuts).
   const searchRef = useRef<HTMLInputElement>(null);
   const [focus, setFocus] = useState<{ index: number } | null>(null);
+  // Keys pressed faster than React renders each move from the previous one, not from the focus this render saw.
   const move = (step: number) => {
-    if (!visible.length) return;
-    const from = focus ? Math.min(focus.index, visible.length - 1) : -1;
-    setFocus({ index: Math.max(0, Math.min(visible.length - 1, from + step)) });
+    const count = visible.length;
+    if (!count) return;
+    setFocus((current) => {
+      const from = current ? Math.min(current.index, count - 1) : -1;
+      return { index: Math.max(0, Math.min(count - 1, from + step)) };
+    });
   };
   usePageShortcuts({
     '/': () => searchRef.current?.focus(),
