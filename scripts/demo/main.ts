@@ -298,6 +298,8 @@ class Demo {
   /** Enrollment CSV → tokens, unless --keep finds every agent's config of the last run. */
   private async enroll(organizationCreated: boolean): Promise<HostedAgent[]> {
     const configPath = (printer: DemoPrinter) => join(this.dir, 'agents', printer.name, 'config.json');
+    // Only an OctoPrint farm's agents are reused: the gateway's printers have no agent config of their own (their
+    // simulators listen on new ports each run), so a mixed farm is enrolled again, under the same names.
     const reuse =
       this.options.keep && !organizationCreated && this.printers.every((printer) => existsSync(configPath(printer)));
     const octoprintUrl = (index: number) => `${this.simUrl}/p/${index}`;
@@ -423,6 +425,11 @@ class Demo {
     const cli = join(DIST, 'apps', 'agent', 'src', 'main.js');
     await mkdir(dir, { recursive: true, mode: 0o700 });
     if (this.credentialsCsv) {
+      // Enrolled again (--keep): the CSV commit revoked the last run's credentials, and `gateway enroll` keeps the
+      // printers its config already names, so the gateway starts over with this run's tokens. Its certificate pins
+      // go too: the simulated Bambu printers make a new self-signed certificate each run (a real printer keeps its).
+      await rm(configPath, { force: true });
+      await rm(join(dir, 'pins.json'), { force: true });
       const credentials = join(dir, 'credentials.csv');
       await writeFile(credentials, gatewayCredentialsCsv(this.credentialsCsv), { mode: 0o600 });
       await run(
@@ -563,7 +570,7 @@ class Demo {
   stop(code: number): Promise<void> {
     this.stopping ??= (async () => {
       for (const timer of this.timers) clearTimeout(timer);
-      console.log('\n  stopping the demo (agents, simulator, inference, worker, api)…');
+      console.log('\n  stopping the demo (agents, gateway, simulators, inference, worker, api)…');
       await this.processes.stopAll();
       console.log('  stopped');
       process.exit(code);
