@@ -75,7 +75,7 @@ describe('npm run demo', () => {
   async function startDemo(name: string, args: string[]): Promise<RunningDemo> {
     const port = await freePort();
     const demoDatabase = `${database}_${name}`;
-    databases.push(demoDatabase);
+    if (!databases.includes(demoDatabase)) databases.push(demoDatabase);
     let output = '';
     const demo = spawn(
       'bash',
@@ -150,11 +150,10 @@ describe('npm run demo', () => {
     expect(demo.pids.filter(isRunning)).toEqual([]);
   }
 
-  it('by default: a mixed farm with a print on each kind, spaghetti warned about and paused; SIGINT stops every child', async () => {
+  it('by default: a mixed farm with a print on each kind, spaghetti warned about and paused; SIGINT stops every child; --keep brings it back', async () => {
     // The default time scale (x30), as `npm run demo` runs; the failure 2 s after ready.
     const demo = await startDemo('mixed', ['--printers', '6', '--fail-after', '2']);
     const output = demo.output;
-    console.log(/ready in [\d.]+ s[^\n]*/.exec(output())?.[0]);
     expect(output()).toMatch(/Farmhand demo: 6 printers of a mixed farm \(OctoPrint, Moonraker, Prusa Link, Bambu\)/);
     expect(output()).toMatch(/virtual mixed farm: 2 octoprint, 2 moonraker, 1 prusalink, 1 bambu/);
     // Api, worker, four simulators, the OctoPrint agents' process and the gateway at least (inference when built).
@@ -203,7 +202,16 @@ describe('npm run demo', () => {
     expect([...reached].sort()).toEqual(KINDS);
 
     await stop(demo);
-  }, 600_000);
+
+    // --keep: the same organization, queue and printers; the gateway is enrolled again with this run's credentials
+    // (and pins the simulated Bambu printer's new certificate), so every printer comes back online.
+    const kept = await startDemo('mixed', ['--printers', '6', '--fail-after', '0', '--keep']);
+    expect(kept.orgId).toBe(demo.orgId);
+    expect(kept.output()).toMatch(/6 agents connected, every printer online/);
+    expect(kept.output()).toMatch(/queue kept from the last run/);
+    expect([...new Set((await printerKinds(kept, 6)).values())].sort()).toEqual(KINDS);
+    await stop(kept);
+  }, 900_000);
 
   it('--octoprint-only: the OctoPrint farm, an agent per printer and no gateway; fewer than 6 printers need it', async () => {
     const refused = spawn('bash', ['scripts/demo/demo.sh', '--printers', '4'], { cwd: ROOT, stdio: 'pipe' });
