@@ -54,7 +54,7 @@ export const DEMO_BAYS: readonly DemoBay[] = [
   },
 ];
 
-/** Printer software of a demo printer; `--mix` uses all four, the default farm only OctoPrint. */
+/** Printer software of a demo printer; the default (mixed) farm uses all four, `--octoprint-only` only OctoPrint. */
 export type DemoKind = 'octoprint' | 'moonraker' | 'prusalink' | 'bambu';
 
 export const DEMO_KINDS: readonly DemoKind[] = ['octoprint', 'moonraker', 'prusalink', 'bambu'];
@@ -92,14 +92,14 @@ export interface DemoPrinter {
 export const FAILURE_DEMO_TAG = 'failure-demo';
 
 /**
- * `count` printers spread over the bays in blocks (the first third in the first bay, and so on); with `mix`, of the
- * kinds of MIXED_BAY_KINDS, each kind numbered in its own simulator.
+ * `count` printers spread over the bays in blocks (the first third in the first bay, and so on; the bays' sizes
+ * differ by one at most, so that 6 or more give every bay two printers and a mixed farm every kind); with `mix`, of
+ * the kinds of MIXED_BAY_KINDS, each kind numbered in its own simulator.
  */
 export function demoPrinters(count: number, options: { mix?: boolean } = {}): DemoPrinter[] {
   const printers: DemoPrinter[] = [];
-  const perBay = Math.ceil(count / DEMO_BAYS.length);
   for (let index = 0; index < count; index++) {
-    const bay = DEMO_BAYS[Math.min(Math.floor(index / perBay), DEMO_BAYS.length - 1)]!;
+    const bay = DEMO_BAYS[Math.floor((index * DEMO_BAYS.length) / count)]!;
     const number = printers.filter((printer) => printer.bay === bay).length + 1;
     const bayKinds = options.mix ? MIXED_BAY_KINDS[DEMO_BAYS.indexOf(bay)]! : (['octoprint'] as const);
     const kind = bayKinds[(number - 1) % bayKinds.length]!;

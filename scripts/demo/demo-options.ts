@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { MIXED_MIN_PRINTERS } from './demo-farm';
 
 export interface DemoOptions {
   printers: number;
@@ -16,16 +17,22 @@ export interface DemoOptions {
   failAfterSeconds: number;
   /** One `farmhand-agent run` process per printer instead of one process holding every agent. */
   agentProcesses: boolean;
-  /** OctoPrint, Moonraker, Prusa Link and Bambu printers, all but OctoPrint behind one farm gateway. */
+  /**
+   * OctoPrint, Moonraker, Prusa Link and Bambu printers, all but OctoPrint behind one farm gateway (the default);
+   * false with --octoprint-only.
+   */
   mix: boolean;
 }
 
 export const DEMO_USAGE = `Usage: npm run demo -- [options]
 
-Starts Farmhand (api, worker, inference when built) on a fresh demo database with a virtual OctoPrint farm whose
-printers are enrolled through the enrollment CSV and connected by real agents, then queues prints.
+Starts Farmhand (api, worker, inference when built) on a fresh demo database with a virtual mixed farm: OctoPrint,
+Moonraker (Klipper), Prusa Link and Bambu printers, enrolled through the enrollment CSV; the OctoPrint printers are
+connected by an agent each, all the others by one farm gateway. Then it queues prints, and after 30 s one OctoPrint
+printer's webcam shows spaghetti in front of the detector.
 
-  --printers N          printers in the farm, spread over three fleets (default 24, 3..300)
+  --printers N          printers in the farm, spread over three fleets (default 24; 6..300, or 3..300 with
+                        --octoprint-only)
   --port P              port of the api and dashboard (default 3000)
   --keep                keep the demo database and agents of the last run (default: start over)
   --database NAME       demo database (default farmhand_demo; the name must contain "demo")
@@ -33,8 +40,8 @@ printers are enrolled through the enrollment CSV and connected by real agents, t
   --time-scale X        simulated seconds per real second (default 30)
   --fail-after S        seconds after ready before one print fails with spaghetti (default 30, 0 = never)
   --agent-processes     one agent process per printer (default: every agent in one process)
-  --mix                 a mixed farm: OctoPrint, Moonraker, Prusa Link and Bambu printers, all but the OctoPrint
-                        ones behind one farm gateway (at least 6 printers; default: OctoPrint only)
+  --octoprint-only      only OctoPrint printers, each with its own agent, no gateway (the farm before the mix)
+  --mix                 accepted for older scripts and ignored: the mixed farm is the default now
   --help                show this help`;
 
 export type DemoOptionsResult = { ok: true; options: DemoOptions } | { ok: false; message: string; help?: boolean };
@@ -63,6 +70,8 @@ export function parseDemoOptions(argv: string[]): DemoOptionsResult {
         'time-scale': { type: 'string', default: '30' },
         'fail-after': { type: 'string', default: '30' },
         'agent-processes': { type: 'boolean', default: false },
+        'octoprint-only': { type: 'boolean', default: false },
+        // The mixed farm was `--mix` before it became the default: still accepted, changes nothing.
         mix: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -88,7 +97,18 @@ export function parseDemoOptions(argv: string[]): DemoOptionsResult {
       message: '--database must be lowercase letters, digits and _ (at most 63), and contain "demo"',
     };
   }
-  if (values.mix && printers < 6) return { ok: false, message: '--printers must be at least 6 with --mix' };
+  const octoprintOnly = values['octoprint-only'];
+  if (octoprintOnly && values.mix) {
+    return { ok: false, message: '--mix and --octoprint-only contradict each other: pass one of them' };
+  }
+  if (!octoprintOnly && printers < MIXED_MIN_PRINTERS) {
+    return {
+      ok: false,
+      message:
+        `--printers must be at least ${MIXED_MIN_PRINTERS} for the mixed farm (the default: two printers per fleet ` +
+        `give every kind one); for ${printers} printers pass --octoprint-only as well`,
+    };
+  }
   if (values.dir.trim() === '') return { ok: false, message: '--dir must not be empty' };
   return {
     ok: true,
@@ -101,7 +121,7 @@ export function parseDemoOptions(argv: string[]): DemoOptionsResult {
       timeScale,
       failAfterSeconds,
       agentProcesses: values['agent-processes'],
-      mix: values.mix,
+      mix: !octoprintOnly,
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
- * `npm run demo`: Farmhand with a virtual OctoPrint farm enrolled into a demo organization through the real paths
- * (sign-up, enrollment CSV, agents), printing a queue, one print failing in front of the detector. Run by
- * scripts/demo/demo.sh after the build; options in demo-options.ts.
+ * `npm run demo`: Farmhand with a virtual mixed farm (OctoPrint printers with an agent each; Moonraker, Prusa Link
+ * and Bambu printers behind one farm gateway), or OctoPrint only with --octoprint-only, enrolled into a demo
+ * organization through the real paths (sign-up, enrollment CSV, agents), printing a queue, one OctoPrint print
+ * failing in front of the detector. Run by scripts/demo/demo.sh after the build; options in demo-options.ts.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -148,10 +149,10 @@ class Demo {
   private readonly api: DemoClient;
   private readonly printers: DemoPrinter[];
   private readonly timers: NodeJS.Timeout[] = [];
-  /** The OctoPrint simulator's address (the failing printer's); with --mix, `simUrls` has the other kinds'. */
+  /** The OctoPrint simulator's address (the failing printer's); in a mixed farm `simUrls` has the other kinds'. */
   private simUrl = '';
   private readonly simUrls = new Map<DemoKind, string>();
-  /** With --mix: the Bambu simulator's first port; printer i listens on base + 3i (MQTT), +1 (FTPS), +2 (camera). */
+  /** Mixed farm: the Bambu simulator's first port; printer i listens on base + 3i (MQTT), +1 (FTPS), +2 (camera). */
   private bambuBasePort = 0;
   private orgId = '';
   private printerIds = new Map<string, string>();
@@ -191,7 +192,7 @@ class Demo {
   async start(): Promise<void> {
     const { options } = this;
     console.log(
-      `Farmhand demo: ${options.printers} printers in ${DEMO_BAYS.length} fleets, database ${options.database}`,
+      `Farmhand demo: ${options.printers} ${options.mix ? 'printers of a mixed farm (OctoPrint, Moonraker, Prusa Link, Bambu)' : 'OctoPrint printers'} in ${DEMO_BAYS.length} fleets, database ${options.database}`,
     );
     if (!(await portIsFree(options.port, '127.0.0.1'))) {
       throw new Error(`port ${options.port} is in use (another Farmhand?); pass --port <free port>`);
@@ -297,6 +298,8 @@ class Demo {
   /** Enrollment CSV → tokens, unless --keep finds every agent's config of the last run. */
   private async enroll(organizationCreated: boolean): Promise<HostedAgent[]> {
     const configPath = (printer: DemoPrinter) => join(this.dir, 'agents', printer.name, 'config.json');
+    // Only an OctoPrint farm's agents are reused: the gateway's printers have no agent config of their own (their
+    // simulators listen on new ports each run), so a mixed farm is enrolled again, under the same names.
     const reuse =
       this.options.keep && !organizationCreated && this.printers.every((printer) => existsSync(configPath(printer)));
     const octoprintUrl = (index: number) => `${this.simUrl}/p/${index}`;
@@ -422,6 +425,11 @@ class Demo {
     const cli = join(DIST, 'apps', 'agent', 'src', 'main.js');
     await mkdir(dir, { recursive: true, mode: 0o700 });
     if (this.credentialsCsv) {
+      // Enrolled again (--keep): the CSV commit revoked the last run's credentials, and `gateway enroll` keeps the
+      // printers its config already names, so the gateway starts over with this run's tokens. Its certificate pins
+      // go too: the simulated Bambu printers make a new self-signed certificate each run (a real printer keeps its).
+      await rm(configPath, { force: true });
+      await rm(join(dir, 'pins.json'), { force: true });
       const credentials = join(dir, 'credentials.csv');
       await writeFile(credentials, gatewayCredentialsCsv(this.credentialsCsv), { mode: 0o600 });
       await run(
@@ -562,7 +570,7 @@ class Demo {
   stop(code: number): Promise<void> {
     this.stopping ??= (async () => {
       for (const timer of this.timers) clearTimeout(timer);
-      console.log('\n  stopping the demo (agents, simulator, inference, worker, api)…');
+      console.log('\n  stopping the demo (agents, gateway, simulators, inference, worker, api)…');
       await this.processes.stopAll();
       console.log('  stopped');
       process.exit(code);

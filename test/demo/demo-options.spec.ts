@@ -9,11 +9,12 @@ import {
   demoPrinters,
   designatedFailure,
   enrollmentCsv,
+  MIXED_MIN_PRINTERS,
 } from '../../scripts/demo/demo-farm';
 import { parseDemoOptions } from '../../scripts/demo/demo-options';
 
 describe('demo options', () => {
-  it('defaults to 24 printers on port 3000 in a recreated farmhand_demo database', () => {
+  it('defaults to a mixed farm of 24 printers on port 3000 in a recreated farmhand_demo database', () => {
     expect(parseDemoOptions([])).toEqual({
       ok: true,
       options: {
@@ -25,11 +26,13 @@ describe('demo options', () => {
         timeScale: 30,
         failAfterSeconds: 30,
         agentProcesses: false,
-        mix: false,
+        mix: true,
       },
     });
-    const mixed = parseDemoOptions(['--mix', '--printers', '6']);
-    expect(mixed.ok && mixed.options).toMatchObject({ printers: 6, mix: true });
+    const octoprint = parseDemoOptions(['--octoprint-only', '--printers', '3']);
+    expect(octoprint.ok && octoprint.options).toMatchObject({ printers: 3, mix: false });
+    // --mix, from before the mixed farm was the default, is still accepted and changes nothing.
+    expect(parseDemoOptions(['--mix', '--printers', '6'])).toEqual(parseDemoOptions(['--printers', '6']));
     const parsed = parseDemoOptions(['--printers', '6', '--port', '4100', '--keep', '--agent-processes']);
     expect(parsed.ok && parsed.options).toMatchObject({ printers: 6, port: 4100, keep: true, agentProcesses: true });
   });
@@ -40,12 +43,31 @@ describe('demo options', () => {
     [['--port', '70000'], '--port'],
     [['--time-scale', '0'], '--time-scale'],
     [['--fail-after', '-1'], '--fail-after'],
+    [['--printers', '5'], '--printers'],
     [['--mix', '--printers', '5'], '--printers'],
+    [['--octoprint-only', '--printers', '2'], '--printers'],
+    [['--octoprint-only', '--mix'], '--octoprint-only'],
     [['--bogus'], 'bogus'],
   ])('refuses %j naming the option', (argv, name) => {
     const parsed = parseDemoOptions(argv);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.message).toContain(name);
+  });
+
+  it('says that fewer than 6 printers need --octoprint-only', () => {
+    const parsed = parseDemoOptions(['--printers', '4']);
+    expect(parsed).toEqual({ ok: false, message: expect.stringContaining('at least 6 for the mixed farm') });
+    expect(!parsed.ok && parsed.message).toContain('--octoprint-only');
+    expect(parseDemoOptions(['--printers', '4', '--octoprint-only']).ok).toBe(true);
+  });
+
+  it('--help names the mixed default, --octoprint-only, and --mix as kept for older scripts', () => {
+    const help = parseDemoOptions(['--help']);
+    expect(help).toMatchObject({ ok: false, help: true });
+    const text = !help.ok ? help.message : '';
+    expect(text).toMatch(/virtual mixed farm: OctoPrint,\s+Moonraker \(Klipper\), Prusa Link and Bambu/);
+    expect(text).toMatch(/--octoprint-only {2,}only OctoPrint printers/);
+    expect(text).toMatch(/--mix {2,}accepted for older scripts and ignored/);
   });
 
   it('refuses to recreate a database whose name does not say demo (a real install stays out of reach)', () => {
@@ -67,6 +89,22 @@ describe('demo farm', () => {
     expect(designatedFailure(printers).bay.autoEject).toBe(true);
     const six = demoPrinters(6);
     expect(new Set(six.map((printer) => printer.bay.fleet)).size).toBe(3);
+  });
+
+  it('every farm size the options accept has three fleets, every kind when mixed, and an OctoPrint printer to fail', () => {
+    for (let count = 3; count <= 300; count++) {
+      const octoprint = demoPrinters(count);
+      expect(new Set(octoprint.map((printer) => printer.bay)).size).toBe(3);
+      expect(designatedFailure(octoprint)).toMatchObject({ kind: 'octoprint', material: 'PLA' });
+      if (count < MIXED_MIN_PRINTERS) continue;
+      const mixed = demoPrinters(count, { mix: true });
+      expect([count, new Set(mixed.map((printer) => printer.kind)).size]).toEqual([count, 4]);
+      expect(designatedFailure(mixed)).toMatchObject({ kind: 'octoprint', material: 'PLA', bay: DEMO_BAYS[2] });
+    }
+    // The default farm: 24 printers, 8 per fleet.
+    const kinds = demoPrinters(24, { mix: true }).map((printer) => printer.kind);
+    const count = (kind: string) => kinds.filter((candidate) => candidate === kind).length;
+    expect([count('octoprint'), count('moonraker'), count('prusalink'), count('bambu')]).toEqual([8, 8, 4, 4]);
   });
 
   it('writes an enrollment CSV that the server parser accepts row for row', async () => {
