@@ -85,7 +85,7 @@ describe('the default model on 720p webcam frames, against the previous tiled pr
       .jpeg({ quality: 80 })
       .toBuffer();
     const synthetic = await Promise.all(
-      [0, 1, 2].map(
+      [0, 1].map(
         async (i) =>
           (await renderSyntheticFrame(9200 + i, i % 2 ? 'failure' : 'clean', { width: 1280, height: 720 })).jpeg,
       ),
@@ -123,5 +123,5 @@ describe('the default model on 720p webcam frames, against the previous tiled pr
     } finally {
       await model.close();
     }
-  }, 120_000);
+  }, 180_000);
 });

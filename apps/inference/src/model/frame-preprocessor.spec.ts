@@ -395,7 +395,7 @@ describe('FramePreprocessor tiles on a real photo', () => {
       .jpeg({ quality: 80 })
       .toBuffer();
     const synthetic = await Promise.all(
-      [0, 1, 2].map(
+      [0, 1].map(
         async (i) =>
           (await renderSyntheticFrame(9100 + i, i % 2 ? 'failure' : 'clean', { width: 1280, height: 720 })).jpeg,
       ),
@@ -423,7 +423,7 @@ describe('FramePreprocessor tiles on a real photo', () => {
       expect(total / current.length).toBe(0);
       expect(maxAbsDifference(current, before)).toBe(0);
     }
-  }, 60_000);
+  }, 180_000);
 
   it('cuts the tiles of a 720p webcam frame close to an exact crop-then-resize of its bed region', async () => {
     const frame = await sharp(await readFile(photoPath))
