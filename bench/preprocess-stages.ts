@@ -1,10 +1,13 @@
 /**
- * Where preprocessing's CPU goes (issue 16 point 8): `npx tsx bench/preprocess-stages.ts [--rounds 8] [--frames 24]`.
+ * Where preprocessing's CPU goes (issue 16 point 8): `npx tsx bench/preprocess-stages.ts [--rounds 8] [--frames 24]
+ * [--pairs 40]`.
  * The bench's 1280x720 JPEGs, each stage run one frame at a time, the stages interleaved round by round so that
  * a shared machine's load weighs on all of them alike; CPU of this process (all threads) per frame, median of the
  * rounds. Stages: reading the size (JS markers vs sharp's metadata()), the cost of any sharp pipeline (a 64x64
- * JPEG), decoding a 720p frame through sharp at full size and with DCT scaling (1/2, 1/4, 1/8), and the whole
- * preprocessing of the default model's input (whole region, and the 10 tiles).
+ * JPEG), decoding a 720p frame through sharp at full size and with DCT scaling (1/2, 1/4, 1/8), the sharp part of
+ * the tiled path alone (the bed region at the 448x448 grid, raw bytes), and the whole preprocessing of the default
+ * model's input (whole region, and the 10 tiles), with the previous tiled path (testing/previous-tiles-preprocessor.ts)
+ * as the baseline row. It ends with the current/baseline CPU ratio of the 10 tiles over --pairs alternating pairs.
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -16,17 +19,28 @@ import {
   readJpegHeader,
   type RegionOfInterest,
 } from '../apps/inference/src/model';
+import { PreviousTilesPreprocessor } from '../apps/inference/src/model/testing/previous-tiles-preprocessor';
 import { renderSyntheticFrame } from '../scripts/model/synthetic-frames';
 
 /** The same bed region as bench/inference.ts. */
 const REGION: RegionOfInterest = { x: 0.1, y: 0.12, w: 0.8, h: 0.85 };
+/** The tiled path's sharp pipeline for that region of a 1280x720 frame: resized to 560x526, the grid cut out. */
+const LINEAR = { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: true } as const;
+const GRID = { left: 56, top: 63, width: 448, height: 448 };
+const BASELINE = 'baseline: 10 tiles, previous path';
+const CURRENT = 'preprocess: 10 tiles (default model)';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rounds: { type: 'string', default: '8' }, frames: { type: 'string', default: '24' } },
+    options: {
+      rounds: { type: 'string', default: '8' },
+      frames: { type: 'string', default: '24' },
+      pairs: { type: 'string', default: '40' },
+    },
   });
   const rounds = Math.max(1, Number(values.rounds) || 8);
   const frames = Math.max(1, Number(values.frames) || 24);
+  const pairs = Math.max(1, Number(values.pairs) || 40);
   const jpegs = (
     await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
@@ -42,6 +56,7 @@ async function main(): Promise<void> {
   );
   const tiles = manifest.tiles!;
   const pre = new FramePreprocessor(manifest.input);
+  const previous = new PreviousTilesPreprocessor(manifest.input);
   const tensor = new Float32Array(tiles ? 10 * pre.frameLength : pre.frameLength);
   const frame = (i: number) => jpegs[i % jpegs.length];
   // sharp decodes at 1/s when both axes shrink by at least s + 1: these sizes get exactly that, plus a small resize.
@@ -58,8 +73,14 @@ async function main(): Promise<void> {
     ['sharp decode 720p at 1/2 (+ resize)', scaled(2)],
     ['sharp decode 720p at 1/4 (+ resize)', scaled(4)],
     ['sharp decode 720p at 1/8 (+ resize)', scaled(8)],
+    // What the tiled path asks of sharp for this region (no DCT scaling is within reach: 612 rows to 448).
+    [
+      'sharp: bed region at the 448x448 grid',
+      (i) => sharp(frame(i)).resize(560, 526, LINEAR).extract(GRID).raw().toBuffer(),
+    ],
     ['preprocess: whole region 224x224', (i) => pre.preprocessInto(frame(i), tensor, 0, REGION)],
-    ['preprocess: 10 tiles (default model)', (i) => pre.preprocessTilesInto(frame(i), tensor, 0, tiles, REGION)],
+    [BASELINE, (i) => previous.preprocessTilesInto(frame(i), tensor, 0, tiles, REGION)],
+    [CURRENT, (i) => pre.preprocessTilesInto(frame(i), tensor, 0, tiles, REGION)],
   ];
   const perRound = new Map<string, number[]>(stages.map(([name]) => [name, []]));
   for (const [, run] of stages) for (let i = 0; i < 8; i++) await run(i); // warm-up
@@ -78,6 +99,26 @@ async function main(): Promise<void> {
     const sorted = [...perRound.get(name)!].sort((a, b) => a - b);
     console.log(`${name.padEnd(40)} ${sorted[Math.floor(sorted.length / 2)].toFixed(3).padStart(8)} ms CPU per frame`);
   }
+  // The baseline and the current tiled path once more, in many short alternating pairs: on a loaded machine the
+  // per-round figures above swing by more than the difference between the two.
+  const current = stages.find(([name]) => name === CURRENT)![1];
+  const baseline = stages.find(([name]) => name === BASELINE)![1];
+  const ratios: number[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    const used: number[] = [];
+    for (const run of pair % 2 ? [baseline, current] : [current, baseline]) {
+      const cpu = process.cpuUsage();
+      for (let i = 0; i < 8; i++) await run(pair * 8 + i);
+      const { user, system } = process.cpuUsage(cpu);
+      used.push(user + system);
+    }
+    ratios.push(pair % 2 ? used[1] / used[0] : used[0] / used[1]);
+  }
+  ratios.sort((a, b) => a - b);
+  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))].toFixed(3);
+  console.log(
+    `10 tiles current/baseline CPU ratio: ${at(0.5)} (median of ${pairs} pairs of 8 frames; quartiles ${at(0.25)}-${at(0.75)})`,
+  );
 }
 
 main().catch((error: unknown) => {

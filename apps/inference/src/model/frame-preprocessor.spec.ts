@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { FramePreprocessor, FrameRejectedError } from './frame-preprocessor';
+import { renderSyntheticFrame } from '../../../../scripts/model/synthetic-frames';
+import { FULL_FRAME, FramePreprocessor, FrameRejectedError } from './frame-preprocessor';
 import { modelInputSchema, type ModelInput } from './model-manifest';
+import { PreviousTilesPreprocessor } from './testing/previous-tiles-preprocessor';
 
 function input(overrides: Partial<Record<string, unknown>>): ModelInput {
   return modelInputSchema.parse({ name: 'x', shape: ['N', 3, 4, 4], resize: 'resize', ...overrides });
@@ -308,18 +310,25 @@ describe('FramePreprocessor tiles on a real photo', () => {
    * The previous conversion, kept here as the reference: each tile normalized straight from the RGB bytes of the
    * grid, the whole region resampled bilinearly from those bytes (centres aligned), then normalized.
    */
-  function previousTiles(pixels: Buffer, big: number): Float32Array {
+  function previousTiles(
+    pixels: Buffer,
+    big: number,
+    bigHeight = big,
+    lefts = [0, (big - side) / 2, big - side],
+    tops = [0, (bigHeight - side) / 2, bigHeight - side],
+  ): Float32Array {
     const plane = side * side;
-    const out = new Float32Array(10 * 3 * plane);
+    const out = new Float32Array((1 + lefts.length * tops.length) * 3 * plane);
     const sample = (x: number, y: number, c: number) => pixels[(y * big + x) * 3 + c];
-    const scale = big / side;
+    const scaleX = big / side;
+    const scaleY = bigHeight / side;
     for (let c = 0; c < 3; c++) {
       for (let y = 0; y < side; y++) {
-        const fy = Math.min(big - 1, Math.max(0, (y + 0.5) * scale - 0.5));
+        const fy = Math.min(bigHeight - 1, Math.max(0, (y + 0.5) * scaleY - 0.5));
         const y0 = Math.floor(fy);
-        const y1 = Math.min(big - 1, y0 + 1);
+        const y1 = Math.min(bigHeight - 1, y0 + 1);
         for (let x = 0; x < side; x++) {
-          const fx = Math.min(big - 1, Math.max(0, (x + 0.5) * scale - 0.5));
+          const fx = Math.min(big - 1, Math.max(0, (x + 0.5) * scaleX - 0.5));
           const x0 = Math.floor(fx);
           const x1 = Math.min(big - 1, x0 + 1);
           const top = sample(x0, y0, c) + (sample(x1, y0, c) - sample(x0, y0, c)) * (fx - x0);
@@ -328,10 +337,9 @@ describe('FramePreprocessor tiles on a real photo', () => {
         }
       }
     }
-    const offsets = [0, (big - side) / 2, big - side];
     let slot = 1;
-    for (const top of offsets) {
-      for (const left of offsets) {
+    for (const top of tops) {
+      for (const left of lefts) {
         for (let c = 0; c < 3; c++) {
           for (let y = 0; y < side; y++) {
             for (let x = 0; x < side; x++) {
@@ -363,6 +371,59 @@ describe('FramePreprocessor tiles on a real photo', () => {
     // Float rounding only: the planes are normalized once and averaged, the previous code averaged bytes first.
     expect(maxAbsDifference(tensor, previousTiles(pixels, 448))).toBeLessThan(1e-6);
   }, 30_000);
+
+  it('cuts a grid that is not an exact 2x of the tiles (2x3, overlap 0.25) and resamples the whole region', async () => {
+    // 392x560 pixels: 2 columns and 3 rows of 224x224 tiles overlapping by a quarter; the whole region is a
+    // bilinear resample (1.75x, 2.5x), not the 2x2 averages of the default grid.
+    const grid = { grid: [2, 3] as [number, number], overlap: 0.25, includeWhole: true };
+    const photo = await sharp(await readFile(photoPath))
+      .resize(392, 560, { fit: 'fill' })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const pre = new FramePreprocessor(input({ shape: ['N', 3, side, side] }));
+    const tensor = new Float32Array(7 * pre.frameLength);
+    await pre.preprocessTilesInto(photo, tensor, 0, grid);
+    const pixels = await sharp(photo).raw().toBuffer();
+    expect(maxAbsDifference(tensor, previousTiles(pixels, 392, 560, [0, 168], [0, 168, 336]))).toBeLessThan(1e-6);
+  }, 30_000);
+
+  it('writes what the previous tiled path wrote on 720p webcam frames (real and synthetic), bit for bit', async () => {
+    // testing/previous-tiles-preprocessor.ts is that path, frozen: the same sharp pipeline, the grid normalized into
+    // float planes and the tiles copied out of them. The model's scores on these tensors: default-model.spec.ts.
+    const real = await sharp(await readFile(photoPath))
+      .resize(1280, 720, { fit: 'fill' })
+      .jpeg({ quality: 80 })
+      .toBuffer();
+    const synthetic = await Promise.all(
+      [0, 1].map(
+        async (i) =>
+          (await renderSyntheticFrame(9100 + i, i % 2 ? 'failure' : 'clean', { width: 1280, height: 720 })).jpeg,
+      ),
+    );
+    const region = { x: 0.1, y: 0.12, w: 0.8, h: 0.85 };
+    const pre = new FramePreprocessor(input({ shape: ['N', 3, side, side] }));
+    const previous = new PreviousTilesPreprocessor(input({ shape: ['N', 3, side, side] }));
+    // Two frames per tensor, the second at slot 10: each frame writes its own ten rows only.
+    const current = new Float32Array(20 * pre.frameLength);
+    const before = new Float32Array(20 * pre.frameLength);
+    for (const frame of [real, ...synthetic]) {
+      for (const [slot, roi] of [
+        [0, region],
+        [10, FULL_FRAME],
+      ] as const) {
+        const geometry = await pre.preprocessTilesInto(frame, current, slot, tiles, roi);
+        expect(await previous.preprocessTilesInto(frame, before, slot, tiles, roi)).toEqual({
+          frameWidth: geometry.frameWidth,
+          frameHeight: geometry.frameHeight,
+          region: geometry.region,
+        });
+      }
+      let total = 0;
+      for (let i = 0; i < current.length; i++) total += Math.abs(current[i] - before[i]);
+      expect(total / current.length).toBe(0);
+      expect(maxAbsDifference(current, before)).toBe(0);
+    }
+  }, 180_000);
 
   it('cuts the tiles of a 720p webcam frame close to an exact crop-then-resize of its bed region', async () => {
     const frame = await sharp(await readFile(photoPath))

@@ -133,8 +133,8 @@ export class FramePreprocessor {
   private readonly options: PreprocessOptions;
   /** pixel (0..255) -> normalized value, per channel: 3 x 256 entries. */
   private readonly table: Float32Array;
-  /** The tiled path's grid as normalized float planes, reused from frame to frame. */
-  private scratch: Float32Array | undefined;
+  /** The tiled path's row buffers and their views, reused from frame to frame (see writeTiles). */
+  private rows: { width: number; buffer: Float32Array; views: Float32Array[] } | undefined;
 
   constructor(
     private readonly input: ModelInput,
@@ -212,19 +212,7 @@ export class FramePreprocessor {
     if (decoded.pixelsWidth !== bigWidth || decoded.pixelsHeight !== bigHeight) {
       pixels = resampleBilinear(pixels, decoded.pixelsWidth, decoded.pixelsHeight, bigWidth, bigHeight);
     }
-    // Normalized once into planes of the grid's size; every tile is then row copies, the whole region a resample.
-    const planes = this.gridPlanes(pixels, bigWidth, bigHeight);
-    let slot = firstSlot;
-    if (tiles.includeWhole) {
-      this.writeWholeFromPlanes(planes, bigWidth, bigHeight, target, slot * this.frameLength);
-      slot++;
-    }
-    for (const top of tileOffsets(bigHeight, this.height, rows)) {
-      for (const left of tileOffsets(bigWidth, this.width, cols)) {
-        this.copyWindowFromPlanes(planes, bigWidth, bigHeight, left, top, target, slot * this.frameLength);
-        slot++;
-      }
-    }
+    this.writeTiles(pixels, bigWidth, bigHeight, tiles, target, firstSlot * this.frameLength);
     return {
       ...geometry,
       placed: { left: 0, top: 0, width: this.width, height: this.height },
@@ -357,100 +345,69 @@ export class FramePreprocessor {
   }
 
   /**
-   * The grid image normalized into three float planes (R, G, B), in a scratch array reused across frames: the
-   * callers use it synchronously, before their next await, so frames prepared concurrently never share it.
+   * Every tile of the grid image, and the whole region, straight from its RGB bytes into the batch tensor: each grid
+   * row is normalized once into a small float buffer that stays in cache and copied into the tiles that hold it; the
+   * whole region of an exact 2x grid (the default model's) averages each pair of those rows, 2x2 blocks, in the
+   * same order of additions as before. The buffers are reused across frames: this runs synchronously, so frames
+   * prepared concurrently never share them.
    */
-  private gridPlanes(pixels: Uint8Array, width: number, height: number): Float32Array {
-    const plane = width * height;
-    if (!this.scratch || this.scratch.length < 3 * plane) this.scratch = new Float32Array(3 * plane);
-    const planes = this.scratch;
-    const table = this.table;
-    for (let i = 0, p = 0; i < plane; i++, p += 3) {
-      planes[i] = table[pixels[p]];
-      planes[plane + i] = table[256 + pixels[p + 1]];
-      planes[2 * plane + i] = table[512 + pixels[p + 2]];
-    }
-    return planes;
-  }
-
-  /** Copies the input-sized window at (left, top) of the grid planes into one frame slot, row by row. */
-  private copyWindowFromPlanes(
-    planes: Float32Array,
-    stride: number,
-    rows: number,
-    left: number,
-    top: number,
+  private writeTiles(
+    pixels: Uint8Array,
+    gridWidth: number,
+    gridHeight: number,
+    tiles: TilesConfig,
     target: Float32Array,
     offset: number,
   ): void {
-    const width = this.width;
-    const plane = width * this.height;
-    const sourcePlane = stride * rows;
-    for (let c = 0; c < 3; c++) {
-      for (let y = 0; y < this.height; y++) {
-        const from = c * sourcePlane + (top + y) * stride + left;
-        target.set(planes.subarray(from, from + width), offset + c * plane + y * width);
+    const [cols, rows] = tiles.grid;
+    const { width, height, frameLength, table } = this;
+    const plane = width * height;
+    const lefts = tileOffsets(gridWidth, width, cols);
+    const tops = tileOffsets(gridHeight, height, rows);
+    const halve = tiles.includeWhole && gridWidth === 2 * width && gridHeight === 2 * height;
+    if (tiles.includeWhole && !halve) this.writeChwResampled(pixels, gridWidth, gridHeight, target, offset);
+    const firstTile = offset + (tiles.includeWhole ? frameLength : 0);
+    const { buffer, views } = this.rowBuffers(gridWidth, lefts);
+    // Two sets of three channel rows (even grid rows in set 0, odd in set 1), each view = one tile's columns.
+    for (let y = 0; y < gridHeight; y++) {
+      const set = y & 1;
+      const base = set * 3 * gridWidth;
+      for (let x = 0, p = y * gridWidth * 3, i = base; x < gridWidth; x++, p += 3, i++) {
+        buffer[i] = table[pixels[p]];
+        buffer[i + gridWidth] = table[256 + pixels[p + 1]];
+        buffer[i + 2 * gridWidth] = table[512 + pixels[p + 2]];
       }
-    }
-  }
-
-  /**
-   * The whole grid resampled to the input size (bilinear, pixel centres aligned, as writeChwResampled): an exact 2x
-   * reduction, the default grid's case, averages 2x2 blocks.
-   */
-  private writeWholeFromPlanes(
-    planes: Float32Array,
-    sourceWidth: number,
-    sourceHeight: number,
-    target: Float32Array,
-    offset: number,
-  ): void {
-    const width = this.width;
-    const height = this.height;
-    const plane = width * height;
-    const sourcePlane = sourceWidth * sourceHeight;
-    if (sourceWidth === 2 * width && sourceHeight === 2 * height) {
-      for (let c = 0; c < 3; c++) {
-        for (let y = 0; y < height; y++) {
-          let upper = c * sourcePlane + 2 * y * sourceWidth;
-          let lower = upper + sourceWidth;
-          const row = offset + c * plane + y * width;
+      for (let r = 0; r < rows; r++) {
+        const ty = y - tops[r];
+        if (ty < 0 || ty >= height) continue;
+        for (let q = 0; q < cols; q++) {
+          const to = firstTile + (r * cols + q) * frameLength + ty * width;
+          for (let c = 0; c < 3; c++) target.set(views[(set * 3 + c) * cols + q], to + c * plane);
+        }
+      }
+      if (halve && set === 1) {
+        const row = offset + (y >> 1) * width;
+        for (let c = 0; c < 3; c++) {
+          let upper = c * gridWidth;
+          let lower = upper + 3 * gridWidth;
+          const out = row + c * plane;
           for (let x = 0; x < width; x++, upper += 2, lower += 2) {
-            target[row + x] = (planes[upper] + planes[upper + 1] + planes[lower] + planes[lower + 1]) * 0.25;
+            target[out + x] = (buffer[upper] + buffer[upper + 1] + buffer[lower] + buffer[lower + 1]) * 0.25;
           }
         }
       }
-      return;
     }
-    const left = new Int32Array(width);
-    const right = new Int32Array(width);
-    const weight = new Float32Array(width);
-    const sx = sourceWidth / width;
-    for (let x = 0; x < width; x++) {
-      const fx = Math.min(sourceWidth - 1, Math.max(0, (x + 0.5) * sx - 0.5));
-      const x0 = Math.floor(fx);
-      left[x] = x0;
-      right[x] = Math.min(sourceWidth - 1, x0 + 1);
-      weight[x] = fx - x0;
+  }
+
+  private rowBuffers(gridWidth: number, lefts: readonly number[]): { buffer: Float32Array; views: Float32Array[] } {
+    if (this.rows?.width !== gridWidth || this.rows.views.length !== 6 * lefts.length) {
+      const buffer = new Float32Array(6 * gridWidth);
+      const views = Array.from({ length: 6 }, (_, row) =>
+        lefts.map((left) => buffer.subarray(row * gridWidth + left, row * gridWidth + left + this.width)),
+      ).flat();
+      this.rows = { width: gridWidth, buffer, views };
     }
-    const sy = sourceHeight / height;
-    for (let y = 0; y < height; y++) {
-      const fy = Math.min(sourceHeight - 1, Math.max(0, (y + 0.5) * sy - 0.5));
-      const y0 = Math.floor(fy);
-      const wy = fy - y0;
-      const y1 = Math.min(sourceHeight - 1, y0 + 1);
-      for (let c = 0; c < 3; c++) {
-        const upper = c * sourcePlane + y0 * sourceWidth;
-        const lower = c * sourcePlane + y1 * sourceWidth;
-        const row = offset + c * plane + y * width;
-        for (let x = 0; x < width; x++) {
-          const wx = weight[x];
-          const top = planes[upper + left[x]] + (planes[upper + right[x]] - planes[upper + left[x]]) * wx;
-          const bottom = planes[lower + left[x]] + (planes[lower + right[x]] - planes[lower + left[x]]) * wx;
-          target[row + x] = top + (bottom - top) * wy;
-        }
-      }
-    }
+    return this.rows;
   }
 
   /**
