@@ -231,22 +231,15 @@ async function main(): Promise<void> {
   });
 }
 
-export const DEFAULT_RECIPE: Recipe = {
-  l2: 0.01,
-  varianceFloor: 0.1,
-  cleanTileWeight: 1,
-  steps: 300,
-  groupPower: 0,
-  milRounds: 1,
-};
+export const DEFAULT_RECIPE: Recipe = { l2: 0.01, varianceFloor: 0.1, cleanTileWeight: 1, steps: 300, groupPower: 0 };
 
 /** Variants measured with the same protocol for the README's comparison table. */
 const COMPARED_RECIPES: Partial<Recipe>[] = [
-  { milRounds: 0 },
+  // Better held-out figures, but the real-photo end-to-end test stops pausing: see RECIPE_TRIALS_NOTE.
+  { milRounds: 1 },
   { features: 1280 },
-  // Whole frames only: no tiles to pick, so no multiple-instance round.
-  { wholeOnly: true, milRounds: 0 },
-  { features: 1280, wholeOnly: true, milRounds: 0 },
+  { wholeOnly: true },
+  { features: 1280, wholeOnly: true },
 ];
 
 if (require.main === module) {

@@ -346,7 +346,7 @@ export function describe(recipe: Recipe): string {
 }
 
 /** The recipes tried for issue 12 (measured by the numpy mirror, RECIPE_TRIALS), as a README section. */
-function recipeTrials(): string {
+export function recipeTrials(): string {
   return `### Recipes tried (issue 12: recall on held-out sources)
 ${RECIPE_TRIALS_NOTE}
 

@@ -5,7 +5,7 @@ LOSO protocol, alert point at <= 5 % of held-out clean photos), so recipes can b
     python3 scripts/model/research/loso.py FILE '{"groupPower":0,"milRounds":1}' ['{"l2":0.03}' ...]
 Recipe keys as in head-experiments.ts (l2, varianceFloor, cleanTileWeight, steps, groupPower [default 0 here],
 wholeOnly, milRounds) plus research-only ones: agg (max|top2|top3|lse|whole|maxtiles+whole|meanmax: how a frame's
-tile logits are combined; inference uses max), noSynthetic, noAugmented, noCrops, noFromFail, augWeight, lr.
+tile logits are combined; inference uses max), milGroup (the picked tiles weigh as a group of their own), noSynthetic, noAugmented, noCrops, noFromFail, augWeight, lr.
 F32=1 trains in float32 (faster, but the head then drifts from the TypeScript one by more than the recipes differ).
 One JSON line per recipe: pooled AUC and recall (rec, n of 225), the webcam copies', and per held-out source
 "failures flagged/failures c(clean flagged)/clean w(webcam copies flagged)".
@@ -84,6 +84,9 @@ def examples(heldout, r, extra_pos=None):
     idx = np.nonzero(ok)[0]
     y = lab[idx].astype(float)
     groups = np.char.add(np.char.add(SRC[idx], ':'), y.astype(int).astype(str))
+    if r.get('milGroup') and extra_pos is not None and len(extra_pos):
+        isx = np.isin(idx, extra_pos)
+        groups = np.where(isx, np.char.add(groups, ':mil'), groups)
     if r.get('groupByKind'):
         groups = np.char.add(np.char.add(groups, ':'), np.where(KIND[idx] == 'tile', 'tile', 'frame'))
     _, inv, counts = np.unique(groups, return_inverse=True, return_counts=True)
