@@ -31,6 +31,13 @@ export interface Recipe {
    * frames of the one-printer clean folder (SOURCES.md: subsample it). Default 1 (all).
    */
   largeGroupStride?: number;
+  /**
+   * Multiple-instance rounds. A failure photo says that at least one of its tiles shows the failure, not which: the
+   * tiles of failure photos without boxes (and those that only touch a box) carry no label. Each round scores those
+   * tiles with the head trained so far, takes the hottest unlabelled tile of every failure photo as a failure row and
+   * trains again: the head learns on tiles what inference scores (the hottest tile). Default 0.
+   */
+  milRounds?: number;
 }
 
 export interface FrameScore {
@@ -77,8 +84,16 @@ function slice(row: EmbeddedRow, recipe: Recipe): ArrayLike<number> {
   return recipe.features ? row.embedding.subarray(0, recipe.features) : row.embedding;
 }
 
-/** Rows used for training (labelled, not from `heldOut`), weighted per (source, label) group. */
-export function trainingExamples(set: TrainingSet, recipe: Recipe, heldOut?: string): LabelledEmbedding[] {
+/**
+ * Rows used for training (labelled, not from `heldOut`), weighted per (source, label) group. `extraFailures`: rows
+ * without a label taken as failure rows (the multiple-instance step).
+ */
+export function trainingExamples(
+  set: TrainingSet,
+  recipe: Recipe,
+  heldOut?: string,
+  extraFailures: ReadonlySet<number> = new Set(),
+): LabelledEmbedding[] {
   const stride = recipe.largeGroupStride ?? 1;
   const frameKey = (frame: number) => `${set.frames[frame].source}:${set.frames[frame].label}`;
   const framesPerGroup = new Map<string, number>();
@@ -90,7 +105,8 @@ export function trainingExamples(set: TrainingSet, recipe: Recipe, heldOut?: str
   });
   const keepFrame = (frame: number) =>
     stride <= 1 || framesPerGroup.get(frameKey(frame))! <= 200 || ordinal[frame] % stride === 0;
-  const picked = set.rows.filter(
+  const labelled = set.rows.map((row, i) => (extraFailures.has(i) ? { ...row, label: 1 as const } : row));
+  const picked = labelled.filter(
     (row) =>
       row.label !== undefined &&
       row.source !== heldOut &&
@@ -220,11 +236,38 @@ export function plattScaling(scores: readonly { logit: number; label: 0 | 1 }[])
 }
 
 export function trainHead(set: TrainingSet, recipe: Recipe, heldOut?: string): LogisticHead {
-  return trainLogisticHead(trainingExamples(set, recipe, heldOut), {
-    l2: recipe.l2,
-    steps: recipe.steps,
-    varianceFloor: recipe.varianceFloor,
-  });
+  const options = { l2: recipe.l2, steps: recipe.steps, varianceFloor: recipe.varianceFloor };
+  let head = trainLogisticHead(trainingExamples(set, recipe, heldOut), options);
+  for (let round = 0; round < (recipe.milRounds ?? 0); round++) {
+    const extra = hottestUnlabelledTiles(set, head, recipe, heldOut);
+    head = trainLogisticHead(trainingExamples(set, recipe, heldOut, extra), options);
+  }
+  return head;
+}
+
+/** The multiple-instance step: for each real failure photo (not from `heldOut`), its hottest tile without a label. */
+export function hottestUnlabelledTiles(
+  set: TrainingSet,
+  head: LogisticHead,
+  recipe: Recipe,
+  heldOut?: string,
+): Set<number> {
+  const picked = new Set<number>();
+  for (const frame of set.frames) {
+    if (frame.label !== 1 || frame.source === heldOut || frame.source === 'synthetic') continue;
+    let best = -1;
+    let bestLogit = -Infinity;
+    for (const r of frame.tileRows) {
+      if (set.rows[r].label !== undefined) continue;
+      const logit = headLogit(head, slice(set.rows[r], recipe));
+      if (logit > bestLogit) {
+        bestLogit = logit;
+        best = r;
+      }
+    }
+    if (best >= 0) picked.add(best);
+  }
+  return picked;
 }
 
 /** What leave-one-source-out produced: the held-out scores and the head trained on everything (uncalibrated). */

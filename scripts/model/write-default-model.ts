@@ -9,6 +9,7 @@ import { parseModelManifest, type ModelManifestInput } from '../../apps/inferenc
 import { pointAt, type Experiment, type FrameScore, type Recipe } from './head-experiments';
 import { FEATURE_LAYER, TAP_LAYERS } from './mobilenet-graph';
 import type { PrintPhoto } from './print-photos';
+import { RECIPE_TRIALS, RECIPE_TRIALS_NOTE } from './recipe-trials';
 import type { TrainingSet } from './training-set';
 import type { ConversionCheck } from './verify-conversion';
 
@@ -261,8 +262,14 @@ Training rows (embeddings), originals and webcam copies together:
 | crops around failure boxes | ${kinds('crop', 1, false)} | - |
 | synthetic frames (\`scripts/model/synthetic-frames.ts\`): whole frame; every tile of clean frames | ${kinds('whole', 1, true)} | ${kinds('whole', 0, true) + kinds('tile', 0, true)} |
 
-Tiles of failure photos without boxes, and tiles that only touch a box, are not used (the strands may or may not be
-in them). The clean tiles cut from failure photos outside the boxes — beds, parts, printers and rooms of many
+Tiles of failure photos without boxes, and tiles that only touch a box, carry no label (the strands may or may not be
+in them)${
+    (o.recipe.milRounds ?? 0) > 0
+      ? `; multiple-instance training (${o.recipe.milRounds} round${o.recipe.milRounds === 1 ? '' : 's'}) uses one of them per failure photo: a
+first head scores them, the hottest one of each failure photo (webcam copies included) joins the failure rows, and
+the head is trained again on that set, so it learns on tiles what inference scores: the hottest tile`
+      : ', and are not used'
+  }. The clean tiles cut from failure photos outside the boxes — beds, parts, printers and rooms of many
 farms — are the clean variety that the single-printer clean folder lacks.
 
 ## Measured: leave-one-source-out (held-out sources only)
@@ -292,6 +299,8 @@ ${binRows.join('\n')}
 |---|---|---|---|
 | **shipped**: ${describe(o.recipe)} | ${e.auc.toFixed(4)} | ${pct(e.atFivePercent.recall)} | ${e.aucWebcam.toFixed(4)} |
 ${o.comparisons.map((c) => `| ${c.label} | ${c.auc.toFixed(4)} | ${pct(c.recall)} | ${c.aucWebcam.toFixed(4)} |`).join('\n')}
+
+${recipeTrials()}
 
 ## What it is and isn't good at
 - Good at: spaghetti and filament nests that fill a visible part of a tile, on printers and in rooms it has never
@@ -330,5 +339,18 @@ function groupWeighting(recipe: Recipe): string {
 
 export function describe(recipe: Recipe): string {
   const features = recipe.features === 1280 ? 'final 1280 features' : 'multi-scale features';
-  return `${features}, ${recipe.wholeOnly ? 'whole frame only' : 'tiles (max)'}, logistic head, L2 ${recipe.l2}`;
+  const mil = recipe.milRounds
+    ? `, ${recipe.milRounds} multiple-instance round${recipe.milRounds === 1 ? '' : 's'}`
+    : '';
+  return `${features}, ${recipe.wholeOnly ? 'whole frame only' : 'tiles (max)'}, logistic head, L2 ${recipe.l2}${mil}`;
+}
+
+/** The recipes tried for issue 12 (measured by the numpy mirror, RECIPE_TRIALS), as a README section. */
+export function recipeTrials(): string {
+  return `### Recipes tried (issue 12: recall on held-out sources)
+${RECIPE_TRIALS_NOTE}
+
+| recipe (changes from the baseline) | LOSO AUC | failures flagged at ≤ 5 % FPR | webcam copies: AUC / failures flagged | per held-out source: failures flagged (zaccomer clean flagged) |
+|---|---|---|---|---|
+${RECIPE_TRIALS.map((t) => `| ${t.recipe} | ${t.auc.toFixed(4)} | ${t.flagged}/225 (${pct(t.flagged / 225)}) | ${t.aucWebcam.toFixed(4)} / ${pct(t.recallWebcam)} | ${t.perSource} |`).join('\n')}`;
 }

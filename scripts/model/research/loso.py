@@ -1,11 +1,18 @@
 """Research only (not part of the build): leave-one-source-out experiments on the embedding cache written by
-`npm run model:build -- --cache FILE`. Mirrors scripts/model/head-experiments.ts so recipes can be compared fast
-and the TypeScript numbers checked against numpy on the same features.
-    python3 scripts/model/research/loso.py FILE [--features 1280] [--whole-only] [--l2 0.01] ...
+`npm run model:build -- --cache FILE`. A numpy mirror of scripts/model/head-experiments.ts (same rows, group
+weights, class balance, standardization on the group weights, full-batch Adam in float64, multiple-instance rounds,
+LOSO protocol, alert point at <= 5 % of held-out clean photos), so recipes can be compared in minutes:
+    python3 scripts/model/research/loso.py FILE '{"groupPower":0,"milRounds":1}' ['{"l2":0.03}' ...]
+Recipe keys as in head-experiments.ts (l2, varianceFloor, cleanTileWeight, steps, groupPower [default 0 here],
+wholeOnly, milRounds) plus research-only ones: agg (max|top2|top3|lse|whole|maxtiles+whole|meanmax: how a frame's
+tile logits are combined; inference uses max), milGroup (the picked tiles weigh as a group of their own), noSynthetic, noAugmented, noCrops, noFromFail, augWeight, lr.
+F32=1 trains in float32 (faster, but the head then drifts from the TypeScript one by more than the recipes differ).
+One JSON line per recipe: pooled AUC and recall (rec, n of 225), the webcam copies', and per held-out source
+"failures flagged/failures c(clean flagged)/clean w(webcam copies flagged)".
 """
-import argparse, json, struct
-import numpy as np
-
+import json, struct, sys, time
+import numpy as np, os
+DT = np.float32 if os.environ.get('F32') else np.float64
 
 def load(path):
     raw = open(path, 'rb').read()
@@ -15,125 +22,146 @@ def load(path):
     x = np.frombuffer(raw[start:], dtype=np.float32).reshape(len(meta['rows']), meta['dims'])
     return meta, x
 
+META, X32 = load(sys.argv[1])
+ROWS, FRAMES = META['rows'], META['frames']
+X = X32.astype(np.float64)
+N = len(ROWS)
+LABEL = np.array([(-1 if r.get('label') is None else r['label']) for r in ROWS])
+SRC = np.array([r['source'] for r in ROWS])
+KIND = np.array([r['kind'] for r in ROWS])
+FRAME = np.array([r['frame'] for r in ROWS])
+AUG = np.array([r['augmented'] for r in ROWS])
+FLABEL = np.array([f['label'] for f in FRAMES])
+FSRC = np.array([f['source'] for f in FRAMES])
+FAUG = np.array([f['augmented'] for f in FRAMES])
+FROMFAIL = (LABEL == 0) & (FLABEL[FRAME] == 1)
+SOURCES = sorted(set(FSRC) - {'synthetic'})
+TILES = np.array([f['tileRows'] for f in FRAMES])  # frames x 10
 
-def weights_for(rows, frames, idx, power, clean_tile_weight):
-    groups = {}
-    for i in idx:
-        g = (rows[i]['source'], rows[i]['label'])
-        groups[g] = groups.get(g, 0) + 1
-    w = []
-    for i in idx:
-        r = rows[i]
-        size = groups[(r['source'], r['label'])]
-        from_fail = r['label'] == 0 and frames[r['frame']]['label'] == 1
-        w.append(size ** (power - 1) * (clean_tile_weight if from_fail else 1))
-    return np.array(w)
-
-
-def train(x, y, w, l2, steps, lr, floor, balance=True):
-    wt = w.copy()
-    if balance:
-        pos, neg = wt[y == 1].sum(), wt[y == 0].sum()
-        tot = pos + neg
-        wt = np.where(y == 1, wt * tot / (2 * pos), wt * tot / (2 * neg))
-    mean = (wt[:, None] * x).sum(0) / wt.sum()
-    std = np.sqrt((wt[:, None] * (x - mean) ** 2).sum(0) / wt.sum())
+def train(idx, y, w, l2=0.01, steps=300, lr=0.05, floor=0.1, x=None, init=None):
+    x = X if x is None else x
+    xs = x[idx]
+    wt = w.astype(np.float64).copy()
+    pos, neg = wt[y == 1].sum(), wt[y == 0].sum(); tot = pos + neg
+    wt = np.where(y == 1, wt * tot / (2 * pos), wt * tot / (2 * neg))
+    w0 = w.astype(np.float64)
+    mean = (w0[:, None] * xs).sum(0) / w0.sum()
+    std = np.sqrt((w0[:, None] * (xs - mean) ** 2).sum(0) / w0.sum())
     std = np.maximum(std, max(1e-6, floor * np.sort(std)[len(std) // 2]))
-    z = (x - mean) / std
-    d = x.shape[1]
+    z = ((xs - mean) / std).astype(DT)
+    d = xs.shape[1]
     theta = np.zeros(d + 1)
     m = np.zeros(d + 1); v = np.zeros(d + 1)
     b1, b2, eps = 0.9, 0.999, 1e-8
     S = wt.sum()
     for t in range(1, steps + 1):
-        logit = z @ theta[:d] + theta[d]
-        p = 1 / (1 + np.exp(-logit))
+        logit = z @ theta[:d].astype(DT) + theta[d]
+        p = 1 / (1 + np.exp(-logit.astype(np.float64)))
         e = wt * (p - y)
-        g = np.concatenate([z.T @ e, [e.sum()]]) / S
+        g = np.concatenate([(e.astype(DT) @ z).astype(np.float64), [e.sum()]]) / S
         g[:d] += l2 * theta[:d]
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
         theta -= lr * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
     return mean, std, theta
 
+def logits(head, rows, x=None):
+    x = X if x is None else x
+    mean, std, th = head
+    return ((x[rows] - mean) / std) @ th[:-1] + th[-1]
+
+def examples(heldout, r, extra_pos=None):
+    """Training rows and weights as trainingExamples(); extra_pos: row indices (unlabelled tiles) to use as positives."""
+    lab = LABEL.copy()
+    if extra_pos is not None and len(extra_pos):
+        lab[extra_pos] = 1
+    ok = (lab >= 0) & (SRC != heldout)
+    if r.get('wholeOnly'): ok &= KIND != 'tile'
+    if r.get('noSynthetic'): ok &= SRC != 'synthetic'
+    if r.get('noAugmented'): ok &= ~AUG
+    if r.get('noCrops'): ok &= KIND != 'crop'
+    if r.get('noFromFail'): ok &= ~FROMFAIL
+    idx = np.nonzero(ok)[0]
+    y = lab[idx].astype(float)
+    groups = np.char.add(np.char.add(SRC[idx], ':'), y.astype(int).astype(str))
+    if r.get('milGroup') and extra_pos is not None and len(extra_pos):
+        isx = np.isin(idx, extra_pos)
+        groups = np.where(isx, np.char.add(groups, ':mil'), groups)
+    if r.get('groupByKind'):
+        groups = np.char.add(np.char.add(groups, ':'), np.where(KIND[idx] == 'tile', 'tile', 'frame'))
+    _, inv, counts = np.unique(groups, return_inverse=True, return_counts=True)
+    size = counts[inv].astype(float)
+    p = r.get('groupPower', 0)
+    w = size ** (p - 1)
+    w = w * np.where(FROMFAIL[idx], r.get('cleanTileWeight', 1), 1)
+    w = w * np.where(AUG[idx], r.get('augWeight', 1), 1)
+    return idx, y, w
+
+def agg(z, how):
+    if how == 'max': return z.max(1)
+    if how == 'top2': return np.sort(z, 1)[:, -2:].mean(1)
+    if how == 'top3': return np.sort(z, 1)[:, -3:].mean(1)
+    if how == 'lse': m = z.max(1); return np.log(np.exp(z - m[:, None]).sum(1)) + m
+    if how == 'whole': return z[:, 0]
+    if how == 'maxtiles+whole': return 0.5 * (z[:, 1:].max(1) + z[:, 0])
+    if how == 'meanmax': return 0.5 * (z.max(1) + z.mean(1))
+    raise ValueError(how)
+
+def fit(heldout, r):
+    kw = dict(l2=r.get('l2', 0.01), steps=r.get('steps', 300), floor=r.get('varianceFloor', 0.1), lr=r.get('lr', 0.05))
+    idx, y, w = examples(heldout, r)
+    head = train(idx, y, w, **kw)
+    for _ in range(r.get('milRounds', r.get('mil', 0))):
+        # multiple-instance step: the hottest unlabelled tile of each training failure photo becomes a positive
+        frames = np.nonzero((FLABEL == 1) & (FSRC != heldout) & (FSRC != 'synthetic'))[0]
+        t = TILES[frames]
+        unl = LABEL[t] < 0
+        zz = logits(head, t.ravel()).reshape(t.shape)
+        zz[~unl] = -np.inf
+        best = zz.argmax(1)
+        has = unl.any(1)
+        extra = t[np.arange(len(frames)), best][has]
+        idx, y, w = examples(heldout, r, extra)
+        head = train(idx, y, w, **kw)
+    return head
 
 def auc(s, y):
     order = np.argsort(s, kind='mergesort')
     ranks = np.empty(len(s)); ranks[order] = np.arange(1, len(s) + 1)
-    # ties: average ranks
     _, inv, counts = np.unique(s, return_inverse=True, return_counts=True)
     sums = np.bincount(inv, ranks); ranks = (sums / counts)[inv]
-    P = (y == 1).sum(); N = len(y) - P
-    return (ranks[y == 1].sum() - P * (P + 1) / 2) / (P * N)
+    P = (y == 1).sum(); Nn = len(y) - P
+    return (ranks[y == 1].sum() - P * (P + 1) / 2) / (P * Nn)
 
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('cache')
-    ap.add_argument('--features', type=int, default=0)
-    ap.add_argument('--whole-only', action='store_true')
-    ap.add_argument('--l2', type=float, default=0.01)
-    ap.add_argument('--floor', type=float, default=0.1)
-    ap.add_argument('--steps', type=int, default=300)
-    ap.add_argument('--lr', type=float, default=0.05)
-    ap.add_argument('--power', type=float, default=0.5)
-    ap.add_argument('--clean-tile-weight', type=float, default=1.0)
-    ap.add_argument('--no-synthetic', action='store_true')
-    ap.add_argument('--no-augmented', action='store_true')
-    ap.add_argument('--no-crops', action='store_true')
-    ap.add_argument('--transform', default='none', choices=['none', 'sqrt', 'l2block'])
-    ap.add_argument('--stride', type=int, default=1)
-    ap.add_argument('--cols', default='all', choices=['all', 'taps', 'block13', 'final+block13'])
-    ap.add_argument('--agg', default='max', choices=['max', 'top2', 'lse'])
-    a = ap.parse_args()
-    meta, x = load(a.cache)
-    if a.features: x = x[:, :a.features]
-    if a.cols == 'taps': x = x[:, 1280:]
-    elif a.cols == 'block13': x = x[:, 1472:]
-    elif a.cols == 'final+block13': x = np.concatenate([x[:, :1280], x[:, 1472:]], axis=1)
-    rows, frames = meta['rows'], meta['frames']
-    x = x.astype(np.float64)
-    if a.transform == 'sqrt':
-        x = np.sqrt(np.maximum(x, 0))
-    elif a.transform == 'l2block':
-        for lo, hi in [(0, 1280), (1280, 1472), (1472, 2048)]:
-            if hi <= x.shape[1]:
-                x[:, lo:hi] /= np.linalg.norm(x[:, lo:hi], axis=1, keepdims=True) + 1e-6
-    sources = sorted({f['source'] for f in frames} - {'synthetic'})
-    per_group, ordinal = {}, []
-    for f in frames:
-        k = (f['source'], f['label']); ordinal.append(per_group.get(k, 0)); per_group[k] = per_group.get(k, 0) + 1
-    keep = [a.stride <= 1 or per_group[(f['source'], f['label'])] <= 200 or ordinal[i] % a.stride == 0 for i, f in enumerate(frames)]
-    labelled = [i for i, r in enumerate(rows) if r.get('label') is not None
-                and not (a.whole_only and r['kind'] == 'tile')
-                and not (a.no_synthetic and r['source'] == 'synthetic')
-                and not (a.no_augmented and r['augmented'])
-                and not (a.no_crops and r['kind'] == 'crop') and keep[r['frame']]]
-    all_s, all_y, all_aug, all_src = [], [], [], []
-    for src in sources:
-        idx = [i for i in labelled if rows[i]['source'] != src]
-        y = np.array([rows[i]['label'] for i in idx], dtype=float)
-        w = weights_for(rows, frames, idx, a.power, a.clean_tile_weight)
-        mean, std, th = train(x[idx], y, w, a.l2, a.steps, a.lr, a.floor)
-        for f in frames:
-            if f['source'] != src: continue
-            tr = f['tileRows'][:1] if a.whole_only else f['tileRows']
-            z = ((x[tr] - mean) / std) @ th[:-1] + th[-1]
-            if a.agg == 'max': agg = z.max()
-            elif a.agg == 'top2': agg = np.sort(z)[-2:].mean() if len(z) > 1 else z.max()
-            else: agg = np.log(np.exp(z - z.max()).sum()) + z.max()
-            all_s.append(agg); all_y.append(f['label']); all_aug.append(f['augmented']); all_src.append(src)
-    s = np.array(all_s); y = np.array(all_y); aug = np.array(all_aug); src = np.array(all_src)
-    o = ~aug
-    so, yo = s[o], y[o]
+def loso(r, name=None):
+    t0 = time.time()
+    how = r.get('agg', 'max')
+    s = np.zeros(len(FRAMES)); done = np.zeros(len(FRAMES), bool)
+    for src in SOURCES:
+        head = fit(src, r)
+        f = np.nonzero(FSRC == src)[0]
+        z = logits(head, TILES[f].ravel()).reshape(len(f), -1)
+        s[f] = agg(z, how); done[f] = True
+    o = done & ~FAUG; a = done & FAUG
+    so, yo = s[o], FLABEL[o]
     clean = np.sort(so[yo == 0])[::-1]
     thr = clean[int(0.05 * len(clean))] + 1e-9
     rec = (so[yo == 1] >= thr).mean()
-    out = {'auc': round(auc(so, yo), 4), 'auc_webcam': round(auc(s[aug], y[aug]), 4), 'recall@5%': round(rec, 3)}
-    for sname in sources:
-        m = (src == sname) & o
-        out[sname] = f"fail>{thr:.2f}: {(s[m & (y == 1)] >= thr).mean() if (m & (y == 1)).any() else float('nan'):.2f} clean>: {(s[m & (y == 0)] >= thr).mean() if (m & (y == 0)).any() else float('nan'):.2f}"
-    print(json.dumps(vars(a) | out))
+    fpr = (so[yo == 0] >= thr).mean()
+    ca = np.sort(s[a][FLABEL[a] == 0])[::-1]
+    per = []
+    for src in SOURCES:
+        m = o & (FSRC == src)
+        fl = (s[m & (FLABEL == 1)] >= thr).sum(), (m & (FLABEL == 1)).sum()
+        cl = (s[m & (FLABEL == 0)] >= thr).sum(), (m & (FLABEL == 0)).sum()
+        mw = a & (FSRC == src)
+        per.append(f"{src[:8]} {fl[0]}/{fl[1]} c{cl[0]}/{cl[1]} w{(s[mw & (FLABEL == 1)] >= thr).sum()}/{(mw & (FLABEL == 1)).sum()}")
+    out = dict(name=name or json.dumps(r), auc=round(auc(so, yo), 4), rec=round(rec, 4), n=int((so[yo == 1] >= thr).sum()),
+               fpr=round(fpr, 3), aucw=round(auc(s[a], FLABEL[a]), 4), recw=round((s[a][FLABEL[a] == 1] >= thr).mean(), 3),
+               fprw=round((s[a][FLABEL[a] == 0] >= thr).mean(), 3), per=' | '.join(per), sec=round(time.time() - t0))
+    print(json.dumps(out), flush=True)
+    return out, s
 
-
-main()
+if __name__ == '__main__':
+    for spec in sys.argv[2:]:
+        loso(json.loads(spec))
