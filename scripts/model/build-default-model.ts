@@ -36,6 +36,16 @@ import { embedTrainingSet, type TrainingSet } from './training-set';
 import { verifyAgainstTfjs, type ConversionCheck } from './verify-conversion';
 import { describe, writeDefaultModel, type Comparison } from './write-default-model';
 
+/** Sources whose change changes the embeddings (relative to this file): the embedding cache's key covers them. */
+const EMBEDDING_SOURCES = [
+  '../../apps/inference/src/model/frame-preprocessor.ts',
+  '../../apps/inference/src/model/detection-model.ts',
+  './training-set.ts',
+  './synthetic-dataset.ts',
+  './synthetic-frames.ts',
+  './print-photos.ts',
+];
+
 interface ResultsCache {
   loso?: Record<string, LosoResult>;
   comparisons?: Record<string, { auc: number; recall: number; aucWebcam: number }>;
@@ -118,8 +128,24 @@ async function main(): Promise<void> {
 
   const syntheticClean = Number(values['synthetic-clean']);
   const syntheticFailure = Number(values['synthetic-failure']);
+  // The code that turns a photo into embeddings is part of the key: a cache written before a change to the
+  // preprocessing, the tiles or the webcam-like copies must not be reused (a stale cache once trained the shipped head
+  // on embeddings today's inference no longer computes).
+  const embeddingCode = createHash('sha256');
+  for (const file of EMBEDDING_SOURCES) embeddingCode.update(await readFile(path.resolve(__dirname, file)));
   const key = createHash('sha256')
-    .update(JSON.stringify({ backboneSha, photos, seed, syntheticClean, syntheticFailure, tiles: TILES, version: 2 }))
+    .update(
+      JSON.stringify({
+        backboneSha,
+        photos,
+        seed,
+        syntheticClean,
+        syntheticFailure,
+        tiles: TILES,
+        code: embeddingCode.digest('hex'),
+        version: 3,
+      }),
+    )
     .digest('hex');
   const cached = values.cache ? await loadTrainingSet(values.cache, key) : undefined;
   let set: TrainingSet | undefined = cached;
