@@ -208,6 +208,13 @@ describe('a farm that teaches its own detector', () => {
     const label = (client: typeof owner.client, printerId: string, frameId: string, body: unknown, org = orgId) =>
       client.put(path(org, `/printers/${printerId}/frames/${frameId}/label`), body);
 
+    // The printer page learns the latest frame's id from the snapshot it already fetches.
+    const latest = await fetch(`${api.url}${path(orgId, `/printers/${printerB.id}/frames/latest`)}`, {
+      headers: { cookie: `fh_session=${owner.client.cookie('fh_session')}` },
+    });
+    expect(latest.status).toBe(200);
+    expect(latest.headers.get('x-frame-id')).toBe(frameB);
+
     // A viewer never labels.
     const byViewer = await label(viewer.client, printerA.id, frameA, { label: 'ok' });
     expect(byViewer.status).toBe(403);

@@ -10239,9 +10239,11 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The webcam frame; `x-frame-taken-at` says when it was taken */
+      /** @description The webcam frame; `x-frame-taken-at` says when it was taken, `x-frame-id` which frame it is */
       200: {
         headers: {
+          /** @description The frame id (to label it) */
+          'x-frame-id'?: string;
           /** @description ISO 8601 */
           'x-frame-taken-at'?: string;
           [name: string]: unknown;
@@ -12487,9 +12489,11 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The webcam frame; `x-frame-taken-at` says when it was taken */
+      /** @description The webcam frame; `x-frame-taken-at` says when it was taken, `x-frame-id` which frame it is */
       200: {
         headers: {
+          /** @description The frame id (to label it) */
+          'x-frame-id'?: string;
           /** @description ISO 8601 */
           'x-frame-taken-at'?: string;
           [name: string]: unknown;
