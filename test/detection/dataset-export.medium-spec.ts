@@ -196,6 +196,27 @@ describe('dataset export', () => {
       `${overruled.id},${team.printerA.id},,${new Date(base + 1_000).toISOString()},0.9,ok,person`,
     ]);
     expect(entries.has(`images/${alone.id}.jpg`)).toBe(true);
+
+    // The detector page counts the same labelled frames as the whole export (every test's frames so far).
+    const all = await fetch(`${api.url}/api/orgs/${team.orgId}/detection/dataset`, {
+      headers: { cookie: `fh_session=${team.owner.client.cookie('fh_session')}` },
+    });
+    const rows = untar(Buffer.from(await all.arrayBuffer()))
+      .get('labels.csv')!
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','));
+    const detector = await team.owner.client.get(`/api/orgs/${team.orgId}/detector`);
+    expect(detector.status).toBe(200);
+    expect(detector.body.labelled).toEqual({
+      failure: rows.filter((row) => row[5] === 'failure').length,
+      ok: rows.filter((row) => row[5] === 'ok').length,
+      fromVerdicts: rows.filter((row) => row[6] !== 'person').length,
+      fromPeople: rows.filter((row) => row[6] === 'person').length,
+    });
+    expect(detector.body.labelled.fromVerdicts).toBeGreaterThan(0);
   });
 
   it('operator (and a fleet-limited member) cannot export the dataset', async () => {
