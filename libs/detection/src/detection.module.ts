@@ -13,6 +13,10 @@ import { ScoreStateStore } from './chain/score-state.store';
 import { DatasetController } from './dataset/dataset.controller';
 import { DatasetRepository } from './dataset/dataset.repository';
 import { DatasetService } from './dataset/dataset.service';
+import { DetectorController } from './detector/detector.controller';
+import { DetectorRepository } from './detector/detector.repository';
+import { DetectorService } from './detector/detector.service';
+import { DetectorTrainingService } from './detector/detector-training.service';
 import { AgentFramesController } from './frames/agent-frames.controller';
 import { FrameIngestService } from './frames/frame-ingest.service';
 import { FrameRetentionJobs } from './frames/frame-retention.jobs';
@@ -29,7 +33,7 @@ import { PrintIdentityStore } from './frames/print-identity.store';
  */
 @Module({
   imports: [PrintersModule, AgentsModule, DashboardPublisherModule, CopyDirectoryModule],
-  controllers: [AgentFramesController, FramesController, AlertsController, DatasetController],
+  controllers: [AgentFramesController, FramesController, AlertsController, DatasetController, DetectorController],
   providers: [
     FramesRepository,
     FrameStorage,
@@ -45,7 +49,18 @@ import { PrintIdentityStore } from './frames/print-identity.store';
     DetectionChainService,
     DatasetRepository,
     DatasetService,
+    DetectorRepository,
+    DetectorService,
+    DetectorTrainingService,
   ],
-  exports: [FramesRepository, FrameStorage, DetectionChainService, ScoreStateStore, AlertsService],
+  exports: [
+    FramesRepository,
+    FrameStorage,
+    DetectionChainService,
+    ScoreStateStore,
+    AlertsService,
+    DetectorService,
+    DetectorTrainingService,
+  ],
 })
 export class DetectionModule {}

@@ -1,6 +1,7 @@
 export * from './scoring';
 export * from './entities/detection-frame.entity';
 export * from './entities/detection-alert.entity';
+export * from './entities/detector.entity';
 export * from './detection.events';
 export { DetectionModule } from './detection.module';
 export { DetectionChainService } from './chain/detection-chain.service';
@@ -17,3 +18,8 @@ export type { AlertResolution } from './alerts/alerts.service';
 export { ALERT_BOXES, alertBoxesFromTiles } from './alerts/alert-boxes';
 export type { AlertBox, ScoredTile } from './alerts/alert-boxes';
 export { DETECTION_ALERTS_TABLE } from './alerts/alert-tables';
+export { DetectorService } from './detector/detector.service';
+export { DetectorTrainingService } from './detector/detector-training.service';
+export type { TrainedHead } from './detector/detector-training.service';
+export type { LabelledFrame } from './dataset/dataset.repository';
+export { DETECTOR_MAX_TRAINING_FRAMES, DETECTOR_MINIMUM_LABELS } from './detector/detector.constants';
