@@ -6,8 +6,12 @@ import type { Response } from 'express';
 import { FramesService } from './frames.service';
 
 const JPEG = {
-  description: 'The webcam frame; `x-frame-taken-at` says when it was taken',
-  headers: { 'x-frame-taken-at': { description: 'ISO 8601', schema: { type: 'string', format: 'date-time' } } },
+  description:
+    'The webcam frame; `x-frame-taken-at` says when it was taken, `x-frame-id` which frame it is (to label it)',
+  headers: {
+    'x-frame-taken-at': { description: 'ISO 8601', schema: { type: 'string', format: 'date-time' } },
+    'x-frame-id': { description: 'The frame id', schema: { type: 'string', format: 'uuid' } },
+  },
   content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },
 };
 
@@ -47,6 +51,7 @@ export class FramesController {
 
   private send(response: Response, frame: Awaited<ReturnType<FramesService['open']>>): StreamableFile {
     response.setHeader('x-frame-taken-at', frame.takenAt.toISOString());
+    response.setHeader('x-frame-id', frame.id);
     response.setHeader('cache-control', 'private, max-age=0, must-revalidate');
     response.setHeader('x-content-type-options', 'nosniff');
     return new StreamableFile(frame.stream, { type: 'image/jpeg', length: frame.bytes });

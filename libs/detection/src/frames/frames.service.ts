@@ -9,6 +9,7 @@ import { FrameStorage } from './frame-storage';
 import { FramesRepository } from './frames.repository';
 
 export interface OpenedFrame {
+  id: string;
   stream: ReadStream;
   bytes: number;
   takenAt: Date;
@@ -45,7 +46,12 @@ export class FramesService {
     if (frame) {
       try {
         await access(this.storage.absolute(frame.storagePath));
-        return { stream: this.storage.open(frame.storagePath), bytes: frame.bytes, takenAt: frame.takenAt };
+        return {
+          id: frame.id,
+          stream: this.storage.open(frame.storagePath),
+          bytes: frame.bytes,
+          takenAt: frame.takenAt,
+        };
       } catch {
         // the row outlived its file (a prune in progress): same answer as no frame
       }

@@ -9868,9 +9868,11 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The webcam frame; `x-frame-taken-at` says when it was taken */
+      /** @description The webcam frame; `x-frame-taken-at` says when it was taken, `x-frame-id` which frame it is (to label it) */
       200: {
         headers: {
+          /** @description The frame id */
+          'x-frame-id'?: string;
           /** @description ISO 8601 */
           'x-frame-taken-at'?: string;
           [name: string]: unknown;
@@ -12082,9 +12084,11 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The webcam frame; `x-frame-taken-at` says when it was taken */
+      /** @description The webcam frame; `x-frame-taken-at` says when it was taken, `x-frame-id` which frame it is (to label it) */
       200: {
         headers: {
+          /** @description The frame id */
+          'x-frame-id'?: string;
           /** @description ISO 8601 */
           'x-frame-taken-at'?: string;
           [name: string]: unknown;
