@@ -169,12 +169,7 @@ export function useLabelFrame(feedback: Feedback) {
         { label },
       ),
     feedback,
-    success: (answer) =>
-      answer.label === null
-        ? 'Label removed.'
-        : answer.label === 'failure'
-          ? 'Labelled a failure: the next head learns from it.'
-          : 'Labelled fine: the next head learns from it.',
+    // No success notice: the frame's label line (a polite live region) says what it is now.
     onSuccess: (answer, { frameId }) => client.setQueryData(keys.frameLabel(frameId), answer),
     invalidates: () => [keys.detector],
   });

@@ -30,8 +30,8 @@ function comparison(candidate: number | null, current: number | null, higherIsBe
 
 /** Why a head cannot be activated, or null when it can. */
 export function activationBlocked(head: DetectorHead): string | null {
-  if (head.state !== 'candidate') return head.state === 'rejected' ? 'It did worse than the current head.' : null;
-  return head.better ? null : 'It did worse than the current head on the held-out frames.';
+  if (head.state !== 'candidate') return head.state === 'rejected' ? 'it did worse than the current head.' : null;
+  return head.better ? null : 'it did worse than the current head on the held-out frames.';
 }
 
 /** The newest trained head beside the head scoring frames now, measured on the same held-out frames. */

@@ -42,10 +42,10 @@ export function HeadsTable({
         <EmptyState title="No heads trained yet" />
       ) : (
         <div className="table-wrap">
-          <table className="table table-dense">
+          <table className="table table-dense table-stack">
             <thead>
               <tr>
-                <th scope="col">Head</th>
+                <th scope="col">Version</th>
                 <th scope="col">State</th>
                 <th scope="col">Trained on</th>
                 <th scope="col" className="numeric">
@@ -66,20 +66,28 @@ export function HeadsTable({
             <tbody>
               {status.heads.map((head) => (
                 <tr key={head.id}>
-                  <th scope="row">v{head.version}</th>
+                  <td className="strong">v{head.version}</td>
                   <td>
                     <span className={`status ${STATE_TONES[head.state]}`}>{STATE_LABELS[head.state]}</span>
                     {head.activatedAt && head.state === 'active' && (
                       <div className="muted small">since {formatAgo(head.activatedAt)}</div>
                     )}
                   </td>
-                  <td className="numeric">
+                  <td className="numeric" data-label="Trained on">
                     {head.trainedOn.failure} failures · {head.trainedOn.ok} fine
                   </td>
-                  <td className="numeric">{percentOf(head.metrics.candidate.precision)}</td>
-                  <td className="numeric">{percentOf(head.metrics.candidate.recall)}</td>
-                  <td className="numeric">{percentOf(head.metrics.candidate.falseAlarmRate)}</td>
-                  <td title={formatDate(head.createdAt)}>{formatAgo(head.createdAt)}</td>
+                  <td className="numeric" data-label="Precision">
+                    {percentOf(head.metrics.candidate.precision)}
+                  </td>
+                  <td className="numeric" data-label="Recall">
+                    {percentOf(head.metrics.candidate.recall)}
+                  </td>
+                  <td className="numeric" data-label="False alarms">
+                    {percentOf(head.metrics.candidate.falseAlarmRate)}
+                  </td>
+                  <td title={formatDate(head.createdAt)} data-label="Trained">
+                    {formatAgo(head.createdAt)}
+                  </td>
                   <td className="row-actions">
                     {mayManage && head.state === 'active' && (
                       <Button variant="danger" busy={rollback.isPending} onClick={() => setConfirming(head)}>
