@@ -28,7 +28,9 @@ export function FrameLabelControls({
 
   const busy = (value: FrameLabelValue | null) => label.isPending && label.variables?.label === value;
   const set = (value: FrameLabelValue | null) => label.mutate({ printerId: printer.id, frameId, label: value });
-  const by = known?.labelledBy && known.labelledBy === user.id ? 'you' : 'someone';
+  // `labelledBy` is the labeller's email (the audit log's actor label); this page only ever shows its own answers.
+  const by =
+    !known?.labelledBy || known.labelledBy === user.email || known.labelledBy === user.id ? 'you' : known.labelledBy;
 
   return (
     <div className="frame-label" role="group" aria-label={`Label ${what}`}>
