@@ -2,15 +2,8 @@ import { useState } from 'react';
 import type { Feedback } from '../../components/feedback';
 import { Button, ConfirmDialog, EmptyState, Section } from '../../components/ui';
 import { formatAgo, plural } from '../../lib/format';
-import { useActivateHead, type DetectorHead, type DetectorStatus, type HeadMetrics } from './detector.queries';
-
-export const percentOf = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
-
-/** The name of the head scoring frames now, in a sentence ("head v3", "the shipped default head"). */
-export function currentHeadName(status: DetectorStatus): string {
-  const active = status.heads.find((head) => head.id === status.activeHeadId);
-  return active ? `head v${active.version}` : status.activeHeadId ? 'the active head' : 'the shipped default head';
-}
+import { activationBlocked, comparison, currentHeadName, percentOf } from './detector-rules';
+import { useActivateHead, type DetectorStatus, type HeadMetrics } from './detector.queries';
 
 const MEASURES: Array<{ key: keyof HeadMetrics; label: string; hint: string; higherIsBetter: boolean }> = [
   { key: 'precision', label: 'Precision', hint: 'of its alerts, how many were failures', higherIsBetter: true },
@@ -22,17 +15,6 @@ const MEASURES: Array<{ key: keyof HeadMetrics; label: string; hint: string; hig
     higherIsBetter: false,
   },
 ];
-
-function comparison(candidate: number | null, current: number | null, higherIsBetter: boolean): string {
-  if (candidate === null || current === null || Math.abs(candidate - current) < 1e-9) return '';
-  return candidate > current === higherIsBetter ? 'better' : 'worse';
-}
-
-/** Why a head cannot be activated, or null when it can. */
-export function activationBlocked(head: DetectorHead): string | null {
-  if (head.state !== 'candidate') return head.state === 'rejected' ? 'it did worse than the current head.' : null;
-  return head.better ? null : 'it did worse than the current head on the held-out frames.';
-}
 
 /** The newest trained head beside the head scoring frames now, measured on the same held-out frames. */
 export function HeadComparison({

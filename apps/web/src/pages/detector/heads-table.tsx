@@ -3,7 +3,7 @@ import type { Feedback } from '../../components/feedback';
 import { Button, ConfirmDialog, EmptyState, Section } from '../../components/ui';
 import { formatAgo, formatDate } from '../../lib/format';
 import { useRollback, type DetectorHead, type DetectorStatus } from './detector.queries';
-import { percentOf } from './head-comparison';
+import { percentOf } from './detector-rules';
 
 const STATE_LABELS: Record<DetectorHead['state'], string> = {
   candidate: 'Candidate',

@@ -1,17 +1,9 @@
 import { FeedbackNotice, useFeedback } from '../../components/feedback';
 import { ProgressBar } from '../../components/printer-card';
 import { Button, Notice, Section } from '../../components/ui';
-import { formatAgo, plural } from '../../lib/format';
+import { formatAgo } from '../../lib/format';
+import { missingLabels } from './detector-rules';
 import { isTraining, useTrainHead, type DetectorStatus } from './detector.queries';
-
-/** Why training is not allowed yet, or null when there are enough labels of both kinds. */
-export function missingLabels(status: DetectorStatus): string | null {
-  const failure = Math.max(0, status.minimum.failure - status.labelled.failure);
-  const ok = Math.max(0, status.minimum.ok - status.labelled.ok);
-  if (!failure && !ok) return null;
-  const wanted = [failure && plural(failure, 'more failure'), ok && plural(ok, 'more fine frame')].filter(Boolean);
-  return `Label ${wanted.join(' and ')} to train a head.`;
-}
 
 const STATE_TEXT: Record<DetectorStatus['training']['state'], string> = {
   idle: 'Not training',
