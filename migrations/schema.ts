@@ -16,7 +16,14 @@ import {
   User,
 } from '@farmhand/accounts';
 import { AuditEntry } from '@farmhand/audit';
-import { DetectionAlert, DetectionFrame } from '@farmhand/detection';
+import {
+  DetectionAlert,
+  DetectionFrame,
+  DetectionFrameEmbedding,
+  DetectionFrameLabel,
+  DetectorHead,
+  DetectorStateRow,
+} from '@farmhand/detection';
 import { SavedView } from '@farmhand/dashboard';
 import { createDataSource, type DataSourceInput } from '@farmhand/core';
 import { EnrollmentPairing, EnrollmentToken, PrinterCredential } from '@farmhand/enrollment';
@@ -71,6 +78,7 @@ import { MaintenancePhotos1796609100000 } from './1796609100000-maintenance-phot
 import { ReportMonthlyRollups1796612000000 } from './1796612000000-report-monthly-rollups';
 import { Quotas1796700000000 } from './1796700000000-quotas';
 import { MaintenanceDueNotices1796609200000 } from './1796609200000-maintenance-due-notices';
+import { FarmDetector1796800000000 } from './1796800000000-farm-detector';
 
 /** Every entity of the schema and every migration, in order: the single list for the apps, the CLI and the tests. */
 export const ENTITIES = [
@@ -107,6 +115,10 @@ export const ENTITIES = [
   NotificationSettings,
   DetectionFrame,
   DetectionAlert,
+  DetectionFrameLabel,
+  DetectorHead,
+  DetectorStateRow,
+  DetectionFrameEmbedding,
   ChatIntegration,
   ChatAccount,
   ChatLinkCode,
@@ -157,6 +169,7 @@ export const MIGRATIONS = [
   EmailRecipientOutcomes1795880000000,
   ReportMonthlyRollups1796612000000,
   Quotas1796700000000,
+  FarmDetector1796800000000,
 ];
 
 export function createFarmhandDataSource(url: string, options: Partial<DataSourceInput> = {}) {

@@ -378,6 +378,13 @@ describe('the API contract', () => {
     expectStatus(await owner.post(`/api/orgs/${orgId}/alerts/${third.id}/confirm`), 200);
     expectStatus(await owner.post(`/api/orgs/${orgId}/alerts/${first.id}/acknowledge`), 409);
     await raw(owner, 'GET', `/api/orgs/${orgId}/detection/dataset`);
+    // The organization's own detector: a person's label on a frame, the detector page, training, heads, rollback.
+    expectStatus(await owner.put(`${printerPath}/frames/${stored.id}/label`, { label: 'failure' }), 200);
+    expectStatus(await owner.put(`${printerPath}/frames/${stored.id}/label`, { label: 'maybe' }), 400);
+    expectStatus(await owner.get(`/api/orgs/${orgId}/detector`), 200);
+    expectStatus(await owner.post(`/api/orgs/${orgId}/detector/train`), 409);
+    expectStatus(await owner.post(`/api/orgs/${orgId}/detector/heads/${randomUUID()}/activate`), 404);
+    expectStatus(await owner.post(`/api/orgs/${orgId}/detector/rollback`), 409);
     expectStatus(await owner.post(`${printerPath}/credentials/revoke`), 200);
 
     // Enrollment: pairing, tokens, redemption, the CSV import.

@@ -37,6 +37,7 @@ export const WHOLE_ORGANIZATION_SUBJECTS: readonly SubjectType[] = [
   'Webhook',
   'NotificationChannel',
   'ChatIntegration',
+  'Detector',
 ];
 
 /**
@@ -44,7 +45,8 @@ export const WHOLE_ORGANIZATION_SUBJECTS: readonly SubjectType[] = [
  * a subject is confined the same way whichever role or API key scope grants it. The fields each subject is checked
  * on (services build the subjects, repositories filter lists by the same conditions through ability-sql.ts):
  *
- * - `Printer { id, orgId, fleetId }`, `Fleet { id, orgId }`, `Alert { orgId, fleetId }` (its printer's fleet),
+ * - `Printer { id, orgId, fleetId }`, `Fleet { id, orgId }`, `Alert { orgId, fleetId }` and
+ *   `DetectionFrame { orgId, fleetId }` (their printer's fleet),
  *   `Report { orgId, fleetId }` (the fleet of the printer a figure counts; the cost settings carry `fleetId: null`),
  *   `EnrollmentToken { orgId, fleetId }` (the fleet it enrolls into): inside the caller's fleets.
  * - `Job { orgId, fleetIds }`: a job's `fleetIds` are where it may print, and an empty list means every fleet. A
@@ -53,7 +55,7 @@ export const WHOLE_ORGANIZATION_SUBJECTS: readonly SubjectType[] = [
  * - `Copy { orgId, printerFleetId, jobFleetIds }` (libs/jobs `copySubject`): a copy on a printer belongs to that printer's
  *   fleet, whatever its job says (the plate of your own printer is yours to clear); a copy on no printer belongs to
  *   its job's fleets, as above.
- * - the audit log and webhooks: whole-organization principals only (WHOLE_ORGANIZATION_SUBJECTS).
+ * - the audit log, webhooks and the detector: whole-organization principals only (WHOLE_ORGANIZATION_SUBJECTS).
  * - `SavedView { orgId, userId }`, `PushSubscription { orgId, userId }`, `NotificationPreference { orgId, userId }`:
  *   a person's own, in the organization.
  * - everything else: the organization.
@@ -79,6 +81,7 @@ function grant(
         can(actions, subject, { orgId, id: { $in: fleets } });
         break;
       case 'Alert':
+      case 'DetectionFrame':
       case 'EnrollmentToken':
       case 'Report':
         // An alert is about a printer, a token enrolls into a fleet: that fleet must be the caller's.
@@ -151,6 +154,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
               fleets,
             );
             grant(builder, ['create', 'update', 'delete'], ['File', 'Alert'], orgId, fleets);
+            grant(builder, 'update', 'DetectionFrame', orgId, fleets);
             grantJobs(builder, ['create', 'update', 'delete'], orgId, fleets);
             grant(builder, ['read', 'create', 'delete'], 'EnrollmentToken', orgId, fleets);
             // The spool inventory (and its costs) is the organization's: a fleet-limited admin loads spools only.
@@ -171,6 +175,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           grant(builder, ['create', 'update', 'delete'], 'File', orgId, fleets);
           grantJobs(builder, ['create', 'update', 'delete'], orgId, fleets);
           grant(builder, 'update', 'Alert', orgId, fleets);
+          grant(builder, 'update', 'DetectionFrame', orgId, fleets);
           grant(builder, 'load', 'Spool', orgId, fleets);
           grant(builder, 'complete', 'MaintenanceTask', orgId, fleets);
           break;

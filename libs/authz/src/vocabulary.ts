@@ -79,6 +79,16 @@ export const SUBJECTS = [
   'Report',
   /** A per-member or per-tag monthly quota (libs/reports): members read them, whole-organization admins manage. */
   'Quota',
+  /**
+   * One stored webcam frame, checked on `{ orgId, fleetId }` (its printer's fleet): `update` is labelling it ("this
+   * looks fine" / "this is a failure") for the organization's own detector (libs/detection).
+   */
+  'DetectionFrame',
+  /**
+   * The organization's own failure detector (libs/detection): its labels summary, trainings and heads. Whole
+   * organization: `read` shows it, `manage` trains, activates and rolls back (owners and admins).
+   */
+  'Detector',
 ] as const;
 export type SubjectType = (typeof SUBJECTS)[number];
 
@@ -100,6 +110,7 @@ export const API_KEY_SCOPES = [
   'delete:Job',
   'read:Alert',
   'update:Alert',
+  'update:DetectionFrame',
   'read:AuditLog',
   'read:Spool',
   'load:Spool',

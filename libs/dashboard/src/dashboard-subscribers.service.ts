@@ -371,6 +371,8 @@ export class DashboardSubscribers implements OnModuleDestroy, FanoutReceiver {
     jobFleetIds: string[] | undefined,
   ): boolean {
     if (event.printerId && (!fleetId || !this.mayRead(watcher, fleetId))) return false;
+    if (event.kind === 'detector.changed')
+      return watcher.ability.can('read', subject('Detector', { orgId: watcher.orgId }));
     const type = event.kind === 'alert' ? 'Alert' : 'Job';
     const jobOnly = event.kind === 'queue' && !event.printerId;
     const key = jobOnly

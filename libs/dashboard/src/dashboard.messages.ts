@@ -218,7 +218,9 @@ export const AGENT_OFFLINE_PATCH: Partial<PrinterLive> = Object.fromEntries(
  */
 export type DashboardOrgEvent =
   | { kind: 'queue'; jobId: string; copyId: string | null; printerId: string | null; state: string | null; at: string }
-  | { kind: 'alert'; alertId: string; printerId: string; level: 'warning' | 'pause'; state: string; at: string };
+  | { kind: 'alert'; alertId: string; printerId: string; level: 'warning' | 'pause'; state: string; at: string }
+  /** The organization's detector changed (a training ended, a head was activated or rolled back): whole-org admins. */
+  | { kind: 'detector.changed'; printerId: null; activeHeadId: string | null; at: string };
 
 /**
  * What a windowed socket gets about every printer, shown or not: what the grid counts, filters and sorts by (state,

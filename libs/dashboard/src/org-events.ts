@@ -15,6 +15,7 @@ export interface OrgEventsBatch {
  */
 export function orgEventKey(event: DashboardOrgEvent): string {
   if (event.kind === 'alert') return `alert:${event.alertId}`;
+  if (event.kind === 'detector.changed') return 'detector';
   // A cleared plate is its own news: it must not replace the state of the copy that was on it.
   if (event.state === 'bed_cleared') return `bed:${event.printerId ?? event.jobId}`;
   return event.copyId ? `copy:${event.copyId}` : `job:${event.jobId}`;

@@ -13,6 +13,9 @@ import { ScoreStateStore } from './chain/score-state.store';
 import { DatasetController } from './dataset/dataset.controller';
 import { DatasetRepository } from './dataset/dataset.repository';
 import { DatasetService } from './dataset/dataset.service';
+import { DetectorController } from './detector/detector.controller';
+import { DetectorRepository } from './detector/detector.repository';
+import { DetectorService } from './detector/detector.service';
 import { AgentFramesController } from './frames/agent-frames.controller';
 import { FrameIngestService } from './frames/frame-ingest.service';
 import { FrameRetentionJobs } from './frames/frame-retention.jobs';
@@ -29,7 +32,7 @@ import { PrintIdentityStore } from './frames/print-identity.store';
  */
 @Module({
   imports: [PrintersModule, AgentsModule, DashboardPublisherModule, CopyDirectoryModule],
-  controllers: [AgentFramesController, FramesController, AlertsController, DatasetController],
+  controllers: [AgentFramesController, FramesController, AlertsController, DatasetController, DetectorController],
   providers: [
     FramesRepository,
     FrameStorage,
@@ -45,7 +48,18 @@ import { PrintIdentityStore } from './frames/print-identity.store';
     DetectionChainService,
     DatasetRepository,
     DatasetService,
+    DetectorRepository,
+    DetectorService,
   ],
-  exports: [FramesRepository, FrameStorage, DetectionChainService, ScoreStateStore, AlertsService],
+  exports: [
+    FramesRepository,
+    FrameStorage,
+    DetectionChainService,
+    ScoreStateStore,
+    AlertsService,
+    DetectorRepository,
+    DetectorService,
+    DatasetRepository,
+  ],
 })
 export class DetectionModule {}

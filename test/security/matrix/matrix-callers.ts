@@ -71,6 +71,7 @@ const OPERATOR = [
   'update:Printer',
   ...WRITE(['File', 'Job']),
   'update:Alert',
+  'update:DetectionFrame',
   'load:Spool',
   'complete:MaintenanceTask',
 ];
@@ -79,6 +80,7 @@ const FLEET_ADMIN = [
   ...PRINTER_CONTROL,
   ...['update', 'delete', 'enroll', 'revoke', 'rotate'].map((action) => `${action}:Printer`),
   ...WRITE(['File', 'Job', 'Alert']),
+  'update:DetectionFrame',
   ...['read', 'create', 'delete'].map((action) => `${action}:EnrollmentToken`),
   'load:Spool',
   'complete:MaintenanceTask',

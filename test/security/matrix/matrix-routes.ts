@@ -883,6 +883,39 @@ export const MATRIX_ROWS: MatrixRow[] = [
     group: 'enrollment-detection',
     places: ['none'],
   },
+  {
+    route: 'PUT /api/orgs/:orgId/printers/:printerId/frames/:frameId/label',
+    policy: 'update:DetectionFrame',
+    group: 'enrollment-detection',
+    places: PLACES_3,
+    fleetBound: true,
+    objects: { printerId: 'placePrinter', frameId: 'frame' },
+    body: () => ({ label: 'ok' }),
+    outOfReach: { status: 404, code: 'frame_not_found' },
+  },
+  { route: 'GET /api/orgs/:orgId/detector', policy: 'read:Detector', group: 'enrollment-detection', places: ['none'] },
+  {
+    route: 'POST /api/orgs/:orgId/detector/train',
+    policy: 'manage:Detector',
+    group: 'enrollment-detection',
+    places: ['none'],
+    allowed: { status: 409, code: 'not_enough_labels' },
+  },
+  {
+    route: 'POST /api/orgs/:orgId/detector/heads/:headId/activate',
+    policy: 'manage:Detector',
+    group: 'enrollment-detection',
+    places: ['none'],
+    values: { headId: () => randomUUID() },
+    allowed: { status: 404, code: 'head_not_found' },
+  },
+  {
+    route: 'POST /api/orgs/:orgId/detector/rollback',
+    policy: 'manage:Detector',
+    group: 'enrollment-detection',
+    places: ['none'],
+    allowed: { status: 409, code: 'nothing_to_roll_back' },
+  },
 
   // Socket handlers: who may open the namespace, and (for /dashboard) which printers its resync carries.
   {

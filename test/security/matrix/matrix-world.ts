@@ -37,6 +37,8 @@ interface Organization {
 /** The objects a route can name, each made where a Place says. */
 export type ObjectKind =
   | 'printer'
+  /** The place's own printer, never a fresh one: the printer of the place's frames (`frame`). */
+  | 'placePrinter'
   | 'fleet'
   | 'job'
   | 'printingCopy'
@@ -199,6 +201,7 @@ export class MatrixWorld {
   /** An object of `kind` in `place`: a shared one, or a fresh one when the request will change it. */
   object(kind: ObjectKind, place: Place, fresh: boolean): Promise<string> {
     if (!fresh && kind === 'printer') return Promise.resolve(this.where(place).printerId);
+    if (kind === 'placePrinter') return Promise.resolve(this.where(place).printerId);
     if (!fresh && kind === 'fleet') return Promise.resolve(this.where(place).fleetId);
     if (!fresh && kind === 'file') return Promise.resolve(this.where(place).org.fileId);
     if (fresh) return this.make(kind, place);
@@ -216,6 +219,8 @@ export class MatrixWorld {
       return response.body;
     };
     switch (kind) {
+      case 'placePrinter':
+        return printerId;
       case 'printer':
         return (await insertPrinter(this.api, org.id, fleetId, { name: `m-${randomBytes(4).toString('hex')}` })).id;
       case 'fleet':

@@ -10,6 +10,8 @@ export const QueueName = {
   Dispatch: 'dispatch',
   Notifications: 'notifications',
   Inference: 'inference',
+  /** Training an organization's detector head: consumed by the inference role (it holds the model), one at a time. */
+  Training: 'training',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -96,6 +98,11 @@ export interface JobPayloads {
   };
   /** Scores one stored webcam frame (reloaded by id: the payload only names it) in the inference role. */
   'frame.infer': JobEnvelope & { orgId: string; frameId: string; printerId: string };
+  /**
+   * Trains a candidate detector head for one organization on its labelled frames (inference role). The training's
+   * state lives in detector_states; `requestedBy` names who asked (for the head's record, not for authorization).
+   */
+  'detector.train': JobEnvelope & { orgId: string; requestedBy: string };
   /** Deletes stored webcam frames (row and file) older than the retention, except those kept for review. */
   'frames.prune': JobEnvelope & { olderThanDays: number };
   /** Deletes upload staging files (left by interrupted uploads) untouched for `olderThanMinutes`. */
@@ -127,6 +134,7 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   'push.deliver': QueueName.Notifications,
   'chatops.discord.answer': QueueName.Notifications,
   'frame.infer': QueueName.Inference,
+  'detector.train': QueueName.Training,
   'frames.prune': QueueName.Maintenance,
   'files.staging.prune': QueueName.Maintenance,
   'reports.refresh': QueueName.Maintenance,
@@ -167,6 +175,12 @@ export const QUEUE_OPTIONS: { readonly [Q in QueueName]: { concurrency: number; 
       removeOnComplete: { age: 3600, count: 1_000 },
       removeOnFail: { age: 24 * 3600 },
     },
+  },
+  // One training at a time per inference process, never retried by BullMQ: a failure is recorded and shown, and the
+  // person trains again (a crash mid-way leaves no half-written head: the head is written in one transaction).
+  [QueueName.Training]: {
+    concurrency: 1,
+    defaults: { attempts: 1, removeOnComplete: { age: 24 * 3600, count: 1_000 }, removeOnFail: { age: 7 * 24 * 3600 } },
   },
 };
 

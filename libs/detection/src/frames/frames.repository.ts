@@ -120,6 +120,11 @@ export class FramesRepository {
     );
   }
 
+  /** Keeps one frame past the retention (a person labelled it: it is training data). */
+  async keep(manager: EntityManager, frameId: string): Promise<void> {
+    await manager.query(`UPDATE detection_frames SET kept = true WHERE id = $1`, [frameId]);
+  }
+
   async deleteMany(manager: EntityManager, ids: string[]): Promise<void> {
     if (ids.length > 0) await manager.query(`DELETE FROM detection_frames WHERE id = ANY($1)`, [ids]);
   }

@@ -1035,6 +1035,74 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/detector': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Requires `read:Detector`. */
+    get: operations['DetectorController_view'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/detector/heads/{headId}/activate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Requires `manage:Detector`. */
+    post: operations['DetectorController_activate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/detector/rollback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Requires `manage:Detector`. */
+    post: operations['DetectorController_rollback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/detector/train': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Requires `manage:Detector`. */
+    post: operations['DetectorController_train'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/enrollment/imports': {
     parameters: {
       query?: never;
@@ -2026,6 +2094,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/printers/{printerId}/frames/{frameId}/label': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** @description Requires `update:DetectionFrame`. */
+    put: operations['DetectorController_label'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/printers/{printerId}/frames/latest': {
     parameters: {
       query?: never;
@@ -2740,6 +2825,7 @@ export interface components {
       | 'delete:Job'
       | 'read:Alert'
       | 'update:Alert'
+      | 'update:DetectionFrame'
       | 'read:AuditLog'
       | 'read:Spool'
       | 'load:Spool'
@@ -3296,6 +3382,56 @@ export interface components {
       /** @description 0.8 (fewer alerts) to 1.2 (more alerts) */
       sensitivity?: number;
     };
+    DetectorDto: {
+      /**
+       * Format: uuid
+       * @description The active head; null: the shipped default head
+       */
+      activeHeadId: string | null;
+      /** @description Newest first, at most 20 */
+      heads: components['schemas']['DetectorHeadDto'][];
+      labelled: components['schemas']['LabelCountsDto'];
+      /** @description Labels needed before training is allowed */
+      minimum: components['schemas']['LabelMinimumDto'];
+      training: components['schemas']['DetectorTrainingDto'];
+    };
+    DetectorHeadDto: {
+      /** Format: date-time */
+      activatedAt: string | null;
+      /** @description Who activated it last */
+      activatedBy: string | null;
+      /** @description It did at least as well as the current head on the held-out frames */
+      better: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description Labelled frames kept out of training to measure it */
+      heldOut: components['schemas']['LabelMinimumDto'];
+      /** Format: uuid */
+      id: string;
+      metrics: components['schemas']['HeadComparisonDto'];
+      state: components['schemas']['DetectorHeadState'];
+      /** @description The alert point both heads were measured at */
+      threshold: number;
+      /** @description Labelled frames it was trained on */
+      trainedOn: components['schemas']['LabelMinimumDto'];
+      /** @description 1, 2, 3… per organization */
+      version: number;
+    };
+    /** @enum {string} */
+    DetectorHeadState: 'candidate' | 'active' | 'retired' | 'rejected';
+    DetectorTrainingDto: {
+      /** @description Why the last training failed */
+      error: string | null;
+      /** Format: date-time */
+      finishedAt: string | null;
+      /** @description 0..1 while running */
+      progress: number | null;
+      /** Format: date-time */
+      startedAt: string | null;
+      state: components['schemas']['DetectorTrainingState'];
+    };
+    /** @enum {string} */
+    DetectorTrainingState: 'idle' | 'queued' | 'running' | 'failed';
     DisableTwoFactorDto: {
       /** @description A current authenticator code or an unused recovery code */
       code: string;
@@ -3439,6 +3575,20 @@ export interface components {
       /** @description Share of the range its printers spent printing */
       utilization: number;
     };
+    /**
+     * @description `failure` ("this is a failure"), `ok` ("this looks fine"), or null to remove your label
+     * @enum {string}
+     */
+    FrameLabel: 'failure' | 'ok';
+    FrameLabelDto: {
+      /** Format: uuid */
+      frameId: string;
+      label: components['schemas']['FrameLabel'] | null;
+      /** Format: date-time */
+      labelledAt: string | null;
+      /** @description Who labelled it */
+      labelledBy: string | null;
+    };
     GcodeActionDto: {
       lines: string[];
     };
@@ -3489,6 +3639,20 @@ export interface components {
       /** @example PrusaSlicer */
       slicer: string | null;
       slicerVersion: string | null;
+    };
+    HeadComparisonDto: {
+      /** @description This head, on the held-out frames */
+      candidate: components['schemas']['HeadMetricsDto'];
+      /** @description The head active when it was trained, on the same frames */
+      current: components['schemas']['HeadMetricsDto'];
+    };
+    HeadMetricsDto: {
+      /** @description Flagged fine frames / fine frames (null: none) */
+      falseAlarmRate: number | null;
+      /** @description Flagged failures / flagged frames (null: none flagged) */
+      precision: number | null;
+      /** @description Flagged failures / failures (null: no failures) */
+      recall: number | null;
     };
     HealthChecksDto: {
       /** @enum {string} */
@@ -3728,6 +3892,24 @@ export interface components {
       x?: number;
       y?: number;
       z?: number;
+    };
+    LabelCountsDto: {
+      /** @description Frames labelled as a failure */
+      failure: number;
+      /** @description Labels people set on frames (they beat verdicts) */
+      fromPeople: number;
+      /** @description Labels that came from alert verdicts and print outcomes */
+      fromVerdicts: number;
+      /** @description Frames labelled as fine */
+      ok: number;
+    };
+    LabelFrameDto: {
+      /** @description `failure` ("this is a failure"), `ok` ("this looks fine"), or null to remove your label */
+      label: components['schemas']['FrameLabel'] | null;
+    };
+    LabelMinimumDto: {
+      failure: number;
+      ok: number;
     };
     LinkedChatAccountDto: {
       /** Format: date-time */
@@ -4648,6 +4830,13 @@ export interface components {
     };
     /** @enum {string} */
     Role: 'owner' | 'admin' | 'operator' | 'viewer';
+    RollbackDto: {
+      /**
+       * Format: uuid
+       * @description The head active now; null: the shipped default head
+       */
+      activeHeadId: string | null;
+    };
     RotatedCredentialDto: {
       /** @description The new credential (`fh_agent_…`); shown once */
       credential: string;
@@ -4998,6 +5187,10 @@ export interface components {
       qrCodeDataUrl: string;
       /** @description The base32 secret, for typing into an app that cannot scan */
       secret: string;
+    };
+    TrainingQueuedDto: {
+      /** @enum {string} */
+      state: 'queued';
     };
     TwoFactorStatusDto: {
       /** Format: date-time */
@@ -5766,6 +5959,20 @@ export interface components {
           error: {
             /** @enum {string} */
             code: 'fleet_not_found' | 'organization_not_found';
+          };
+        };
+      };
+    };
+    /** @description frame_not_found, organization_not_found */
+    FrameNotFoundOrOrganizationNotFound: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponseDto'] & {
+          error: {
+            /** @enum {string} */
+            code: 'frame_not_found' | 'organization_not_found';
           };
         };
       };
@@ -9106,6 +9313,170 @@ export interface operations {
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };
   };
+  DetectorController_view: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DetectorDto'];
+        };
+      };
+      400: components['responses']['BadRequestOrInvalidText'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  DetectorController_activate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        headId: string;
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DetectorHeadDto'];
+        };
+      };
+      400: components['responses']['BadRequestOrInvalidText'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      /** @description head_not_found, organization_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'head_not_found' | 'organization_not_found';
+            };
+          };
+        };
+      };
+      /** @description head_not_better, head_not_candidate */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'head_not_better' | 'head_not_candidate';
+            };
+          };
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  DetectorController_rollback: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RollbackDto'];
+        };
+      };
+      400: components['responses']['BadRequestOrInvalidText'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      /** @description nothing_to_roll_back */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'nothing_to_roll_back';
+            };
+          };
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  DetectorController_train: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TrainingQueuedDto'];
+        };
+      };
+      400: components['responses']['BadRequestOrInvalidText'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['OrganizationNotFound'];
+      /** @description not_enough_labels, training_in_progress */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'not_enough_labels' | 'training_in_progress';
+            };
+          };
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
   EnrollmentImportsController_import: {
     parameters: {
       query: {
@@ -9884,20 +10255,7 @@ export interface operations {
       400: components['responses']['BadRequestOrInvalidText'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
-      /** @description frame_not_found, organization_not_found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'] & {
-            error: {
-              /** @enum {string} */
-              code: 'frame_not_found' | 'organization_not_found';
-            };
-          };
-        };
-      };
+      404: components['responses']['FrameNotFoundOrOrganizationNotFound'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };
@@ -12068,6 +12426,53 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  DetectorController_label: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        frameId: string;
+        orgId: string;
+        printerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LabelFrameDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrameLabelDto'];
+        };
+      };
+      /** @description bad_request, invalid_json, invalid_label, invalid_text, validation_failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            error: {
+              /** @enum {string} */
+              code: 'bad_request' | 'invalid_json' | 'invalid_label' | 'invalid_text' | 'validation_failed';
+            };
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['FrameNotFoundOrOrganizationNotFound'];
+      413: components['responses']['PayloadTooLarge'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };
