@@ -75,7 +75,7 @@ async function invalidateFor(client: QueryClient, orgId: string, events: Dashboa
     );
   }
   // A training finished, a head was activated or rolled back: the detector page refetches.
-  if (events.some((event) => (event.kind as string) === 'detector.changed')) {
+  if (events.some((event) => event.kind === 'detector.changed')) {
     work.push(client.invalidateQueries({ queryKey: keys.detector }));
   }
   await Promise.all(work);

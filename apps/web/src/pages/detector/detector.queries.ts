@@ -1,81 +1,33 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Feedback } from '../../components/feedback';
-import { apiErrorOf, apiFetch } from '../../lib/api';
-import { canOnPrinter, type AppAbility } from '../../lib/ability';
+import { subject } from '@casl/ability';
+import { client as api, unwrap } from '../../lib/api';
+import type { AppAbility } from '../../lib/ability';
+import type { Schema } from '../../lib/api/views';
 import { useApiMutation } from '../../lib/mutations';
 import { queryKeys } from '../../lib/query-keys';
 import { useOrg } from '../../lib/session';
 
-// The detector API (docs: the detector contract). Written against the contract until its generated types land.
-export type FrameLabelValue = 'failure' | 'ok';
+// The detector API (issue 12 point 8), typed by the generated contract.
+export type FrameLabelValue = Schema<'FrameLabel'>;
+export type FrameLabel = Schema<'FrameLabelDto'>;
+export type HeadMetrics = Schema<'HeadMetricsDto'>;
+export type DetectorHead = Schema<'DetectorHeadDto'>;
+export type DetectorStatus = Schema<'DetectorDto'>;
 
-export interface FrameLabel {
-  frameId: string;
-  label: FrameLabelValue | null;
-  labelledBy: string | null;
-  labelledAt: string | null;
-}
-
-export interface HeadMetrics {
-  precision: number | null;
-  recall: number | null;
-  falseAlarmRate: number | null;
-}
-
-export interface DetectorHead {
-  id: string;
-  version: number;
-  state: 'candidate' | 'active' | 'retired' | 'rejected';
-  createdAt: string;
-  activatedAt: string | null;
-  activatedBy: string | null;
-  trainedOn: { failure: number; ok: number };
-  heldOut: { failure: number; ok: number };
-  threshold: number;
-  metrics: { candidate: HeadMetrics; current: HeadMetrics };
-  better: boolean;
-}
-
-export interface DetectorStatus {
-  activeHeadId: string | null;
-  labelled: { failure: number; ok: number; fromVerdicts: number; fromPeople: number };
-  minimum: { failure: number; ok: number };
-  training: {
-    state: 'idle' | 'queued' | 'running' | 'failed';
-    startedAt: string | null;
-    finishedAt: string | null;
-    error: string | null;
-    progress: number | null;
-  };
-  heads: DetectorHead[];
-}
-
-async function call<T>(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<T> {
-  const response = await apiFetch(
-    new Request(path, {
-      method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
-  const answer: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) throw apiErrorOf(response.status, answer);
-  return answer as T;
-}
-
-/** Who sees the detector page: the detection settings' readers at the organization level (owners, admins). */
+/** Who sees the detector page: `read Detector`, a whole-organization subject (owners, admins). */
 export function mayReadDetector(ability: AppAbility): boolean {
-  return ability.can('update', 'Organization');
+  return ability.can('read', 'Detector');
 }
 
-/** Training, activating and rolling back: owners and admins of the whole organization. */
+/** Training, activating and rolling back: `manage Detector` (owners and admins of the whole organization). */
 export function mayManageDetector(ability: AppAbility): boolean {
-  return ability.can('update', 'Organization');
+  return ability.can('manage', 'Detector');
 }
 
-/** Labelling a frame: whoever may change the printer's settings (operators and up, in their fleets). */
+/** Labelling a frame: `update DetectionFrame` on its printer's fleet (operators and up, in their fleets). */
 export function mayLabelFrames(ability: AppAbility, printer: { orgId: string; fleetId: string }): boolean {
-  return canOnPrinter(ability, 'update', printer);
+  return ability.can('update', subject('DetectionFrame', { orgId: printer.orgId, fleetId: printer.fleetId }));
 }
 
 const BUSY_STATES = new Set<DetectorStatus['training']['state']>(['queued', 'running']);
@@ -91,7 +43,7 @@ export function useDetector() {
   const { org } = useOrg();
   return useQuery({
     queryKey: queryKeys.org(org.id).detector,
-    queryFn: () => call<DetectorStatus>('GET', `/api/orgs/${org.id}/detector`),
+    queryFn: () => unwrap(api.GET('/api/orgs/{orgId}/detector', { params: { path: { orgId: org.id } } })),
     refetchInterval: (query) => (isTraining(query.state.data) ? 2000 : false),
   });
 }
@@ -100,7 +52,7 @@ export function useTrainHead(feedback: Feedback) {
   const { org } = useOrg();
   const keys = queryKeys.org(org.id);
   return useApiMutation({
-    mutationFn: () => call<{ state: 'queued' }>('POST', `/api/orgs/${org.id}/detector/train`),
+    mutationFn: () => unwrap(api.POST('/api/orgs/{orgId}/detector/train', { params: { path: { orgId: org.id } } })),
     feedback,
     success: () => 'Training queued: the new head is measured against the current one when it is done.',
     invalidates: () => [keys.detector],
@@ -112,7 +64,11 @@ export function useActivateHead(feedback: Feedback) {
   const keys = queryKeys.org(org.id);
   return useApiMutation({
     mutationFn: (head: DetectorHead) =>
-      call<DetectorHead>('POST', `/api/orgs/${org.id}/detector/heads/${encodeURIComponent(head.id)}/activate`),
+      unwrap(
+        api.POST('/api/orgs/{orgId}/detector/heads/{headId}/activate', {
+          params: { path: { orgId: org.id, headId: head.id } },
+        }),
+      ),
     feedback,
     about: (head) => `Head v${head.version}`,
     success: (head) => `Head v${head.version} is active: new frames are scored with it.`,
@@ -124,7 +80,7 @@ export function useRollback(feedback: Feedback) {
   const { org } = useOrg();
   const keys = queryKeys.org(org.id);
   return useApiMutation({
-    mutationFn: () => call<{ activeHeadId: string | null }>('POST', `/api/orgs/${org.id}/detector/rollback`),
+    mutationFn: () => unwrap(api.POST('/api/orgs/{orgId}/detector/rollback', { params: { path: { orgId: org.id } } })),
     feedback,
     success: (answer) =>
       answer.activeHeadId ? 'Rolled back to the previous head.' : 'Rolled back to the shipped default head.',
@@ -163,10 +119,11 @@ export function useLabelFrame(feedback: Feedback) {
       frameId: string;
       label: FrameLabelValue | null;
     }) =>
-      call<FrameLabel>(
-        'PUT',
-        `/api/orgs/${org.id}/printers/${encodeURIComponent(printerId)}/frames/${encodeURIComponent(frameId)}/label`,
-        { label },
+      unwrap(
+        api.PUT('/api/orgs/{orgId}/printers/{printerId}/frames/{frameId}/label', {
+          params: { path: { orgId: org.id, printerId, frameId } },
+          body: { label },
+        }),
       ),
     feedback,
     // No success notice: the frame's label line (a polite live region) says what it is now.
