@@ -1,5 +1,8 @@
 import { plural } from '../../lib/format';
-import type { DetectorHead, DetectorStatus } from './detector.queries';
+import type { Schema } from '../../lib/api/views';
+
+type DetectorHead = Schema<'DetectorHeadDto'>;
+type DetectorStatus = Schema<'DetectorDto'>;
 
 /** Why training is not allowed yet, or null when there are enough labels of both kinds. */
 export function missingLabels(status: Pick<DetectorStatus, 'labelled' | 'minimum'>): string | null {
