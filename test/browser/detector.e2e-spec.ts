@@ -143,6 +143,14 @@ describe('the detector page and frame labels', () => {
     const alertFrame = labelGroup(page, /^Label the frame of the alert raised /);
     await alertFrame.getByRole('button', { name: /^This looks fine/ }).click();
     await alertFrame.getByText(/^Labelled looks fine by you/).waitFor();
+    // The labels are read back with the page.
+    await page.reload();
+    await labelGroup(page, /^Label the latest snapshot of /)
+      .getByText(/^Labelled a failure by you/)
+      .waitFor();
+    await labelGroup(page, /^Label the frame of the alert raised /)
+      .getByText(/^Labelled looks fine by you/)
+      .waitFor();
     await screenshot(page, 'detector-labels', true);
     await waitFor(async () => (await detector()).labelled.fromPeople === 2, 'two people labels counted');
 

@@ -62,7 +62,7 @@ function orgKeys(orgId: string) {
     chatLinks: [...all, 'chat-links'] as const,
     /** The organization's failure detector: labels, training, heads; hinted by `detector.changed`. */
     detector: [...all, 'detector'] as const,
-    /** A frame's label as this tab last set it. */
+    /** A person's label on one frame (the printer page's snapshot and alert frames). */
     frameLabel: (frameId: string) => [...all, 'frame-label', frameId] as const,
     audit: (filters: Record<string, string | undefined>) => [...all, 'audit', filters] as const,
   };

@@ -88,19 +88,18 @@ export function useRollback(feedback: Feedback) {
   });
 }
 
-/**
- * What this page knows of a frame's label: the server's answer to the last change made here (the contract has no
- * read of one frame's label), `null` until then.
- */
-export function useFrameLabel(frameId: string) {
+/** A person's label on one frame (all null when nobody labelled it); a change made here replaces it at once. */
+export function useFrameLabel(printerId: string, frameId: string, enabled = true) {
   const { org } = useOrg();
-  const client = useQueryClient();
-  const queryKey = queryKeys.org(org.id).frameLabel(frameId);
   return useQuery({
-    queryKey,
-    // A refetch (the organization's queries after a reconnect) keeps what is known.
-    queryFn: () => Promise.resolve(client.getQueryData<FrameLabel | null>(queryKey) ?? null),
-    staleTime: Infinity,
+    queryKey: queryKeys.org(org.id).frameLabel(frameId),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/orgs/{orgId}/printers/{printerId}/frames/{frameId}/label', {
+          params: { path: { orgId: org.id, printerId, frameId } },
+        }),
+      ),
+    enabled,
   });
 }
 

@@ -22,9 +22,10 @@ export function FrameLabelControls({
 }) {
   const { ability, user } = useOrg();
   const feedback = useFeedback();
-  const known = useFrameLabel(frameId).data ?? null;
+  const allowed = mayLabelFrames(ability, printer);
+  const known = useFrameLabel(printer.id, frameId, allowed).data ?? null;
   const label = useLabelFrame(feedback);
-  if (!mayLabelFrames(ability, printer)) return null;
+  if (!allowed) return null;
 
   const busy = (value: FrameLabelValue | null) => label.isPending && label.variables?.label === value;
   const set = (value: FrameLabelValue | null) => label.mutate({ printerId: printer.id, frameId, label: value });
@@ -39,7 +40,7 @@ export function FrameLabelControls({
           ? `Labelled ${LABEL_TEXT[known.label]} by ${by}${known.labelledAt ? `, ${formatAgo(known.labelledAt)}` : ''}`
           : known
             ? 'Not labelled by a person'
-            : 'Teach the detector: is this frame fine?'}
+            : 'Reading the label…'}
       </p>
       <div className="frame-label-actions">
         <Button
