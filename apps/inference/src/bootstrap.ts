@@ -6,8 +6,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { InferenceModule } from './inference.module';
 
-/** The one queue this role consumes; any number of inference processes may consume it, on any hosts. */
-export const INFERENCE_QUEUES = [QueueName.Inference] as const;
+/**
+ * The queues this role consumes: frames, and trainings of organizations' own heads (they need the backbone). Any
+ * number of inference processes may consume them, on any hosts.
+ */
+export const INFERENCE_QUEUES = [QueueName.Inference, QueueName.Training] as const;
 
 /** Boots the inference role (shared with the tests): loads the model, then starts taking frames. */
 export async function createInference(config: AppConfig, logger: Logger): Promise<INestApplicationContext> {

@@ -9,10 +9,13 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { FrameInferenceJobs } from './runtime/frame-inference.jobs';
 import { InferenceRuntime } from './runtime/inference-runtime';
+import { OrganizationHeads } from './runtime/organization-heads';
+import { DetectorTrainingJobs } from './training/detector-training.jobs';
 
 /**
- * The inference role: consumes the `inference` queue, scores frames with the model in micro-batches and runs the
- * detection chain (alerts, automatic pause through the control path). Serves no HTTP except /metrics. It imports
+ * The inference role: consumes the `inference` queue, scores frames with the model in micro-batches (each frame with
+ * its organization's own head when one is active) and runs the detection chain (alerts, automatic pause through the control path). Serves no HTTP except /metrics. It also consumes `training` (`detector.train`): an organization's own head is
+ * trained here, where the backbone is. It imports
  * NotificationsModule because the detector's events are emitted here and its listeners enqueue the webhooks.
  */
 @Module({})
@@ -28,7 +31,7 @@ export class InferenceModule {
         DetectionModule,
         NotificationsModule,
       ],
-      providers: [InferenceRuntime, FrameInferenceJobs],
+      providers: [InferenceRuntime, OrganizationHeads, FrameInferenceJobs, DetectorTrainingJobs],
       exports: [InferenceRuntime],
     };
   }

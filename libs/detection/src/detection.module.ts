@@ -16,6 +16,7 @@ import { DatasetService } from './dataset/dataset.service';
 import { DetectorController } from './detector/detector.controller';
 import { DetectorRepository } from './detector/detector.repository';
 import { DetectorService } from './detector/detector.service';
+import { DetectorTrainingService } from './detector/detector-training.service';
 import { AgentFramesController } from './frames/agent-frames.controller';
 import { FrameIngestService } from './frames/frame-ingest.service';
 import { FrameRetentionJobs } from './frames/frame-retention.jobs';
@@ -50,6 +51,7 @@ import { PrintIdentityStore } from './frames/print-identity.store';
     DatasetService,
     DetectorRepository,
     DetectorService,
+    DetectorTrainingService,
   ],
   exports: [
     FramesRepository,
@@ -57,9 +59,8 @@ import { PrintIdentityStore } from './frames/print-identity.store';
     DetectionChainService,
     ScoreStateStore,
     AlertsService,
-    DetectorRepository,
     DetectorService,
-    DatasetRepository,
+    DetectorTrainingService,
   ],
 })
 export class DetectionModule {}

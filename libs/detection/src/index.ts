@@ -18,3 +18,8 @@ export type { AlertResolution } from './alerts/alerts.service';
 export { ALERT_BOXES, alertBoxesFromTiles } from './alerts/alert-boxes';
 export type { AlertBox, ScoredTile } from './alerts/alert-boxes';
 export { DETECTION_ALERTS_TABLE } from './alerts/alert-tables';
+export { DetectorService } from './detector/detector.service';
+export { DetectorTrainingService } from './detector/detector-training.service';
+export type { TrainedHead } from './detector/detector-training.service';
+export type { LabelledFrame } from './dataset/dataset.repository';
+export { DETECTOR_MAX_TRAINING_FRAMES, DETECTOR_MINIMUM_LABELS } from './detector/detector.constants';

@@ -29,6 +29,11 @@ export interface DetectionFrame {
   image: Uint8Array;
   /** The printer's bed area; the whole frame when absent. */
   regionOfInterest?: RegionOfInterest;
+  /**
+   * Scores this frame with this head (e.g. its organization's own) instead of the call's or the model's default head.
+   * Frames with different heads still share the batch: one session.run, then each frame's head on its own rows.
+   */
+  head?: LogisticHead;
 }
 
 export interface FrameDetection extends Detection {
@@ -208,21 +213,28 @@ export class DetectionModel {
   }
 
   /**
-   * Exactly one session.run for the whole batch, then per-frame scoring: with a head (the one passed, else the
-   * model's default head) on the embedding of every tile, otherwise with the decoder. Results in frame order.
+   * Exactly one session.run for the whole batch, then per-frame scoring: with a head (the frame's own, else the one
+   * passed, else the model's default head) on the embedding of every tile, otherwise with the decoder. Results in
+   * frame order.
    */
   async infer(batch: PreparedBatch, options: DetectOptions = {}): Promise<DetectionResult[]> {
     try {
-      const head = options.head ?? this.defaultHead;
-      const useHead = head !== undefined && (options.head !== undefined || !this.decoder);
-      if (useHead && !this.embeddingOutput) throw new EmbeddingUnavailableError(this.manifest.name);
-      const outputs = await this.run(batch, useHead ? [this.embeddingOutput!] : [...this.decoder!.outputNames]);
+      // Each frame's head: its own, else the call's, else (for a model without a decoder) the model's default head.
+      const headOf = (frame: DetectionFrame): LogisticHead | undefined =>
+        frame.head ?? options.head ?? (this.decoder ? undefined : this.defaultHead);
+      const usable = batch.frames.filter((_, slot) => !batch.rejections[slot]);
+      const anyHead = usable.some((frame) => headOf(frame) !== undefined);
+      const anyDecoder = usable.some((frame) => headOf(frame) === undefined);
+      if (anyHead && !this.embeddingOutput) throw new EmbeddingUnavailableError(this.manifest.name);
+      const names = [...(anyHead ? [this.embeddingOutput!] : []), ...(anyDecoder ? this.decoder!.outputNames : [])];
+      const outputs = await this.run(batch, names);
       if (!outputs) return this.resultsWithoutRun(batch);
       return batch.frames.map((frame, slot): DetectionResult => {
         const rejection = batch.rejections[slot];
         if (rejection) return { id: frame.id, ok: false, error: { code: rejection.code, message: rejection.message } };
         try {
-          return useHead
+          const head = headOf(frame);
+          return head
             ? this.scoreWithHead(frame.id, head, outputs[this.embeddingOutput!], slot)
             : this.scoreWithDecoder(frame.id, outputs, slot, batch.geometries[slot]!);
         } catch (error) {

@@ -172,3 +172,45 @@ describe('trainLogisticHead', () => {
     expect(() => trainLogisticHead([...examples, { embedding: [1], label: 0 }])).toThrow(/differ in size/);
   });
 });
+
+describe('per-frame heads: frames of many organizations share one batch', () => {
+  /** One colour all over (PNG, lossless). */
+  function solid(red: number, green: number): Promise<Buffer> {
+    return sharp({ create: { width: 32, height: 32, channels: 3, background: { r: red, g: green, b: 0 } } })
+      .png()
+      .toBuffer();
+  }
+
+  it('scores a batch with frames of two organizations with different heads, each with its own, in one session.run', async () => {
+    const model = await DetectionModel.create(parseModelManifest(tinyEmbeddingManifest()), tinyEmbeddingGraph(), {
+      maxBatchSize: 8,
+    });
+    try {
+      // Organization A's own head calls green a failure; organization B keeps the default head (red is a failure).
+      const greenHead: LogisticHead = {
+        kind: 'logistic',
+        mean: [0, 0.5, 0],
+        std: [1, 1, 1],
+        weights: [0, 8, 0],
+        bias: 0,
+      };
+      const green = await solid(0, 255);
+      const red = await solid(255, 0);
+      const runs = jest.spyOn(model.session, 'run');
+      const results = await model.detect([
+        { id: 'a-green', image: green, head: greenHead },
+        { id: 'b-green', image: green },
+        { id: 'a-red', image: red, head: greenHead },
+        { id: 'b-red', image: red },
+      ]);
+      expect(runs).toHaveBeenCalledTimes(1);
+      const score = Object.fromEntries(results.map((result) => [result.id, ok(result).score]));
+      expect(score['a-green']).toBeCloseTo(sigmoid(4), 2);
+      expect(score['b-green']).toBeCloseTo(sigmoid(-4), 2);
+      expect(score['a-red']).toBeCloseTo(sigmoid(-4), 2);
+      expect(score['b-red']).toBeCloseTo(sigmoid(4), 2);
+    } finally {
+      await model.close();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { detectionSettingsOf } from '@farmhand/printers';
 import type { Logger } from 'pino';
 import type { RegionOfInterest } from '../model';
 import { InferenceRuntime } from './inference-runtime';
+import { OrganizationHeads } from './organization-heads';
 
 /**
  * `frame.infer`: reloads the frame and its printer (the payload only names them), scores the frame in the shared
@@ -18,6 +19,7 @@ export class FrameInferenceJobs {
     private readonly storage: FrameStorage,
     private readonly runtime: InferenceRuntime,
     private readonly chain: DetectionChainService,
+    private readonly heads: OrganizationHeads,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -34,7 +36,9 @@ export class FrameInferenceJobs {
       return { status: 'file_gone' };
     }
     const region = regionOf(detectionSettingsOf(loaded.printer).regionOfInterest);
-    const result = await this.runtime.detect({ id: loaded.frame.id, image, regionOfInterest: region });
+    // The organization's own head, when it activated one; frames of every organization still share the batch.
+    const head = await this.heads.headFor(loaded.frame.orgId);
+    const result = await this.runtime.detect({ id: loaded.frame.id, image, regionOfInterest: region, head });
     if (!result.ok) {
       await this.frames.recordInferenceError(loaded.frame.id, result.error.code);
       this.logger.warn({ frameId: loaded.frame.id, code: result.error.code }, 'frame could not be scored');

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, LOGGER, MetricsService, type AppConfig } from '@farmhand/core';
@@ -24,6 +26,8 @@ export class InferenceRuntime implements OnModuleInit, OnApplicationShutdown {
   private batchSize!: Histogram<string>;
   private batchSeconds!: Histogram<string>;
   private frames!: Counter<string>;
+  /** sha256 of the model file: per-organization heads and cached embeddings belong to one backbone. */
+  private sha: string | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,6 +50,9 @@ export class InferenceRuntime implements OnModuleInit, OnApplicationShutdown {
       logger: this.logger,
     });
     this.loaded = model;
+    this.sha = createHash('sha256')
+      .update(await readFile(resolve(directory, model.manifest.file)))
+      .digest('hex');
     this.batchSize = this.metrics.histogram(
       'farmhand_inference_batch_size',
       'Frames per inference batch (one session.run each)',
@@ -89,6 +96,11 @@ export class InferenceRuntime implements OnModuleInit, OnApplicationShutdown {
    */
   get cleanPrior(): number | undefined {
     return this.model.manifest.scoring?.cleanPrior;
+  }
+
+  get modelSha(): string {
+    if (!this.sha) throw new Error('the inference model is not loaded');
+    return this.sha;
   }
 
   /** Resolves with this frame's own result, whatever batch it travelled in. */

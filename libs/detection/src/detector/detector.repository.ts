@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  DetectionFrameEmbedding,
   DetectionFrameLabel,
   DetectorHead,
   DetectorStateRow,
@@ -97,5 +98,24 @@ export class DetectorRepository {
         WHERE s.org_id = ANY($1)`,
       [orgIds, modelSha],
     )) as { orgId: string; id: string; head: unknown }[];
+  }
+
+  /** Cached embeddings of these frames for this backbone (chunked: a training asks for thousands). */
+  async embeddings(modelSha: string, frameIds: readonly string[]): Promise<DetectionFrameEmbedding[]> {
+    const found: DetectionFrameEmbedding[] = [];
+    for (let i = 0; i < frameIds.length; i += 500) {
+      found.push(
+        ...(await this.manager
+          .getRepository(DetectionFrameEmbedding)
+          .createQueryBuilder('e')
+          .where('e.modelSha = :modelSha AND e.frameId IN (:...ids)', { modelSha, ids: frameIds.slice(i, i + 500) })
+          .getMany()),
+      );
+    }
+    return found;
+  }
+
+  async saveEmbedding(row: Omit<DetectionFrameEmbedding, 'createdAt'>): Promise<void> {
+    await this.manager.getRepository(DetectionFrameEmbedding).upsert(row, ['frameId', 'modelSha']);
   }
 }
