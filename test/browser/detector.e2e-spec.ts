@@ -1,3 +1,6 @@
+/**
+ * @jest-environment ./apps/inference/src/model/testing/onnx-test.environment.ts
+ */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -168,9 +171,20 @@ describe('the detector page and frame labels', () => {
     await train.click();
     await page.getByText(/^Training queued/).waitFor();
 
+    // The inference role embeds the labelled frames and trains; a failed training fails here with its message.
+    const trained = await waitFor(
+      async () => {
+        const { training, heads } = await detector();
+        if (training.state === 'failed') return { failed: training.error as string };
+        return heads.length > 0 && training.state !== 'running' && training.state !== 'queued' && { failed: null };
+      },
+      'a trained head',
+      400_000,
+    );
+    expect(trained.failed).toBeNull();
     // The candidate beside the current head, on the same held-out frames.
     const comparison = page.getByRole('table', { name: /^Head v1 against the shipped default head/ });
-    await comparison.waitFor({ timeout: 240_000 });
+    await comparison.waitFor();
     await comparison.getByRole('columnheader', { name: 'Candidate: head v1' }).waitFor();
     await comparison.getByRole('columnheader', { name: 'Current: the shipped default head' }).waitFor();
     for (const measure of ['Precision', 'Recall', 'False alarm rate', 'Held-out frames']) {
@@ -200,7 +214,7 @@ describe('the detector page and frame labels', () => {
 
     expect(admin.errors).toEqual([]);
     await admin.context.close();
-  });
+  }, 600_000);
 
   it('at phone width and in dark mode the detector page keeps the comparison side by side', async () => {
     const phone = await newUser(browser, api.url, { width: 390, height: 844 });
