@@ -173,6 +173,52 @@ describe('dataset export', () => {
     expect(entries.has(`images/${bad.id}.jpg`)).toBe(false);
   });
 
+  it("includes frames people labelled, source person, and a person's label beats an alert's verdict", async () => {
+    const base = Date.now() - 3 * 24 * 3600_000;
+    const alone = await frame(team.printerA.id, new Date(base), 100, 0.3);
+    const overruled = await frame(team.printerA.id, new Date(base + 1_000), 100, 0.9);
+    await alert(team.printerA.id, overruled.id, new Date(base + 1_000), 'confirmed');
+    const label = (frameId: string, value: string) =>
+      team.operator.client.put(`/api/orgs/${team.orgId}/printers/${team.printerA.id}/frames/${frameId}/label`, {
+        label: value,
+      });
+    expect((await label(alone.id, 'failure')).status).toBe(200);
+    expect((await label(overruled.id, 'ok')).status).toBe(200);
+    const response = await fetch(
+      `${api.url}/api/orgs/${team.orgId}/detection/dataset?from=${new Date(base - 1_000).toISOString()}&to=${new Date(base + 10_000).toISOString()}`,
+      { headers: { cookie: `fh_session=${team.owner.client.cookie('fh_session')}` } },
+    );
+    expect(response.status).toBe(200);
+    const entries = untar(Buffer.from(await response.arrayBuffer()));
+    const csv = entries.get('labels.csv')!.toString('utf8').trim().split('\n');
+    expect(csv.slice(1)).toEqual([
+      `${alone.id},${team.printerA.id},,${new Date(base).toISOString()},0.3,failure,person`,
+      `${overruled.id},${team.printerA.id},,${new Date(base + 1_000).toISOString()},0.9,ok,person`,
+    ]);
+    expect(entries.has(`images/${alone.id}.jpg`)).toBe(true);
+
+    // The detector page counts the same labelled frames as the whole export (every test's frames so far).
+    const all = await fetch(`${api.url}/api/orgs/${team.orgId}/detection/dataset`, {
+      headers: { cookie: `fh_session=${team.owner.client.cookie('fh_session')}` },
+    });
+    const rows = untar(Buffer.from(await all.arrayBuffer()))
+      .get('labels.csv')!
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','));
+    const detector = await team.owner.client.get(`/api/orgs/${team.orgId}/detector`);
+    expect(detector.status).toBe(200);
+    expect(detector.body.labelled).toEqual({
+      failure: rows.filter((row) => row[5] === 'failure').length,
+      ok: rows.filter((row) => row[5] === 'ok').length,
+      fromVerdicts: rows.filter((row) => row[6] !== 'person').length,
+      fromPeople: rows.filter((row) => row[6] === 'person').length,
+    });
+    expect(detector.body.labelled.fromVerdicts).toBeGreaterThan(0);
+  });
+
   it('operator (and a fleet-limited member) cannot export the dataset', async () => {
     for (const member of [team.operator, team.fleetOperator, team.viewer]) {
       const response = await member.client.get(`/api/orgs/${team.orgId}/detection/dataset`);

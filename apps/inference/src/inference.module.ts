@@ -14,9 +14,10 @@ import { DetectorTrainingJobs } from './training/detector-training.jobs';
 
 /**
  * The inference role: consumes the `inference` queue, scores frames with the model in micro-batches (each frame with
- * its organization's own head when one is active) and runs the detection chain (alerts, automatic pause through the control path). Serves no HTTP except /metrics. It also consumes `training` (`detector.train`): an organization's own head is
- * trained here, where the backbone is. It imports
- * NotificationsModule because the detector's events are emitted here and its listeners enqueue the webhooks.
+ * its organization's own head when one is active) and runs the detection chain (alerts, automatic pause through the
+ * control path). It also consumes `training` (`detector.train`): an organization's own head is trained here, where
+ * the backbone is. Serves no HTTP except /metrics. It imports NotificationsModule because the detector's events are
+ * emitted here and its listeners enqueue the webhooks.
  */
 @Module({})
 export class InferenceModule {

@@ -1,7 +1,7 @@
 export * from './scoring';
 export * from './entities/detection-frame.entity';
 export * from './entities/detection-alert.entity';
-export * from './entities/detector.entities';
+export * from './entities/detector.entity';
 export * from './detection.events';
 export { DetectionModule } from './detection.module';
 export { DetectionChainService } from './chain/detection-chain.service';

@@ -40,6 +40,24 @@ const LABELLED_COLUMNS = `SELECT f.id, f.printer_id AS "printerId", f.copy_id AS
           ORDER BY (a.state = 'confirmed') DESC LIMIT 1) AS "alertState",
         (f.copy_id IS NOT NULL AND EXISTS (${LABELLED_ATTEMPT.replace('$OUTCOME', "= 'good'")})) AS "goodPrint"
    FROM detection_frames f`;
+/**
+ * The organization's frames that may carry a label ($1 = org id), found from the labels' side (people's labels,
+ * resolved alerts and their windows, good prints) rather than by testing every frame: an organization keeps
+ * millions of unlabelled frames within the retention.
+ */
+const ORGANIZATION_CANDIDATES = `SELECT l.frame_id FROM detection_frame_labels l WHERE l.org_id = $1
+  UNION
+  SELECT a.frame_id FROM detection_alerts a
+   WHERE a.org_id = $1 AND a.state IN ('confirmed', 'false_alarm') AND a.frame_id IS NOT NULL
+  UNION
+  SELECT w.id FROM detection_alerts a
+    JOIN detection_frames w ON w.printer_id = a.printer_id
+     AND w.taken_at BETWEEN a.created_at - interval '${LABEL_WINDOW_BEFORE_SECONDS} seconds'
+                        AND a.created_at + interval '${LABEL_WINDOW_AFTER_SECONDS} seconds'
+   WHERE a.org_id = $1 AND a.state IN ('confirmed', 'false_alarm')
+  UNION
+  SELECT f.id FROM detection_frames f
+   WHERE f.org_id = $1 AND f.copy_id IS NOT NULL AND EXISTS (${LABELLED_ATTEMPT.replace('$OUTCOME', "= 'good'")})`;
 const IS_LABELLED = `"personLabel" IS NOT NULL OR "alertState" IS NOT NULL OR "goodPrint"`;
 
 function toLabelledFrame({ personLabel, alertState, goodPrint: _goodPrint, ...row }: LabelledRow): LabelledFrame {
@@ -101,7 +119,7 @@ export class DatasetRepository {
   async newest(orgId: string, limit: number): Promise<LabelledFrame[]> {
     return (
       (await this.dataSource.query(
-        `SELECT * FROM (${LABELLED_COLUMNS} WHERE f.org_id = $1) labelled
+        `SELECT * FROM (${LABELLED_COLUMNS} WHERE f.org_id = $1 AND f.id IN (${ORGANIZATION_CANDIDATES})) labelled
         WHERE ${IS_LABELLED}
         ORDER BY "takenAt" DESC, id DESC
         LIMIT $2`,
@@ -119,7 +137,7 @@ export class DatasetRepository {
               count(*) FILTER (WHERE person)::int AS "fromPeople"
          FROM (SELECT "personLabel" IS NOT NULL AS person,
                       COALESCE("personLabel", CASE WHEN "alertState" = 'confirmed' THEN 'failure' ELSE 'ok' END) AS label
-                 FROM (${LABELLED_COLUMNS} WHERE f.org_id = $1) labelled
+                 FROM (${LABELLED_COLUMNS} WHERE f.org_id = $1 AND f.id IN (${ORGANIZATION_CANDIDATES})) labelled
                 WHERE ${IS_LABELLED}) counted`,
       [orgId],
     )) as { failure: number; ok: number; fromVerdicts: number; fromPeople: number }[];

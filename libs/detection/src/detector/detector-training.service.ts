@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER } from '@farmhand/core';
 import type { Logger } from 'pino';
 import { DatasetRepository, type LabelledFrame } from '../dataset/dataset.repository';
-import type { DetectionFrameEmbedding, HeadMetrics } from '../entities/detector.entities';
+import type { DetectionFrameEmbedding, HeadMetrics } from '../entities/detector.entity';
 import { DETECTOR_MAX_TRAINING_FRAMES } from './detector.constants';
 import { DetectorRepository } from './detector.repository';
 import { DetectorService } from './detector.service';

@@ -8,7 +8,7 @@ import {
   type DetectorHeadState,
   type DetectorTrainingState,
   type FrameLabel,
-} from '../entities/detector.entities';
+} from '../entities/detector.entity';
 
 export class LabelFrameDto {
   /** Checked by the service (400 `invalid_label`, field `label`), so the code names what is wrong. */

@@ -7,7 +7,7 @@ import {
   DetectorStateRow,
   type DetectorHeadState,
   type FrameLabel,
-} from '../entities/detector.entities';
+} from '../entities/detector.entity';
 
 /** detection_frame_labels, detector_heads and detector_states: TypeORM only, no rules. */
 @Injectable()

@@ -5,7 +5,7 @@ import { DomainException, JobQueue } from '@farmhand/core';
 import { DashboardPublisher } from '@farmhand/dashboard';
 import { PrintersService } from '@farmhand/printers';
 import { DatasetRepository } from '../dataset/dataset.repository';
-import { FRAME_LABELS, type DetectorStateRow, type FrameLabel } from '../entities/detector.entities';
+import { FRAME_LABELS, type DetectorStateRow, type FrameLabel } from '../entities/detector.entity';
 import { FramesRepository } from '../frames/frames.repository';
 import { DETECTOR_HEADS_LISTED, DETECTOR_MINIMUM_LABELS, DETECTOR_TRAINING_STALE_MS } from './detector.constants';
 import { DetectorRepository } from './detector.repository';

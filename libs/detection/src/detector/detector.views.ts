@@ -4,7 +4,7 @@ import type {
   DetectorTrainingState,
   FrameLabel,
   HeadMetrics,
-} from '../entities/detector.entities';
+} from '../entities/detector.entity';
 
 export interface FrameLabelView {
   frameId: string;

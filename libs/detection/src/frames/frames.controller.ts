@@ -6,11 +6,10 @@ import type { Response } from 'express';
 import { FramesService } from './frames.service';
 
 const JPEG = {
-  description:
-    'The webcam frame; `x-frame-taken-at` says when it was taken, `x-frame-id` which frame it is (to label it)',
+  description: 'The webcam frame; `x-frame-taken-at` says when it was taken, `x-frame-id` which frame it is',
   headers: {
     'x-frame-taken-at': { description: 'ISO 8601', schema: { type: 'string', format: 'date-time' } },
-    'x-frame-id': { description: 'The frame id', schema: { type: 'string', format: 'uuid' } },
+    'x-frame-id': { description: 'The frame id (to label it)', schema: { type: 'string', format: 'uuid' } },
   },
   content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },
 };

@@ -9,6 +9,7 @@ import { FrameStorage } from './frame-storage';
 import { FramesRepository } from './frames.repository';
 
 export interface OpenedFrame {
+  /** The frame's id (what a label names: PUT …/frames/:frameId/label). */
   id: string;
   stream: ReadStream;
   bytes: number;

@@ -10237,10 +10237,10 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The webcam frame; `x-frame-taken-at` says when it was taken, `x-frame-id` which frame it is (to label it) */
+      /** @description The webcam frame; `x-frame-taken-at` says when it was taken, `x-frame-id` which frame it is */
       200: {
         headers: {
-          /** @description The frame id */
+          /** @description The frame id (to label it) */
           'x-frame-id'?: string;
           /** @description ISO 8601 */
           'x-frame-taken-at'?: string;
@@ -12516,10 +12516,10 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The webcam frame; `x-frame-taken-at` says when it was taken, `x-frame-id` which frame it is (to label it) */
+      /** @description The webcam frame; `x-frame-taken-at` says when it was taken, `x-frame-id` which frame it is */
       200: {
         headers: {
-          /** @description The frame id */
+          /** @description The frame id (to label it) */
           'x-frame-id'?: string;
           /** @description ISO 8601 */
           'x-frame-taken-at'?: string;
