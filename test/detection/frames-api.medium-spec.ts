@@ -64,12 +64,15 @@ describe('frames from agents', () => {
     expect(latest.status).toBe(200);
     expect(latest.headers.get('content-type')).toBe('image/jpeg');
     expect(latest.headers.get('x-frame-taken-at')).toBe(new Date(capturedAt).toISOString());
+    // Which frame it is, so the printer page can label the snapshot it shows.
+    expect(latest.headers.get('x-frame-id')).toBe(row!.id);
     expect(Buffer.from(await latest.arrayBuffer())).toEqual(jpeg);
 
     const byId = await fetch(`${api.url}/api/orgs/${team.orgId}/frames/${row!.id}`, {
       headers: { cookie: `fh_session=${team.operator.client.cookie('fh_session')}` },
     });
     expect(byId.status).toBe(200);
+    expect(byId.headers.get('x-frame-id')).toBe(row!.id);
   });
 
   it('tells the dashboard when the printer latest frame was taken (snapshotAt)', async () => {

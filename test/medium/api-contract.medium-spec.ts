@@ -380,6 +380,7 @@ describe('the API contract', () => {
     await raw(owner, 'GET', `/api/orgs/${orgId}/detection/dataset`);
     // The organization's own detector: a person's label on a frame, the detector page, training, heads, rollback.
     expectStatus(await owner.put(`${printerPath}/frames/${stored.id}/label`, { label: 'failure' }), 200);
+    expectStatus(await owner.get(`${printerPath}/frames/${stored.id}/label`), 200);
     expectStatus(await owner.put(`${printerPath}/frames/${stored.id}/label`, { label: 'maybe' }), 400);
     expectStatus(await owner.get(`/api/orgs/${orgId}/detector`), 200);
     expectStatus(await owner.post(`/api/orgs/${orgId}/detector/train`), 409);

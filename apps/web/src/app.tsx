@@ -9,6 +9,8 @@ import { lastOrganization, OrgProvider, rememberOrganization, useOrgAbility, use
 import type { Me } from './lib/api/views';
 import { AccountPage } from './pages/account/account-page';
 import { SettingsPage } from './pages/settings/settings-page';
+import { DetectorPage } from './pages/detector/detector-page';
+import { mayReadDetector } from './pages/detector/detector.queries';
 import { ApiKeysPage } from './pages/api-keys/api-keys-page';
 import { AlertsPage } from './pages/alerts/alerts-page';
 import { AuditPage } from './pages/audit';
@@ -242,6 +244,14 @@ function OrganizationPages({ me, orgId, rest }: { me: Me; orgId: string; rest: s
       <OrgTitle value="Settings">
         <Allowed when={scoped.ability.can('read', 'Organization')} what="the settings">
           <SettingsPage />
+        </Allowed>
+      </OrgTitle>
+    );
+  else if (rest === '/detector')
+    page = (
+      <OrgTitle value="Detector">
+        <Allowed when={mayReadDetector(scoped.ability)} what="the detector">
+          <DetectorPage />
         </Allowed>
       </OrgTitle>
     );

@@ -884,6 +884,15 @@ export const MATRIX_ROWS: MatrixRow[] = [
     places: ['none'],
   },
   {
+    route: 'GET /api/orgs/:orgId/printers/:printerId/frames/:frameId/label',
+    policy: 'read:Printer',
+    group: 'enrollment-detection',
+    places: PLACES_3,
+    fleetBound: true,
+    objects: { printerId: 'placePrinter', frameId: 'frame' },
+    outOfReach: { status: 404, code: 'frame_not_found' },
+  },
+  {
     route: 'PUT /api/orgs/:orgId/printers/:printerId/frames/:frameId/label',
     policy: 'update:DetectionFrame',
     group: 'enrollment-detection',

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useLive } from '../lib/live';
 import { GlobalShortcuts } from './shortcuts';
 import { useOpenAlertCount } from '../pages/alerts/alerts.queries';
+import { mayReadDetector } from '../pages/detector/detector.queries';
 import { Link, navigate, useLocation } from '../lib/router';
 import { rememberOrganization, useOrg, useSession } from '../lib/session';
 import { NEXT_THEME, THEME_LABELS, setTheme, useTheme } from '../lib/theme';
@@ -84,6 +85,7 @@ export function AppShell({ children }: { children: ReactNode }) {
     { label: 'Chat-ops', path: `${base}/chatops`, visible: ability.can('read', 'ChatIntegration') },
     { label: 'Audit log', path: `${base}/audit`, visible: ability.can('read', 'AuditLog') },
     { label: 'Settings', path: `${base}/settings`, visible: ability.can('read', 'Organization') },
+    { label: 'Detector', path: `${base}/detector`, visible: mayReadDetector(ability) },
   ];
 
   const switchTo = (orgId: string) => {

@@ -14,7 +14,7 @@ const isHistory = (query: Query) => query.queryKey[2] === 'printer' && query.que
 /**
  * Turns the `/dashboard` socket's `org.events` hints into invalidations of exactly the queries they concern:
  * a queue event refetches the jobs, their copies, readiness and the history of the printer it names; an alert event
- * the alert lists that may hold it. An empty batch (after a reconnect: anything may have changed) refetches all of the
+ * the alert lists that may hold it; a detector event the detector page. An empty batch (after a reconnect: anything may have changed) refetches all of the
  * organization's queries. Until the first hint proves the server sends them, the hinted queries are polled every
  * 10 s while the page is visible. Only queries on screen refetch; the others are marked stale for their next visit.
  */
@@ -73,6 +73,10 @@ async function invalidateFor(client: QueryClient, orgId: string, events: Dashboa
         },
       }),
     );
+  }
+  // A training finished, a head was activated or rolled back: the detector page refetches.
+  if (events.some((event) => event.kind === 'detector.changed')) {
+    work.push(client.invalidateQueries({ queryKey: keys.detector }));
   }
   await Promise.all(work);
 }

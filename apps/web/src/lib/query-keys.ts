@@ -60,6 +60,10 @@ function orgKeys(orgId: string) {
     channelDeliveries: (channelId: string) => [...all, 'notification-channels', channelId, 'deliveries'] as const,
     chatIntegrations: [...all, 'chat-integrations'] as const,
     chatLinks: [...all, 'chat-links'] as const,
+    /** The organization's failure detector: labels, training, heads; hinted by `detector.changed`. */
+    detector: [...all, 'detector'] as const,
+    /** A person's label on one frame (the printer page's snapshot and alert frames). */
+    frameLabel: (frameId: string) => [...all, 'frame-label', frameId] as const,
     audit: (filters: Record<string, string | undefined>) => [...all, 'audit', filters] as const,
   };
 }

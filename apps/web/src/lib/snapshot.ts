@@ -4,6 +4,8 @@ import { apiFetch } from './api';
 export interface LatestFrame {
   url: string;
   takenAt: string | null;
+  /** Which frame it is (`x-frame-id`), to label it. */
+  frameId: string | null;
 }
 
 /**
@@ -33,7 +35,11 @@ export function useLatestFrame(
         if (!response.ok) return;
         const blob = await response.blob();
         if (controller.signal.aborted) return;
-        setFrame({ url: URL.createObjectURL(blob), takenAt: response.headers.get('x-frame-taken-at') });
+        setFrame({
+          url: URL.createObjectURL(blob),
+          takenAt: response.headers.get('x-frame-taken-at'),
+          frameId: response.headers.get('x-frame-id'),
+        });
       })
       .catch(() => undefined);
     return () => controller.abort();

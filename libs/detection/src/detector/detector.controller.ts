@@ -19,6 +19,20 @@ import type { DetectorHeadView, DetectorView, FrameLabelView } from './detector.
 export class DetectorController {
   constructor(private readonly detector: DetectorService) {}
 
+  /** A person's label on one frame (null when nobody labelled it), for the printer page to show beside the frame. */
+  @Get('printers/:printerId/frames/:frameId/label')
+  @CheckPolicies(['read', 'Printer'])
+  @ApiOkResponse({ type: FrameLabelDto })
+  @ApiErrors({ 404: ['frame_not_found'] })
+  labelOf(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('printerId', ParseUUIDPipe) printerId: string,
+    @Param('frameId', ParseUUIDPipe) frameId: string,
+    @Req() request: AuthorizedRequest,
+  ): Promise<FrameLabelView> {
+    return this.detector.labelOf(request.principal!, orgId, printerId, frameId);
+  }
+
   /** "This looks fine" / "This is a failure" on one frame of a printer; null removes the label. */
   @Put('printers/:printerId/frames/:frameId/label')
   @CheckPolicies(['update', 'DetectionFrame'])

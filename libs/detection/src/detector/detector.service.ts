@@ -27,6 +27,22 @@ export class DetectorService {
     private readonly dashboard: DashboardPublisher,
   ) {}
 
+  /** A person's label on one frame of one printer (all null when nobody labelled it): shown beside the frame. */
+  async labelOf(principal: Principal, orgId: string, printerId: string, frameId: string): Promise<FrameLabelView> {
+    const ability = defineAbilityFor(principal);
+    const frame = await this.frames.findInOrg(orgId, frameId);
+    // Same reach as the frame itself: another printer's frame, or a printer the caller may not read, is not found.
+    const printer =
+      frame && frame.printerId === printerId
+        ? await this.printers.get(ability, orgId, printerId).catch(() => null)
+        : null;
+    if (!frame || !printer) throw DomainException.notFound('frame_not_found', 'Frame not found');
+    const row = await this.detector.transaction((manager) => this.detector.findLabel(manager, frameId));
+    return row
+      ? { frameId, label: row.label, labelledBy: row.labelledBy, labelledAt: row.labelledAt.toISOString() }
+      : { frameId, label: null, labelledBy: null, labelledAt: null };
+  }
+
   /** Sets (or, with null, removes) the caller's label on one frame of one printer. */
   async label(
     principal: Principal,

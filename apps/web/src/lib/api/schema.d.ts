@@ -2101,7 +2101,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** @description Requires `read:Printer`. */
+    get: operations['DetectorController_labelOf'];
     /** @description Requires `update:DetectionFrame`. */
     put: operations['DetectorController_label'];
     post?: never;
@@ -3575,10 +3576,7 @@ export interface components {
       /** @description Share of the range its printers spent printing */
       utilization: number;
     };
-    /**
-     * @description `failure` ("this is a failure"), `ok` ("this looks fine"), or null to remove your label
-     * @enum {string}
-     */
+    /** @enum {string} */
     FrameLabel: 'failure' | 'ok';
     FrameLabelDto: {
       /** Format: uuid */
@@ -12426,6 +12424,35 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['AgentNotAllowedOrForbidden'];
       404: components['responses']['OrganizationNotFoundOrPrinterNotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
+    };
+  };
+  DetectorController_labelOf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        frameId: string;
+        orgId: string;
+        printerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrameLabelDto'];
+        };
+      };
+      400: components['responses']['BadRequestOrInvalidText'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['AgentNotAllowedOrForbidden'];
+      404: components['responses']['FrameNotFoundOrOrganizationNotFound'];
       500: components['responses']['InternalError'];
       503: components['responses']['DatabaseUnavailableOrServiceUnavailable'];
     };

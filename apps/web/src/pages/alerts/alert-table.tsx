@@ -6,6 +6,7 @@ import { formatAgo, formatDate } from '../../lib/format';
 import { Link } from '../../lib/router';
 import { useOrg } from '../../lib/session';
 import type { AlertView } from '../../lib/api/views';
+import { FrameLabelControls } from '../detector/frame-label-controls';
 import { AlertFrame } from './alert-frame';
 import { useAlertVerdict, type AlertVerdict } from './alerts.queries';
 
@@ -23,8 +24,19 @@ const ALERT_STATE_TONE: Record<AlertView['state'], string> = {
   confirmed: 'status-bad',
 };
 
-/** The alerts of a list with their frame, verdict buttons for those allowed, and a confirmation for "confirm". */
-export function AlertTable({ alerts, showPrinter = true }: { alerts: AlertView[]; showPrinter?: boolean }) {
+/**
+ * The alerts of a list with their frame, verdict buttons for those allowed, and a confirmation for "confirm".
+ * `labelFrames` adds a person's label buttons under each frame (the printer page; a verdict labels it too).
+ */
+export function AlertTable({
+  alerts,
+  showPrinter = true,
+  labelFrames = false,
+}: {
+  alerts: AlertView[];
+  showPrinter?: boolean;
+  labelFrames?: boolean;
+}) {
   const { org, ability } = useOrg();
   const fleets = useFleets();
   const feedback = useFeedback();
@@ -61,6 +73,13 @@ export function AlertTable({ alerts, showPrinter = true }: { alerts: AlertView[]
                 <tr key={alert.id}>
                   <td>
                     <AlertFrame alert={alert} />
+                    {labelFrames && alert.frameId && (
+                      <FrameLabelControls
+                        printer={{ id: alert.printerId, orgId: org.id, fleetId: alert.fleetId }}
+                        frameId={alert.frameId}
+                        what={`the frame of the alert raised ${formatAgo(alert.createdAt)}`}
+                      />
+                    )}
                   </td>
                   {showPrinter && (
                     <td>

@@ -6,25 +6,36 @@ import { formatAgo, formatDuration, formatTemperature } from '../../lib/format';
 import { useLatestFrame } from '../../lib/snapshot';
 import { useOrg } from '../../lib/session';
 import type { Printer } from '../../lib/api/views';
+import { FrameLabelControls } from '../detector/frame-label-controls';
 
 function Snapshot({ printer, snapshotAt }: { printer: Printer; snapshotAt: string | null }) {
   const { org } = useOrg();
   const frame = useLatestFrame(org.id, printer.id, snapshotAt, true);
   return (
-    <figure className="snapshot">
-      {frame ? (
-        <>
-          <FrameViewer
-            src={frame.url}
-            alt={`Latest webcam snapshot of ${printer.name}`}
-            title={`${printer.name}, latest snapshot`}
-          />
-          {frame.takenAt && <figcaption className="snapshot-time">{formatAgo(frame.takenAt)}</figcaption>}
-        </>
-      ) : (
-        <span className="muted">No snapshot yet</span>
+    <div className="snapshot-column">
+      <figure className="snapshot">
+        {frame ? (
+          <>
+            <FrameViewer
+              src={frame.url}
+              alt={`Latest webcam snapshot of ${printer.name}`}
+              title={`${printer.name}, latest snapshot`}
+            />
+            {frame.takenAt && <figcaption className="snapshot-time">{formatAgo(frame.takenAt)}</figcaption>}
+          </>
+        ) : (
+          <span className="muted">No snapshot yet</span>
+        )}
+      </figure>
+      {frame?.frameId && (
+        <FrameLabelControls
+          key={frame.frameId}
+          printer={printer}
+          frameId={frame.frameId}
+          what={`the latest snapshot of ${printer.name}`}
+        />
       )}
-    </figure>
+    </div>
   );
 }
 

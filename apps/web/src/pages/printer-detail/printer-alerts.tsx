@@ -8,7 +8,9 @@ export function PrinterAlerts({ printer }: { printer: Printer }) {
   const alerts = useAlerts({ printerId: printer.id, limit: 20 });
   return (
     <Section title="Alerts">
-      <QueryState query={alerts}>{(data) => <AlertTable alerts={data.items} showPrinter={false} />}</QueryState>
+      <QueryState query={alerts}>
+        {(data) => <AlertTable alerts={data.items} showPrinter={false} labelFrames />}
+      </QueryState>
     </Section>
   );
 }

@@ -1,5 +1,7 @@
-import { PageHeader } from '../../components/ui';
+import { PageHeader, Section } from '../../components/ui';
+import { Link } from '../../lib/router';
 import { useOrg } from '../../lib/session';
+import { mayReadDetector } from '../detector/detector.queries';
 import { OrganizationNameSection } from './organization-name-section';
 import { PrinterDefaultsSection } from './printer-defaults-section';
 
@@ -12,6 +14,14 @@ export function SettingsPage() {
       <PageHeader title="Settings" subtitle={mayEdit ? undefined : 'Read only: owners and admins change settings.'} />
       <OrganizationNameSection name={org.name} mayEdit={mayEdit} />
       <PrinterDefaultsSection mayEdit={mayEdit} />
+      {mayReadDetector(ability) && (
+        <Section title="Failure detector">
+          <p>
+            Train the detector on this farm&apos;s labelled frames, compare the new head with the current one, activate
+            or roll back: <Link to={`/orgs/${org.id}/detector`}>open the detector</Link>.
+          </p>
+        </Section>
+      )}
     </div>
   );
 }
