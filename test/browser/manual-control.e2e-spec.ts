@@ -42,16 +42,28 @@ describe('manual control', () => {
     const jogX = panel.getByRole('button', { name: 'Jog X +10 mm' });
     await waitFor(async () => !(await jogX.isDisabled()), 'the printer ready for manual moves', 30_000);
 
+    const console = panel.getByRole('list', { name: 'Console' });
+    // A wait that fails says what the console answered (a refusal, an error) and where the head is.
+    const moved = (check: () => boolean) => async () =>
+      check() ||
+      Promise.reject(
+        new Error(`console: ${await console.innerText()}; head at ${JSON.stringify(farm.printer(0).position)}`),
+      );
     await jogX.click();
-    await waitFor(() => farm.printer(0).position.x === 10, 'the print head moved 10 mm');
+    await waitFor(
+      moved(() => farm.printer(0).position.x === 10),
+      'the print head moved 10 mm',
+    );
     await panel.getByRole('radio', { name: '1 mm', exact: true }).check();
     await panel.getByRole('button', { name: 'Jog Y −1 mm' }).click();
-    await waitFor(() => farm.printer(0).position.y === -1, 'the print head moved -1 mm on Y');
+    await waitFor(
+      moved(() => farm.printer(0).position.y === -1),
+      'the print head moved -1 mm on Y',
+    );
 
     await panel.getByRole('button', { name: 'Preheat PETG' }).click();
     await waitFor(() => farm.printer(0).tool0.target === 240 && farm.printer(0).bed.target === 80, 'PETG targets');
 
-    const console = panel.getByRole('list', { name: 'Console' });
     await panel.getByLabel('G-code command').fill('M106 S128; G4 P0');
     await panel.getByRole('button', { name: 'Send' }).click();
     await console.getByText(/ok · lines 2/).waitFor();
