@@ -20,6 +20,13 @@
  *   never warns: its long mean moves from the prior to 0.6 faster than the ewm rises (adj peaks near 0.29).
  * - The short mean learns only from frames judged fine too, so the first failure frames do not raise the bar the
  *   relative check sets (3.8 x (short - long)) and hold back the pause they should lead to.
+ * - A fine frame teaches the means only once `learnLag` later frames were fine too: the first frames of a failure are
+ *   judged fine while the ewm rises, and an alert drops the frames still waiting. Learning them at once lifted the
+ *   baseline by (p - long) / (weight + 1) each: a model that scores a real Ender-3 webcam's spaghetti 0.915 over clean
+ *   frames at 0.16 (a new printer: the prior and 10 frames weigh 20) lifted the long mean from 0.165 to 0.233 in two
+ *   frames, and the pause check levelled off at 0.37, below 0.38: it warned and never paused. With the lag it pauses
+ *   on the 7th failure frame (the ewm needs that long to climb 0.665 above the baseline at p = 0.915). A printer's
+ *   first `ownLevelFrames` frames are learned at once: they are its camera's own level (a steady 0.6 never warns).
  */
 export const FAILURE_SCORING = {
   /** EWM smoothing factor for the frame score (Obico: 2 / 13, span 12; see above). */
@@ -39,6 +46,13 @@ export const FAILURE_SCORING = {
   cleanPriorDefault: 0.05,
   /** How many frames the prior counts for in the long mean: a new printer's own clean frames outweigh it in minutes. */
   cleanPriorWeight: 10,
+  /**
+   * A printer's first frames (lifetime) teach the baseline at once, whatever they score: its camera's own level.
+   * After them, frames are learned `learnLag` frames late.
+   */
+  ownLevelFrames: 10,
+  /** A fine frame is learned after this many further frames were fine (an alert drops the frames still waiting). */
+  learnLag: 2,
   /** adj below this is always fine. */
   thresholdLow: 0.38,
   /** adj above this is always failing. */

@@ -6,7 +6,7 @@ import { FAILURE_SCORING } from './failure-scoring.constants';
  * frames; `parseFailureScoreState` validates what comes back.
  */
 export interface FailureScoreState {
-  version: 2;
+  version: 3;
   /** Frames scored in the current print (Obico's current_frame_num). */
   printFrames: number;
   /** Frames scored over the printer's lifetime (Obico's lifetime_frame_num); survives new prints. */
@@ -30,6 +30,11 @@ export interface FailureScoreState {
   printAlerted: boolean;
   /** The current print has ended and its frames were kept in the long mean or taken out of it. */
   printSettled: boolean;
+  /**
+   * Scores of the last fine frames, oldest first, not learned yet (at most FAILURE_SCORING.learnLag): they join the
+   * means once as many later frames were fine, and are dropped when a frame warns or pauses (they began the failure).
+   */
+  pending: number[];
 }
 
 export type FailureVerdict = 'fine' | 'warn' | 'pause';
@@ -45,15 +50,14 @@ export interface FrameScoring {
   pauseAdj: number;
   /** The sensitivity actually used, after clamping to the allowed range. */
   sensitivity: number;
-  /** Whether this frame fed the short and long means. */
+  /** Whether this frame fed the short and long means, or waits to (FAILURE_SCORING.learnLag). */
   learned: boolean;
 }
 
 const finiteNonNegative = z.number().finite().nonnegative();
 const count = z.number().int().nonnegative();
 
-export const failureScoreStateSchema = z.strictObject({
-  version: z.literal(2),
+const versionTwoFields = {
   printFrames: count,
   lifetimeFrames: count,
   lastScore: finiteNonNegative,
@@ -66,7 +70,16 @@ export const failureScoreStateSchema = z.strictObject({
   settledLongWeight: count,
   printAlerted: z.boolean(),
   printSettled: z.boolean(),
+};
+
+export const failureScoreStateSchema = z.strictObject({
+  version: z.literal(3),
+  ...versionTwoFields,
+  pending: z.array(finiteNonNegative).max(FAILURE_SCORING.learnLag),
 });
+
+/** The state stored before frames were learned late (no pending frames); read once and carried over. */
+const versionTwoSchema = z.strictObject({ version: z.literal(2), ...versionTwoFields });
 
 /** The state stored before the clean prior (Obico's fields only); read once and carried over. */
 const versionOneSchema = z.strictObject({
@@ -81,7 +94,7 @@ const versionOneSchema = z.strictObject({
 
 export function createFailureScoreState(): FailureScoreState {
   return {
-    version: 2,
+    version: 3,
     printFrames: 0,
     lifetimeFrames: 0,
     lastScore: 0,
@@ -94,6 +107,7 @@ export function createFailureScoreState(): FailureScoreState {
     settledLongWeight: 0,
     printAlerted: false,
     printSettled: false,
+    pending: [],
   };
 }
 
@@ -123,6 +137,8 @@ export function startNewPrint(state: FailureScoreState): FailureScoreState {
     shortFrames: 0,
     printAlerted: false,
     printSettled: false,
+    // The last frames of the previous print (at most learnLag) are not learned: too few to matter, and unconfirmed.
+    pending: [],
   };
 }
 
@@ -160,6 +176,8 @@ export function parseFailureScoreState(value: unknown): FailureScoreState {
       settledLongWeight: weight,
     };
   }
+  const two = versionTwoSchema.safeParse(value);
+  if (two.success) return { ...two.data, version: 3, pending: [] };
   return failureScoreStateSchema.parse(value);
 }
 
@@ -218,10 +236,11 @@ export function scoreFrame(
     };
   }
   const ewm = p * FAILURE_SCORING.ewmAlpha + base.ewm * (1 - FAILURE_SCORING.ewmAlpha);
-  // What the means would be with this frame: the decision sees them, and they are kept only if the frame is fine.
-  const shortMean = nextMean(p, base.shortMean, base.shortFrames, FAILURE_SCORING.shortWindow);
-  const shortFrames = Math.min(base.shortFrames + 1, FAILURE_SCORING.shortWindow);
-  const longMean = nextMean(p, base.longMean, base.longWeight, FAILURE_SCORING.longWindow);
+  // A new printer's first frames are learned at once (its camera's own level): the decision sees the means with this
+  // frame, and they are kept if it is fine. Later frames are learned late: the decision sees the means as they are.
+  const learnNow = base.lifetimeFrames < FAILURE_SCORING.ownLevelFrames;
+  const withFrame = learnNow ? learn(base, p) : base;
+  const { shortMean, shortFrames, longMean } = withFrame;
   const prior = FAILURE_SCORING.shortPriorWeight;
   const printMean = (shortFrames * shortMean + prior * longMean) / (shortFrames + prior);
 
@@ -238,20 +257,25 @@ export function scoreFrame(
   }
   // Frames of a print that has ended (late in the queue) belong to a settled print: they do not move the long mean.
   const learned = verdict === 'fine' && options.learn !== false && !base.printSettled;
-  const next: FailureScoreState = {
-    ...base,
-    printFrames,
-    lifetimeFrames: base.lifetimeFrames + 1,
-    lastScore: p,
-    ewm,
-    ...(learned
-      ? {
-          shortMean,
-          shortFrames,
-          longMean,
-          longWeight: Math.min(base.longWeight + 1, FAILURE_SCORING.longWindow),
-        }
-      : {}),
-  };
+  const counters = { printFrames, lifetimeFrames: base.lifetimeFrames + 1, lastScore: p, ewm };
+  let next: FailureScoreState = { ...base, ...counters };
+  if (verdict !== 'fine') next.pending = [];
+  else if (learned && learnNow) next = { ...withFrame, ...counters, pending: [] };
+  else if (learned) {
+    const pending = [...base.pending, p];
+    while (pending.length > FAILURE_SCORING.learnLag) next = { ...learn(next, pending.shift()!), pending };
+    next.pending = pending;
+  }
   return { state: next, verdict, decided, adj, pauseAdj, sensitivity: usedSensitivity, learned };
+}
+
+/** The state with frame score p added to the print's short mean and the printer's long mean. */
+function learn(state: FailureScoreState, p: number): FailureScoreState {
+  return {
+    ...state,
+    shortMean: nextMean(p, state.shortMean, state.shortFrames, FAILURE_SCORING.shortWindow),
+    shortFrames: Math.min(state.shortFrames + 1, FAILURE_SCORING.shortWindow),
+    longMean: nextMean(p, state.longMean, state.longWeight, FAILURE_SCORING.longWindow),
+    longWeight: Math.min(state.longWeight + 1, FAILURE_SCORING.longWindow),
+  };
 }
