@@ -19,7 +19,6 @@ export interface Recipe {
   varianceFloor: number;
   /** Weight of clean tiles cut from failure photos (outside the boxes) relative to other rows. */
   cleanTileWeight: number;
-  steps: number;
   /** Use only the first `features` values of each embedding (e.g. 1280 = final features only). Default all. */
   features?: number;
   /** Score frames by the whole-frame row only (no tiles). Default false. */
@@ -236,7 +235,7 @@ export function plattScaling(scores: readonly { logit: number; label: 0 | 1 }[])
 }
 
 export function trainHead(set: TrainingSet, recipe: Recipe, heldOut?: string): LogisticHead {
-  const options = { l2: recipe.l2, steps: recipe.steps, varianceFloor: recipe.varianceFloor };
+  const options = { l2: recipe.l2, varianceFloor: recipe.varianceFloor };
   let head = trainLogisticHead(trainingExamples(set, recipe, heldOut), options);
   for (let round = 0; round < (recipe.milRounds ?? 0); round++) {
     const extra = hottestUnlabelledTiles(set, head, recipe, heldOut);

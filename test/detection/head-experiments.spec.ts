@@ -50,7 +50,7 @@ function tinySet(): TrainingSet {
   return { rows, frames };
 }
 
-const RECIPE: Recipe = { l2: 0.01, varianceFloor: 0.1, cleanTileWeight: 1, steps: 200, groupPower: 0 };
+const RECIPE: Recipe = { l2: 0.03, varianceFloor: 0.1, cleanTileWeight: 1, groupPower: 0 };
 
 describe('multiple-instance rounds of the default head recipe', () => {
   it('takes the hottest unlabelled tile of each real failure photo, never a labelled one or a held-out source', () => {

@@ -1,18 +1,18 @@
 """Research only (not part of the build): leave-one-source-out experiments on the embedding cache written by
 `npm run model:build -- --cache FILE`. A numpy mirror of scripts/model/head-experiments.ts (same rows, group
-weights, class balance, standardization on the group weights, full-batch Adam in float64, multiple-instance rounds,
+weights, class balance, standardization on the group weights, the head trained to the loss's minimum (scipy's L-BFGS-B,
+float64; the TypeScript trainer runs its own L-BFGS to the same minimum), multiple-instance rounds,
 LOSO protocol, alert point at <= 5 % of held-out clean photos), so recipes can be compared in minutes:
     python3 scripts/model/research/loso.py FILE '{"groupPower":0,"milRounds":1}' ['{"l2":0.03}' ...]
-Recipe keys as in head-experiments.ts (l2, varianceFloor, cleanTileWeight, steps, groupPower [default 0 here],
+Recipe keys as in head-experiments.ts (l2 [default 0.03], varianceFloor, cleanTileWeight, groupPower [default 0 here],
 wholeOnly, milRounds) plus research-only ones: agg (max|top2|top3|lse|whole|maxtiles+whole|meanmax: how a frame's
-tile logits are combined; inference uses max), milGroup (the picked tiles weigh as a group of their own), noSynthetic, noAugmented, noCrops, noFromFail, augWeight, lr.
-F32=1 trains in float32 (faster, but the head then drifts from the TypeScript one by more than the recipes differ).
+tile logits are combined; inference uses max), milGroup (the picked tiles weigh as a group of their own), noSynthetic, noAugmented, noCrops, noFromFail, augWeight.
 One JSON line per recipe: pooled AUC and recall (rec, n of 225), the webcam copies', and per held-out source
 "failures flagged/failures c(clean flagged)/clean w(webcam copies flagged)".
 """
 import json, struct, sys, time
-import numpy as np, os
-DT = np.float32 if os.environ.get('F32') else np.float64
+import numpy as np
+from scipy.optimize import minimize
 
 def load(path):
     raw = open(path, 'rb').read()
@@ -38,7 +38,8 @@ FROMFAIL = (LABEL == 0) & (FLABEL[FRAME] == 1)
 SOURCES = sorted(set(FSRC) - {'synthetic'})
 TILES = np.array([f['tileRows'] for f in FRAMES])  # frames x 10
 
-def train(idx, y, w, l2=0.01, steps=300, lr=0.05, floor=0.1, x=None, init=None):
+def train(idx, y, w, l2=0.03, floor=0.1, x=None):
+    """The head at the minimum of the weighted log loss + l2 / 2 |w|^2, as trainLogisticHead (L-BFGS there too)."""
     x = X if x is None else x
     xs = x[idx]
     wt = w.astype(np.float64).copy()
@@ -48,22 +49,18 @@ def train(idx, y, w, l2=0.01, steps=300, lr=0.05, floor=0.1, x=None, init=None):
     mean = (w0[:, None] * xs).sum(0) / w0.sum()
     std = np.sqrt((w0[:, None] * (xs - mean) ** 2).sum(0) / w0.sum())
     std = np.maximum(std, max(1e-6, floor * np.sort(std)[len(std) // 2]))
-    z = ((xs - mean) / std).astype(DT)
+    z = (xs - mean) / std
     d = xs.shape[1]
-    theta = np.zeros(d + 1)
-    m = np.zeros(d + 1); v = np.zeros(d + 1)
-    b1, b2, eps = 0.9, 0.999, 1e-8
     S = wt.sum()
-    for t in range(1, steps + 1):
-        logit = z @ theta[:d].astype(DT) + theta[d]
-        p = 1 / (1 + np.exp(-logit.astype(np.float64)))
-        e = wt * (p - y)
-        g = np.concatenate([(e.astype(DT) @ z).astype(np.float64), [e.sum()]]) / S
-        g[:d] += l2 * theta[:d]
-        m = b1 * m + (1 - b1) * g
-        v = b2 * v + (1 - b2) * g * g
-        theta -= lr * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
-    return mean, std, theta
+    def f(th):
+        logit = z @ th[:d] + th[d]
+        loss = (wt * (np.logaddexp(0, logit) - y * logit)).sum() / S + 0.5 * l2 * (th[:d] @ th[:d])
+        e = wt * (1 / (1 + np.exp(-logit)) - y)
+        g = np.concatenate([e @ z, [e.sum()]]) / S
+        g[:d] += l2 * th[:d]
+        return loss, g
+    res = minimize(f, np.zeros(d + 1), jac=True, method='L-BFGS-B', options=dict(maxiter=1000, gtol=1e-6, ftol=1e-12))
+    return mean, std, res.x
 
 def logits(head, rows, x=None):
     x = X if x is None else x
@@ -108,7 +105,7 @@ def agg(z, how):
     raise ValueError(how)
 
 def fit(heldout, r):
-    kw = dict(l2=r.get('l2', 0.01), steps=r.get('steps', 300), floor=r.get('varianceFloor', 0.1), lr=r.get('lr', 0.05))
+    kw = dict(l2=r.get('l2', 0.03), floor=r.get('varianceFloor', 0.1))
     idx, y, w = examples(heldout, r)
     head = train(idx, y, w, **kw)
     for _ in range(r.get('milRounds', r.get('mil', 0))):

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { headLogit, shiftHead, sigmoid, trainLogisticHead, type LabelledEmbedding, type LogisticHead } from '../model';
+import {
+  DEFAULT_HEAD_TRAINING,
+  headLogit,
+  shiftHead,
+  sigmoid,
+  trainLogisticHead,
+  type LabelledEmbedding,
+  type LogisticHead,
+} from '../model';
 
 /** One labelled frame with its per-tile embeddings (the whole region first, as the model orders its tiles). */
 export interface EmbeddedFrame {
@@ -25,7 +33,7 @@ export const HELD_OUT_SHARE = 0.25;
  * trained with toward zero. A few dozen labels correct the head for a farm's cameras; directions the farm's frames
  * say nothing about keep the default head's weights.
  */
-export const ORGANIZATION_HEAD_TRAINING = { l2: 0.01, steps: 300, learningRate: 0.05 } as const;
+export const ORGANIZATION_HEAD_TRAINING = { l2: DEFAULT_HEAD_TRAINING.l2 } as const;
 /** Calibration: at most this share of the training's fine frames may score above the alert point. */
 export const CALIBRATION_FALSE_ALARM_RATE = 0.05;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { minimizeLbfgs } from './lbfgs';
 
 /**
  * A logistic failure head on a backbone's embedding: p = sigmoid(sum_j weights[j] * (x[j] - mean[j]) / std[j] + bias).
@@ -72,9 +73,8 @@ export interface LabelledEmbedding {
 export interface TrainLogisticHeadOptions {
   /** L2 strength on the standardized weights (toward `prior` when given, toward 0 otherwise). Default 0.01. */
   l2?: number;
-  /** Full-batch Adam steps (deterministic). Default 300. */
-  steps?: number;
-  learningRate?: number;
+  /** L-BFGS iterations at most (it converges in about 100 on the default model's training set). Default 1000. */
+  maxIterations?: number;
   /**
    * Standardization floor: std[j] = max(std[j], varianceFloor x median std). Features that barely vary in the
    * training set would otherwise be blown up and dominate the head on new cameras. Default 0.1.
@@ -89,7 +89,7 @@ export interface TrainLogisticHeadOptions {
   prior?: LogisticHead;
 }
 
-export const DEFAULT_HEAD_TRAINING = { l2: 0.01, steps: 300, learningRate: 0.05, varianceFloor: 0.1 } as const;
+export const DEFAULT_HEAD_TRAINING = { l2: 0.03, maxIterations: 1000, varianceFloor: 0.1 } as const;
 
 /** Per-feature mean and floored standard deviation, weighted. */
 export function standardizationOf(
@@ -118,8 +118,9 @@ export function standardizationOf(
 }
 
 /**
- * L2-regularized logistic regression by full-batch Adam for a fixed number of steps: no randomness, so the same
- * examples always give the same head. Throws on empty input, mismatched sizes or a single class without a prior.
+ * L2-regularized logistic regression trained to its minimum (the loss is convex, so the minimum is unique) by L-BFGS:
+ * no randomness and no stopping point to tune, so the same examples always give the same head, and a small change of
+ * recipe moves the head by a small amount. Throws on empty input, mismatched sizes or a single class without a prior.
  */
 export function trainLogisticHead(
   examples: readonly LabelledEmbedding[],
@@ -137,8 +138,6 @@ export function trainLogisticHead(
     throw new HeadMismatchError('training a head needs both failure and clean examples (or a prior head)');
   }
   const l2 = options.l2 ?? DEFAULT_HEAD_TRAINING.l2;
-  const steps = options.steps ?? DEFAULT_HEAD_TRAINING.steps;
-  const learningRate = options.learningRate ?? DEFAULT_HEAD_TRAINING.learningRate;
   const { mean, std } = prior
     ? { mean: prior.mean, std: prior.std }
     : standardizationOf(examples, options.varianceFloor ?? DEFAULT_HEAD_TRAINING.varianceFloor);
@@ -158,7 +157,7 @@ export function trainLogisticHead(
     weights[i] = balance ? (w * totalWeight) / (2 * (e.label === 1 ? positiveWeight : negativeWeight)) : w;
   });
   const weightSum = weights.reduce((a, b) => a + b, 0);
-  // Standardized features in one contiguous matrix (n x dims): the two passes per step stay in cache order.
+  // Standardized features in one contiguous matrix (n x dims): the two passes per evaluation stay in cache order.
   const x = new Float64Array(n * dims);
   examples.forEach((e, i) => {
     const offset = i * dims;
@@ -166,37 +165,44 @@ export function trainLogisticHead(
   });
   const labels = Float64Array.from(examples, (e) => e.label);
   const target = Float64Array.from({ length: dims }, (_, j) => prior?.weights[j] ?? 0);
-  const w = Float64Array.from(target);
-  let b = prior?.bias ?? 0;
-  const m = new Float64Array(dims + 1);
-  const v = new Float64Array(dims + 1);
-  const gradient = new Float64Array(dims + 1);
-  const [beta1, beta2, epsilon] = [0.9, 0.999, 1e-8];
-  for (let step = 1; step <= steps; step++) {
+  // Parameters: dims weights, then the bias. Loss: weighted mean log loss + l2 / 2 x |w - target|^2 (bias free).
+  const objective = (theta: Float64Array, gradient: Float64Array): number => {
     gradient.fill(0);
+    const b = theta[dims];
+    let loss = 0;
     let biasGradient = 0;
     for (let i = 0, offset = 0; i < n; i++, offset += dims) {
+      if (weights[i] === 0) continue;
       let z = b;
-      for (let j = 0; j < dims; j++) z += w[j] * x[offset + j];
+      for (let j = 0; j < dims; j++) z += theta[j] * x[offset + j];
+      // log(1 + e^z) - y z, computed without overflow.
+      loss += weights[i] * (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - labels[i] * z);
       const error = weights[i] * (sigmoid(z) - labels[i]);
-      if (error === 0) continue;
       for (let j = 0; j < dims; j++) gradient[j] += error * x[offset + j];
       biasGradient += error;
     }
-    gradient[dims] = biasGradient;
-    const correction1 = 1 - beta1 ** step;
-    const correction2 = 1 - beta2 ** step;
-    for (let j = 0; j <= dims; j++) {
-      let g = gradient[j] / weightSum;
-      if (j < dims) g += l2 * (w[j] - target[j]);
-      m[j] = beta1 * m[j] + (1 - beta1) * g;
-      v[j] = beta2 * v[j] + (1 - beta2) * g * g;
-      const update = (learningRate * (m[j] / correction1)) / (Math.sqrt(v[j] / correction2) + epsilon);
-      if (j < dims) w[j] -= update;
-      else b -= update;
+    let penalty = 0;
+    for (let j = 0; j < dims; j++) {
+      const d = theta[j] - target[j];
+      penalty += d * d;
+      gradient[j] = gradient[j] / weightSum + l2 * d;
     }
-  }
-  return { kind: 'logistic', mean: [...mean], std: [...std], weights: Array.from(w), bias: b };
+    gradient[dims] = biasGradient / weightSum;
+    return loss / weightSum + 0.5 * l2 * penalty;
+  };
+  const start = new Float64Array(dims + 1);
+  start.set(target);
+  start[dims] = prior?.bias ?? 0;
+  const { x: theta } = minimizeLbfgs(objective, start, {
+    maxIterations: options.maxIterations ?? DEFAULT_HEAD_TRAINING.maxIterations,
+  });
+  return {
+    kind: 'logistic',
+    mean: [...mean],
+    std: [...std],
+    weights: Array.from(theta.subarray(0, dims)),
+    bias: theta[dims],
+  };
 }
 
 /** Shifts the bias so that the head's logit moves by `delta` (used to calibrate the alert point). */
