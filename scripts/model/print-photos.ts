@@ -25,6 +25,8 @@ export interface PrintPhoto {
   tier: string;
   /** Failure boxes (trusted classes only); undefined where the source has no boxes. */
   boxes?: FractionBox[];
+  /** Where the boxes come from: the source's YOLO labels, or drawn by this project (data/project-boxes.json). */
+  boxesFrom?: 'yolo' | 'project';
 }
 
 /** Trusted YOLO classes per source (SOURCES.md: in prottos trust class 1, spaghetti, only). */
@@ -48,17 +50,39 @@ function readBoxes(directory: string, labelFile: string, source: string): Fracti
   return boxes;
 }
 
+/**
+ * Failure boxes this project drew for failure photos whose source has none (data/project-boxes.json: coordinates
+ * only, keyed by file and checked against the photo's sha256 so that a changed photo is never given stale boxes).
+ */
+const PROJECT_BOXES_FILE = path.join(__dirname, 'data', 'project-boxes.json');
+
+interface ProjectBoxes {
+  photos: Record<string, { sha256: string; boxes: FractionBox[] }>;
+}
+
+function projectBoxes(row: Record<string, string>, drawn: ProjectBoxes): FractionBox[] | undefined {
+  const entry = drawn.photos[row.file];
+  if (!entry) return undefined;
+  if (entry.sha256 !== row.sha256) throw new Error(`${row.file}: project boxes were drawn on another version of it`);
+  return entry.boxes;
+}
+
 /** The photos listed by manifest.csv, in its order. */
 export function readPrintPhotos(directory: string): PrintPhoto[] {
   const rows = parse(readFileSync(path.join(directory, 'manifest.csv')), { columns: true }) as Record<string, string>[];
+  const drawn = JSON.parse(readFileSync(PROJECT_BOXES_FILE, 'utf8')) as ProjectBoxes;
   return rows.map((row) => {
     if (row.label !== 'fail' && row.label !== 'clean') throw new Error(`${row.file}: unknown label ${row.label}`);
+    const label = row.label === 'fail' ? 1 : 0;
+    const yolo = readBoxes(directory, row.yolo_label, row.source);
+    const project = yolo || label === 0 ? undefined : projectBoxes(row, drawn);
+    const boxes = yolo ?? project;
     return {
       file: row.file,
-      label: row.label === 'fail' ? 1 : 0,
+      label,
       source: row.source,
       tier: row.tier,
-      boxes: readBoxes(directory, row.yolo_label, row.source),
+      ...(boxes ? { boxes, boxesFrom: yolo ? ('yolo' as const) : ('project' as const) } : {}),
     };
   });
 }

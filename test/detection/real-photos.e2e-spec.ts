@@ -16,13 +16,16 @@ import { SIM_API_KEY, startAgent, startPrint } from '../agents/agent-harness';
 /** The shared real photos (never copied into the repository); PRINT_PHOTOS_DIR points elsewhere. */
 const PHOTOS = resolve(process.env.PRINT_PHOTOS_DIR ?? resolve(__dirname, '../../../shared/datasets/print-photos'));
 /**
- * One printer (zaccomer-ender3, an Ender-3 webcam; Apache-2.0, see the dataset's SOURCES.md): a clean frame and a
- * spaghetti frame. With models/default they score 0.004 and 1.000 (`npx tsx scripts/detect.ts <photo>`): this test
- * measures the time from a failure the model sees to the pause, not the model (the model was trained on these photos;
- * its held-out accuracy is in models/default/README.md).
+ * A clean frame of an Ender-3 webcam (zaccomer-ender3; Apache-2.0, see the dataset's SOURCES.md), then a failure photo
+ * the model sees clearly (zaccomer-ender3's author-own-1, a blob of filament around a Geeetech's nozzle, tier A). With
+ * models/default they score about 0.16 and 0.99 (`npx tsx scripts/detect.ts <photo>`): this test measures the time
+ * from a failure the model sees to the pause, not the model (the model was trained on these photos; its held-out
+ * accuracy is in models/default/README.md). On the Ender-3's own spaghetti frames the model is less sure (0.29-0.96
+ * in sample): at 0.915 the pause comes on the 7th frame (failure-scoring.spec.ts), and below about 0.85 only the
+ * warning comes.
  */
 const CLEAN_PHOTO = join(PHOTOS, 'zaccomer-ender3/clean/NoDefects_train_239_.jpg');
-const FAILURE_PHOTO = join(PHOTOS, 'zaccomer-ender3/fail/YesDefects_train_81_.jpg');
+const FAILURE_PHOTO = join(PHOTOS, 'zaccomer-ender3/fail/author-own-1.jpg');
 /** Clean frames before the failure (a new printer: the baseline is the model's clean prior and these frames). */
 const CLEAN_FRAMES = 10;
 const available = existsSync(CLEAN_PHOTO) && existsSync(FAILURE_PHOTO);
@@ -101,14 +104,21 @@ const available = existsSync(CLEAN_PHOTO) && existsSync(FAILURE_PHOTO);
 
     expect((await fetch(`${farm.baseUrl}/sim/p/0/spaghetti`, { method: 'POST' })).status).toBe(200);
     const paused = await waitFor(
-      async () =>
-        (await query(`SELECT * FROM detection_alerts WHERE printer_id = $1 AND paused`, [team.printerA.id]))[0],
+      async () => {
+        const [alert] = await query(`SELECT * FROM detection_alerts WHERE printer_id = $1 AND paused`, [
+          team.printerA.id,
+        ]);
+        if (alert) return alert;
+        // On a timeout the message says what the frames scored and what was raised: something to go on.
+        const scores = (await scoredFrames()).map((frame) => Number(frame.score).toFixed(3));
+        throw new Error(`frames scored ${scores.slice(-20).join(' ')}; raised ${JSON.stringify(raised)}`);
+      },
       'the detector to pause the print',
       120_000,
     );
     await waitFor(() => farm.printer(0).phase === 'paused', 'the simulated printer paused');
 
-    // Count failure frames (the failure photo scores 0.99, the clean one 0.005) up to the warning and the pause.
+    // Count failure frames (the failure photo scores about 0.99, the clean one 0.16) up to the warning and the pause.
     const failureFrames = (await scoredFrames()).filter((frame) => frame.score >= 0.5).map((frame) => frame.id);
     const warnedAt = failureFrames.indexOf(raised[0]!.frameId) + 1;
     const pausedAt = failureFrames.indexOf(paused.frame_id) + 1;
