@@ -250,6 +250,7 @@ async function main(): Promise<void> {
     syntheticClean,
     syntheticFailure,
     embedSeconds,
+    embeddingsCached: cached !== undefined,
     losoSeconds: loso.trainingSeconds,
     started,
     load: os.loadavg()[0],

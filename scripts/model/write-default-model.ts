@@ -38,6 +38,8 @@ export interface WriteOptions {
   syntheticClean: number;
   syntheticFailure: number;
   embedSeconds: number;
+  /** The embeddings came from `--cache` (embedSeconds is then the time of the run that computed them). */
+  embeddingsCached: boolean;
   /** Seconds the shipped recipe's leave-one-source-out and final head took (when they were computed). */
   losoSeconds: number;
   started: number;
@@ -229,8 +231,7 @@ hottest tile says where the model saw the failure.
 ## How it is built
 \`npm run model:build\` (= \`tsx scripts/model/build-default-model.ts --data ../shared/datasets/print-photos\`; seed
 ${o.seed}; on a 2-core machine shared with other work, load average ${o.load.toFixed(1)}: embedding ${Math.round(o.embedSeconds)} s, leave-one-source-out
-and the shipped head ${Math.round(o.losoSeconds)} s, each comparison below about as long again; this run took ${Math.round(o.seconds)} s, reusing
-what \`--cache\` had stored). No download; the photos are read from \`--data\`, never copied into the repository.
+and the shipped head ${Math.round(o.losoSeconds)} s, each comparison below about as long again; this run took ${Math.round(o.seconds)} s${o.embeddingsCached ? ', reusing the embeddings `--cache` had stored' : ''}). No download; the photos are read from \`--data\`, never copied into the repository.
 1. The TF.js layers model in \`node_modules/nsfwjs/dist/models/mobilenet_v2\` is dequantized and written as an ONNX
    graph (batch normalization folded, ReLU6 as Clip); the three global averages are concatenated. Checked against
    nsfwjs's own TensorFlow.js model on ${o.conversion.frames} random images: relative error ${o.conversion.relativeError.toExponential(2)}.
