@@ -156,7 +156,14 @@ describe('agent gateway security', () => {
     await connected(second);
     expect(await firstGone).toBe('io server disconnect');
     second.emit('status', status({ state: 'printing' }));
-    await waitFor(async () => (await liveStateOf(printer.id))?.state === 'printing', 'second reports');
+    await waitFor(async () => {
+      const live = await liveStateOf(printer.id);
+      if (live?.state === 'printing') return true;
+      // It timed out once in a full run: a timeout says what the api held and what the sockets saw.
+      throw new Error(
+        `live state ${JSON.stringify(live)}; second socket ${second.connected ? 'connected' : 'disconnected'}, first ${first.connected ? 'connected' : 'disconnected'}`,
+      );
+    }, 'second reports');
     // No event proves the first socket's disconnect was handled without an `offline`: give its handler a moment.
     await sleep(200);
     expect(events.of('printer.offline', printer.id)).toEqual([]);
