@@ -71,7 +71,7 @@ export interface LabelledEmbedding {
 }
 
 export interface TrainLogisticHeadOptions {
-  /** L2 strength on the standardized weights (toward `prior` when given, toward 0 otherwise). Default 0.01. */
+  /** L2 strength on the standardized weights (toward `prior` when given, toward 0 otherwise). Default 0.03. */
   l2?: number;
   /** L-BFGS iterations at most (it converges in about 100 on the default model's training set). Default 1000. */
   maxIterations?: number;
