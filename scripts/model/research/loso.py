@@ -3,10 +3,11 @@
 weights, class balance, standardization on the group weights, the head trained to the loss's minimum (scipy's L-BFGS-B,
 float64; the TypeScript trainer runs its own L-BFGS to the same minimum), multiple-instance rounds,
 LOSO protocol, alert point at <= 5 % of held-out clean photos), so recipes can be compared in minutes:
-    python3 scripts/model/research/loso.py FILE '{"groupPower":0,"milRounds":1}' ['{"l2":0.03}' ...]
-Recipe keys as in head-experiments.ts (l2 [default 0.03], varianceFloor, cleanTileWeight, groupPower [default 0 here],
-wholeOnly, milRounds) plus research-only ones: agg (max|top2|top3|lse|whole|maxtiles+whole|meanmax: how a frame's
-tile logits are combined; inference uses max), milGroup (the picked tiles weigh as a group of their own), noSynthetic, noAugmented, noCrops, noFromFail, augWeight.
+    python3 scripts/model/research/loso.py FILE '{"groupPower":0,"milRounds":1}' ['{"l2":0.3}' ...]
+Recipe keys as in head-experiments.ts (l2 [default 0.1], varianceFloor, cleanTileWeight, groupPower [default 0 here],
+wholeOnly, milRounds) plus research-only ones: cols (embedding column ranges [[start, end], ...]), agg (max|top2|top3|lse|whole|maxtiles+whole|meanmax: how a frame's
+tile logits are combined; inference uses max), milGroup (the picked tiles weigh as a group of their own), noSynthetic, noAugmented, noCrops, noFromFail, augWeight, syntheticWhole (share of the clean synthetic
+group's weight on its whole-frame rows).
 One JSON line per recipe: pooled AUC and recall (rec, n of 225), the webcam copies', and per held-out source
 "failures flagged/failures c(clean flagged)/clean w(webcam copies flagged)".
 """
@@ -24,7 +25,8 @@ def load(path):
 
 META, X32 = load(sys.argv[1])
 ROWS, FRAMES = META['rows'], META['frames']
-X = X32.astype(np.float64)
+XALL = X32.astype(np.float64)
+X = XALL
 N = len(ROWS)
 LABEL = np.array([(-1 if r.get('label') is None else r['label']) for r in ROWS])
 SRC = np.array([r['source'] for r in ROWS])
@@ -38,7 +40,7 @@ FROMFAIL = (LABEL == 0) & (FLABEL[FRAME] == 1)
 SOURCES = sorted(set(FSRC) - {'synthetic'})
 TILES = np.array([f['tileRows'] for f in FRAMES])  # frames x 10
 
-def train(idx, y, w, l2=0.03, floor=0.1, x=None):
+def train(idx, y, w, l2=0.1, floor=0.1, x=None):
     """The head at the minimum of the weighted log loss + l2 / 2 |w|^2, as trainLogisticHead (L-BFGS there too)."""
     x = X if x is None else x
     xs = x[idx]
@@ -92,6 +94,13 @@ def examples(heldout, r, extra_pos=None):
     w = size ** (p - 1)
     w = w * np.where(FROMFAIL[idx], r.get('cleanTileWeight', 1), 1)
     w = w * np.where(AUG[idx], r.get('augWeight', 1), 1)
+    if 'syntheticWhole' in r:
+        # share of the clean synthetic group's weight on its whole-frame rows (the rest on its tiles)
+        sc = (SRC[idx] == 'synthetic') & (y == 0)
+        whole = sc & (KIND[idx] == 'whole'); tile = sc & (KIND[idx] != 'whole')
+        total = w[sc].sum()
+        w = np.where(whole, total * r['syntheticWhole'] / max(whole.sum(), 1), w)
+        w = np.where(tile, total * (1 - r['syntheticWhole']) / max(tile.sum(), 1), w)
     return idx, y, w
 
 def agg(z, how):
@@ -105,7 +114,7 @@ def agg(z, how):
     raise ValueError(how)
 
 def fit(heldout, r):
-    kw = dict(l2=r.get('l2', 0.03), floor=r.get('varianceFloor', 0.1))
+    kw = dict(l2=r.get('l2', 0.1), floor=r.get('varianceFloor', 0.1))
     idx, y, w = examples(heldout, r)
     head = train(idx, y, w, **kw)
     for _ in range(r.get('milRounds', r.get('mil', 0))):
@@ -130,7 +139,14 @@ def auc(s, y):
     P = (y == 1).sum(); Nn = len(y) - P
     return (ranks[y == 1].sum() - P * (P + 1) / 2) / (P * Nn)
 
+def columns(r):
+    """cols: [[start, end], ...] picks embedding columns (e.g. one backbone's taps); default all."""
+    if 'cols' not in r: return XALL
+    return XALL[:, np.concatenate([np.arange(a, b) for a, b in r['cols']])]
+
 def loso(r, name=None):
+    global X
+    X = columns(r)
     t0 = time.time()
     how = r.get('agg', 'max')
     s = np.zeros(len(FRAMES)); done = np.zeros(len(FRAMES), bool)
