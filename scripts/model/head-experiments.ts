@@ -37,6 +37,13 @@ export interface Recipe {
    * trains again: the head learns on tiles what inference scores (the hottest tile). Default 0.
    */
   milRounds?: number;
+  /**
+   * Share of the clean synthetic group's weight on its whole-frame rows, the rest on its tiles. Synthetic failures
+   * are whole frames only (their tiles carry no label); with every tile of a clean frame in the same group, a 5x5 grid
+   * left the clean whole frames 1/26 of it, and the head learned "a whole synthetic frame is a failure" (clean
+   * synthetic frames scored up to 0.98 on the whole-region row). Default: the rows' natural share.
+   */
+  syntheticWhole?: number;
 }
 
 export interface FrameScore {
@@ -116,10 +123,19 @@ export function trainingExamples(
   const sizes = new Map<string, number>();
   for (const row of picked) sizes.set(groupOf(row), (sizes.get(groupOf(row)) ?? 0) + 1);
   const power = recipe.groupPower ?? 0.5;
+  const syntheticClean = (row: EmbeddedRow) => row.source === 'synthetic' && row.label === 0;
+  const syntheticWholeRows = picked.filter((row) => syntheticClean(row) && row.kind === 'whole').length;
+  const syntheticTileRows = picked.filter((row) => syntheticClean(row) && row.kind !== 'whole').length;
   return picked.map((row) => {
     const size = sizes.get(groupOf(row))!;
     const fromFailurePhoto = row.label === 0 && set.frames[row.frame].label === 1;
-    const weight = size ** (power - 1) * (fromFailurePhoto ? recipe.cleanTileWeight : 1);
+    let weight = size ** (power - 1) * (fromFailurePhoto ? recipe.cleanTileWeight : 1);
+    if (recipe.syntheticWhole !== undefined && syntheticClean(row)) {
+      weight =
+        row.kind === 'whole'
+          ? (size ** power * recipe.syntheticWhole) / syntheticWholeRows
+          : (size ** power * (1 - recipe.syntheticWhole)) / syntheticTileRows;
+    }
     return { embedding: slice(row, recipe), label: row.label!, weight };
   });
 }

@@ -87,3 +87,24 @@ describe('multiple-instance rounds of the default head recipe', () => {
     result.loso.forEach((s) => expect(Number.isFinite(s.logit)).toBe(true));
   });
 });
+
+describe('the clean synthetic frames’ whole-frame share (syntheticWhole)', () => {
+  it('puts the given share of the clean synthetic group on its whole-frame rows, and leaves other groups alone', () => {
+    const set = tinySet();
+    // The clean camera's frames stand in for synthetic ones: 4 whole-frame rows and 8 tiles, one group.
+    for (const row of set.rows) if (row.source === 'clean-camera') row.source = 'synthetic';
+    const natural = trainingExamples(set, RECIPE);
+    const shared = trainingExamples(set, { ...RECIPE, syntheticWhole: 0.5 });
+    const picked = set.rows.filter((row) => row.label !== undefined);
+    const total = (examples: typeof natural, pick: (row: EmbeddedRow) => boolean) =>
+      examples.reduce((sum, example, i) => sum + (pick(picked[i]) ? example.weight! : 0), 0);
+    const syntheticWhole = (row: EmbeddedRow) => row.source === 'synthetic' && row.kind === 'whole';
+    const syntheticTile = (row: EmbeddedRow) => row.source === 'synthetic' && row.kind === 'tile';
+    // Group power 0: the group weighs 1 in total; by row count its 4 whole-frame rows of 12 carry a third of it.
+    expect(total(natural, syntheticWhole)).toBeCloseTo(1 / 3, 10);
+    expect(total(shared, syntheticWhole)).toBeCloseTo(0.5, 10);
+    expect(total(shared, syntheticTile)).toBeCloseTo(0.5, 10);
+    const others = (row: EmbeddedRow) => row.source !== 'synthetic';
+    expect(shared.filter((_, i) => others(picked[i]))).toEqual(natural.filter((_, i) => others(picked[i])));
+  });
+});
