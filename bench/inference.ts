@@ -1,7 +1,7 @@
 /**
  * Inference benchmark (issue 6 point 9, issue 12 point 10, issue 16 point 8):
  *   npx tsx bench/inference.ts [--model models/default] [--providers cpu] [--threads 0] [--scale 1] [--skip-yolo]
- * For the default model (every frame scored on its tiles: 10 rows of 224x224 per frame), for the same backbone on
+ * For the default model (every frame scored on its tiles: 26 rows of 224x224 per frame, a 5x5 grid and the whole region), for the same backbone on
  * the whole region only (one row per frame) and for a random-weight graph with Obico's YOLOv2 architecture at
  * 416x416 (generated here, never written to disk), at batch 1, 4 and 16 frames:
  * - pipeline: JPEG decode + crop + resize + normalize (sharp) -> micro-batcher -> one session.run per batch ->

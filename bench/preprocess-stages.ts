@@ -5,9 +5,11 @@
  * a shared machine's load weighs on all of them alike; CPU of this process (all threads) per frame, median of the
  * rounds. Stages: reading the size (JS markers vs sharp's metadata()), the cost of any sharp pipeline (a 64x64
  * JPEG), decoding a 720p frame through sharp at full size and with DCT scaling (1/2, 1/4, 1/8), the sharp part of
- * the tiled path alone (the bed region at the 448x448 grid, raw bytes), and the whole preprocessing of the default
- * model's input (whole region, and the 10 tiles), with the previous tiled path (testing/previous-tiles-preprocessor.ts)
- * as the baseline row. It ends with the current/baseline CPU ratio of the 10 tiles over --pairs alternating pairs.
+ * the tiled path alone (the bed region at the default model's grid size, raw bytes), and the whole preprocessing of the
+ * default model's input (whole region, and all its tiles). The previous tiled path (testing/previous-tiles-preprocessor.ts)
+ * covers the 3x3 grid at 448x448 only (the default model's grid until 2026-12-07), so the baseline row and the current
+ * path's row beside it use that grid; the bench ends with their current/baseline CPU ratio over --pairs alternating
+ * pairs.
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -17,6 +19,7 @@ import {
   FramePreprocessor,
   parseModelManifest,
   readJpegHeader,
+  tileLayout,
   type RegionOfInterest,
 } from '../apps/inference/src/model';
 import { PreviousTilesPreprocessor } from '../apps/inference/src/model/testing/previous-tiles-preprocessor';
@@ -24,11 +27,15 @@ import { renderSyntheticFrame } from '../scripts/model/synthetic-frames';
 
 /** The same bed region as bench/inference.ts. */
 const REGION: RegionOfInterest = { x: 0.1, y: 0.12, w: 0.8, h: 0.85 };
-/** The tiled path's sharp pipeline for that region of a 1280x720 frame: resized to 560x526, the grid cut out. */
 const LINEAR = { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: true } as const;
-const GRID = { left: 56, top: 63, width: 448, height: 448 };
-const BASELINE = 'baseline: 10 tiles, previous path';
-const CURRENT = 'preprocess: 10 tiles (default model)';
+
+/** The tiled path's sharp pipeline for REGION of a 1280x720 frame: the frame resized so the region is side x side. */
+function gridPipeline(side: number): { width: number; height: number; extract: sharp.Region } {
+  const width = Math.round((1280 * side) / (REGION.w * 1280));
+  const height = Math.round((720 * side) / (REGION.h * 720));
+  const extract = { left: Math.floor(REGION.x * width), top: Math.floor(REGION.y * height), width: side, height: side };
+  return { width, height, extract };
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -55,9 +62,17 @@ async function main(): Promise<void> {
     JSON.parse(await readFile(path.resolve(__dirname, '..', 'models', 'default', 'manifest.json'), 'utf8')),
   );
   const tiles = manifest.tiles!;
+  const count = tileLayout(tiles).length;
+  const side = Math.round(224 * (tiles.grid[0] - (tiles.grid[0] - 1) * tiles.overlap));
+  const grid = gridPipeline(side);
+  const DEFAULT = `preprocess: ${count} tiles (default model, ${tiles.grid.join('x')})`;
+  // The previous path's only grid, measured by both paths for the ratio.
+  const previousGrid = { grid: [3, 3] as [number, number], overlap: 0.5, includeWhole: true };
+  const BASELINE = 'baseline: 10 tiles (3x3), previous path';
+  const CURRENT = 'preprocess: 10 tiles (3x3), current path';
   const pre = new FramePreprocessor(manifest.input);
   const previous = new PreviousTilesPreprocessor(manifest.input);
-  const tensor = new Float32Array(tiles ? 10 * pre.frameLength : pre.frameLength);
+  const tensor = new Float32Array(Math.max(count, 10) * pre.frameLength);
   const frame = (i: number) => jpegs[i % jpegs.length];
   // sharp decodes at 1/s when both axes shrink by at least s + 1: these sizes get exactly that, plus a small resize.
   const scaled = (s: number) => (i: number) =>
@@ -73,14 +88,15 @@ async function main(): Promise<void> {
     ['sharp decode 720p at 1/2 (+ resize)', scaled(2)],
     ['sharp decode 720p at 1/4 (+ resize)', scaled(4)],
     ['sharp decode 720p at 1/8 (+ resize)', scaled(8)],
-    // What the tiled path asks of sharp for this region (no DCT scaling is within reach: 612 rows to 448).
+    // What the tiled path asks of sharp for this region (no DCT scaling is within reach: 612 rows to the grid's side).
     [
-      'sharp: bed region at the 448x448 grid',
-      (i) => sharp(frame(i)).resize(560, 526, LINEAR).extract(GRID).raw().toBuffer(),
+      `sharp: bed region at the ${side}x${side} grid`,
+      (i) => sharp(frame(i)).resize(grid.width, grid.height, LINEAR).extract(grid.extract).raw().toBuffer(),
     ],
     ['preprocess: whole region 224x224', (i) => pre.preprocessInto(frame(i), tensor, 0, REGION)],
-    [BASELINE, (i) => previous.preprocessTilesInto(frame(i), tensor, 0, tiles, REGION)],
-    [CURRENT, (i) => pre.preprocessTilesInto(frame(i), tensor, 0, tiles, REGION)],
+    [BASELINE, (i) => previous.preprocessTilesInto(frame(i), tensor, 0, previousGrid, REGION)],
+    [CURRENT, (i) => pre.preprocessTilesInto(frame(i), tensor, 0, previousGrid, REGION)],
+    [DEFAULT, (i) => pre.preprocessTilesInto(frame(i), tensor, 0, tiles, REGION)],
   ];
   const perRound = new Map<string, number[]>(stages.map(([name]) => [name, []]));
   for (const [, run] of stages) for (let i = 0; i < 8; i++) await run(i); // warm-up
@@ -117,7 +133,7 @@ async function main(): Promise<void> {
   ratios.sort((a, b) => a - b);
   const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))].toFixed(3);
   console.log(
-    `10 tiles current/baseline CPU ratio: ${at(0.5)} (median of ${pairs} pairs of 8 frames; quartiles ${at(0.25)}-${at(0.75)})`,
+    `3x3 grid (10 tiles) current/baseline CPU ratio: ${at(0.5)} (median of ${pairs} pairs of 8 frames; quartiles ${at(0.25)}-${at(0.75)})`,
   );
 }
 

@@ -284,9 +284,8 @@ export function demoJobCopies(printers: readonly DemoPrinter[], file: DemoFile):
 
 /**
  * Real photos for the failing printer's webcam (issue 12 point 5), when the shared photo set is there: a clean frame
- * of an Ender-3 webcam (zaccomer-ender3, Apache-2.0; see its SOURCES.md), then a failure the default model sees
- * clearly (that folder's author-own-1: a blob of filament around a nozzle, tier A), about 0.16 and 0.99. The
- * Ender-3's own spaghetti frames score 0.29-0.96 (models/default/README.md): too slow a pause for a demo.
+ * of an Ender-3 webcam, then that webcam's own spaghetti (zaccomer-ender3, Apache-2.0; see its SOURCES.md), about
+ * 0.14 and 0.97 with the default model (the median of its 15 spaghetti frames; models/default/README.md).
  * PRINT_PHOTOS_DIR points elsewhere; the images are read from there, never copied into the repository.
  */
 export function demoWebcamPhotos(
@@ -296,7 +295,7 @@ export function demoWebcamPhotos(
   const dir = resolve(env.PRINT_PHOTOS_DIR ?? join('..', 'shared', 'datasets', 'print-photos'));
   const photos = {
     clean: join(dir, 'zaccomer-ender3', 'clean', 'NoDefects_train_239_.jpg'),
-    failure: join(dir, 'zaccomer-ender3', 'fail', 'author-own-1.jpg'),
+    failure: join(dir, 'zaccomer-ender3', 'fail', 'YesDefects_train_86_.jpg'),
   };
   return exists(photos.clean) && exists(photos.failure) ? photos : null;
 }

@@ -1,7 +1,7 @@
 /**
  * The shared set of real printer photos (../shared/datasets/print-photos, see its SOURCES.md): read from a directory,
  * never copied into the repository. Each photo becomes labelled examples for the head:
- * - every tile of the frame's 3x3 grid and the whole frame (as inference scores them), labelled by the YOLO boxes
+ * - every tile of the frame's grid (TILES in build-default-model.ts) and the whole frame (as inference scores them), labelled by the YOLO boxes
  *   where the source has them (tiles well inside a box = failure, tiles clear of every box = clean, the rest unused);
  * - crops around each box (failure);
  * - a webcam-like degraded copy of every photo (downscaled, darker or brighter, colour cast, blur, low JPEG quality).

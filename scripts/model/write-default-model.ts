@@ -106,7 +106,7 @@ export async function writeDefaultModel(options: WriteOptions): Promise<void> {
   const manifest: ModelManifestInput = {
     ...options.manifest,
     description:
-      'MobileNetV2 (weights from nsfwjs, MIT) multi-scale embedding on a 3x3 grid of tiles plus the whole frame; ' +
+      `MobileNetV2 (weights from nsfwjs, MIT) multi-scale embedding on a ${tileGrid(options.manifest).grid} grid of tiles plus the whole frame; ` +
       'logistic head (head.json) trained on real photos and synthetic frames, calibrated. See README.md.',
     head: 'head.json',
     scoring: {
@@ -172,6 +172,20 @@ export async function writeDefaultModel(options: WriteOptions): Promise<void> {
   );
 }
 
+/** The manifest's tile grid in words: "5x5", the side of the stretched region, each tile's share, rows per frame. */
+function tileGrid(manifest: ModelManifestInput): { grid: string; side: number; share: string; rows: number } {
+  if (!manifest.tiles) throw new Error('the default model is scored on tiles');
+  const { grid, overlap = 0.5, includeWhole = true } = manifest.tiles;
+  const [cols, rows] = grid;
+  const cells = cols - (cols - 1) * overlap;
+  return {
+    grid: `${cols}x${rows}`,
+    side: Math.round(224 * cells),
+    share: `1/${Number(cells.toFixed(2))}`,
+    rows: cols * rows + (includeWhole ? 1 : 0),
+  };
+}
+
 function readme(
   o: WriteOptions & {
     manifest: ModelManifestInput;
@@ -184,6 +198,7 @@ function readme(
   },
 ): string {
   const e = o.experiment;
+  const grid = tileGrid(o.manifest);
   const threshold = e.atFivePercent.threshold;
   const rows = perSource(e, threshold);
   const prob = (s: FrameScore) => sigmoid(e.calibration.a * s.logit + e.calibration.b);
@@ -221,8 +236,8 @@ hottest tile says where the model saw the failure.
   pixel / 255; output \`embedding\` [N,${o.set.rows[0].embedding.length}] = global averages of \`${FEATURE_LAYER}\` (1280),
   ${TAP_LAYERS.map((t) => `\`${t}\``).join(' and ')} (${o.set.rows[0].embedding.length - 1280}).
 - \`manifest.json\` (schema 2): tiles ${JSON.stringify(o.manifest.tiles)} — the scored region (the region of interest,
-  or the whole frame) is stretched to 448x448 once, cut into a 3x3 grid of overlapping 224x224 tiles, plus the whole
-  region at 224x224: 10 rows per frame; \`head: head.json\`; \`scoring.cleanPrior\` ${o.manifest.scoring!.cleanPrior}
+  or the whole frame) is stretched to ${grid.side}x${grid.side} once, cut into a ${grid.grid} grid of overlapping 224x224 tiles (each
+  ${grid.share} of the region's width and height), plus the whole region at 224x224: ${grid.rows} rows per frame; \`head: head.json\`; \`scoring.cleanPrior\` ${o.manifest.scoring!.cleanPrior}
   (mean held-out score of clean photos: the starting long-run mean of a new printer) and \`scoring.alertThreshold\`
   ${o.manifest.scoring!.alertThreshold} (the score at the default alert point below).
 - \`head.json\`: \`{kind: 'logistic', mean, std, weights, bias}\`; p = sigmoid(bias + sum w (x - mean) / std). A
@@ -245,7 +260,7 @@ and the shipped head ${Math.round(o.losoSeconds)} s, each comparison below about
    standardization floored at ${o.recipe.varianceFloor} x the median feature std), then calibrated by Platt scaling fitted on the
    LOSO scores (a = ${e.calibration.a.toFixed(4)}, b = ${e.calibration.b.toFixed(4)}, folded into the head's weights and bias).
 5. The written directory is loaded back through \`DetectionModel.load\` and scores the first 8 photos as the build
-   computed them (max difference ${o.maxDifference.toExponential(2)}). CPU time there: ${o.msPerFrame.toFixed(0)} ms per frame (10 tiles) at
+   computed them (max difference ${o.maxDifference.toExponential(2)}). CPU time there: ${o.msPerFrame.toFixed(0)} ms per frame (${grid.rows} tiles) at
    batch 8 on the loaded build machine; see \`npm run bench:inference\` for the measured cost.
 
 The build is deterministic given the data: every random choice comes from the seed; the same machine rebuilds the
@@ -317,8 +332,9 @@ ${recipeTrials()}
   per-organization heads are there for that); it has one real clean camera to learn from. Small tangles in a wide
   webcam view: the one real webcam failure in the set (zaccomer-ender3's spaghetti, ${webcamSpaghetti.length} frames of one event) scores
   ${Math.min(...webcamSpaghetti).toFixed(2)}-${Math.max(...webcamSpaghetti).toFixed(2)} even though the head was trained on it, and ${ender?.failuresFlagged ?? '-'} of that source's failure photos are
-  flagged when it is held out. At 0.915 over clean frames at 0.16 the pause comes on the 7th frame (10 s apart: 70 s);
-  below about 0.85, only the warning.
+  flagged when it is held out. ${webcamSpaghetti.filter((p) => p >= 0.87).length} of the ${webcamSpaghetti.length} score 0.87 or more: over clean frames at about 0.11 that pauses within 6
+  frames at one every 10 s (1 minute; \`libs/detection/src/scoring/failure-scoring.spec.ts\`); lower scores pause later
+  (0.85 on the 7th frame, 0.80 on the 10th).
 - The figures come from ${e.loso.length} photos of ${e.sources.length} sources; accuracy on other photos will differ.
 
 ## Smoke test (not an accuracy claim)
@@ -343,9 +359,13 @@ The head, the graph and this file are generated by this repository's scripts.
 
 function groupWeighting(recipe: Recipe): string {
   const power = recipe.groupPower ?? 0.5;
-  if (power === 0) return 'each (source, label) group weighing the same in total, however many rows it has';
-  if (power === 1) return 'every row weighing the same';
-  return `each (source, label) group weighing its size to the power ${power}`;
+  const synthetic =
+    recipe.syntheticWhole === undefined
+      ? ''
+      : `; the clean synthetic frames' whole-frame rows carry ${recipe.syntheticWhole * 100} % of their group's weight, their tiles the rest`;
+  if (power === 0) return `each (source, label) group weighing the same in total, however many rows it has${synthetic}`;
+  if (power === 1) return `every row weighing the same${synthetic}`;
+  return `each (source, label) group weighing its size to the power ${power}${synthetic}`;
 }
 
 export function describe(recipe: Recipe): string {

@@ -16,16 +16,14 @@ import { SIM_API_KEY, startAgent, startPrint } from '../agents/agent-harness';
 /** The shared real photos (never copied into the repository); PRINT_PHOTOS_DIR points elsewhere. */
 const PHOTOS = resolve(process.env.PRINT_PHOTOS_DIR ?? resolve(__dirname, '../../../shared/datasets/print-photos'));
 /**
- * A clean frame of an Ender-3 webcam (zaccomer-ender3; Apache-2.0, see the dataset's SOURCES.md), then a failure photo
- * the model sees clearly (zaccomer-ender3's author-own-1, a blob of filament around a Geeetech's nozzle, tier A). With
- * models/default they score about 0.16 and 0.99 (`npx tsx scripts/detect.ts <photo>`): this test measures the time
- * from a failure the model sees to the pause, not the model (the model was trained on these photos; its held-out
- * accuracy is in models/default/README.md). On the Ender-3's own spaghetti frames the model is less sure (0.29-0.96
- * in sample): at 0.915 the pause comes on the 7th frame (failure-scoring.spec.ts), and below about 0.85 only the
- * warning comes.
+ * A clean frame of an Ender-3 webcam, then that webcam's own spaghetti (zaccomer-ender3; Apache-2.0, see the dataset's
+ * SOURCES.md): the same camera before and after the failure. With models/default they score about 0.14 and 0.97
+ * (`npx tsx scripts/detect.ts <photo>`; the median of that webcam's 15 spaghetti frames, which score 0.62-1.00). This
+ * test measures the time from a failure the model sees to the pause, not the model (the model was trained on these
+ * photos; its held-out accuracy is in models/default/README.md).
  */
 const CLEAN_PHOTO = join(PHOTOS, 'zaccomer-ender3/clean/NoDefects_train_239_.jpg');
-const FAILURE_PHOTO = join(PHOTOS, 'zaccomer-ender3/fail/author-own-1.jpg');
+const FAILURE_PHOTO = join(PHOTOS, 'zaccomer-ender3/fail/YesDefects_train_86_.jpg');
 /** Clean frames before the failure (a new printer: the baseline is the model's clean prior and these frames). */
 const CLEAN_FRAMES = 10;
 const available = existsSync(CLEAN_PHOTO) && existsSync(FAILURE_PHOTO);
@@ -118,7 +116,7 @@ const available = existsSync(CLEAN_PHOTO) && existsSync(FAILURE_PHOTO);
     );
     await waitFor(() => farm.printer(0).phase === 'paused', 'the simulated printer paused');
 
-    // Count failure frames (the failure photo scores about 0.99, the clean one 0.16) up to the warning and the pause.
+    // Count failure frames (the failure photo scores about 0.97, the clean one 0.14) up to the warning and the pause.
     const failureFrames = (await scoredFrames()).filter((frame) => frame.score >= 0.5).map((frame) => frame.id);
     const warnedAt = failureFrames.indexOf(raised[0]!.frameId) + 1;
     const pausedAt = failureFrames.indexOf(paused.frame_id) + 1;

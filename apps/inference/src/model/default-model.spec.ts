@@ -6,8 +6,7 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { frameSpec } from '../../../../scripts/model/synthetic-dataset';
 import { renderSyntheticFrame } from '../../../../scripts/model/synthetic-frames';
-import { DetectionModel, type DetectionFrame } from './detection-model';
-import { PreviousTilesPreprocessor } from './testing/previous-tiles-preprocessor';
+import { DetectionModel } from './detection-model';
 
 const DEFAULT_MODEL = path.resolve(__dirname, '../../../../models/default');
 
@@ -49,8 +48,8 @@ describe('the default model on a real photo, through JPEG shrink-on-load', () =>
     const photo = await readFile(
       path.resolve(__dirname, '../../../../../shared/fixtures/photos/spaghetti-prusa-bed.jpg'),
     );
-    // 2458x1230 pixels scored at the 448x448 grid: a 2.74x reduction, which sharp alone decodes at full size; the
-    // preprocessor rounds the vertical one up to 3x (keeping 91% of the rows) so libjpeg decodes at half size.
+    // 2458x1230 pixels scored at the 5x5 grid's 672x672: 3.5x across but 1.76x down, so libjpeg decodes at full size
+    // (the region is cut in scaled coordinates after the resize, the crop below exactly).
     const region = { x: 0.02, y: 0.02, w: 0.96, h: 0.96 };
     const { width, height } = await sharp(photo).metadata();
     const left = Math.floor(region.x * width);
@@ -80,54 +79,4 @@ describe('the default model on a real photo, through JPEG shrink-on-load', () =>
       await model.close();
     }
   }, 60_000);
-});
-
-describe('the default model on 720p webcam frames, against the previous tiled preprocessing', () => {
-  it('scores what it scored with the previous path (testing/previous-tiles-preprocessor.ts)', async () => {
-    const real = await sharp(
-      await readFile(path.resolve(__dirname, '../../../../../shared/fixtures/photos/spaghetti-prusa-bed.jpg')),
-    )
-      .resize(1280, 720, { fit: 'fill' })
-      .jpeg({ quality: 80 })
-      .toBuffer();
-    const synthetic = await Promise.all(
-      [0, 1].map(
-        async (i) =>
-          (await renderSyntheticFrame(9200 + i, i % 2 ? 'failure' : 'clean', { width: 1280, height: 720 })).jpeg,
-      ),
-    );
-    const region = { x: 0.1, y: 0.12, w: 0.8, h: 0.85 };
-    const frames: DetectionFrame[] = [real, ...synthetic].map((image, i) => ({
-      id: String(i),
-      image,
-      regionOfInterest: region,
-    }));
-    const model = await DetectionModel.load(DEFAULT_MODEL, { maxBatchSize: frames.length });
-    try {
-      const current = await model.detect(frames);
-      // The same frames through the previous path, into a batch of the model's own shape, scored by the same head.
-      const previous = new PreviousTilesPreprocessor(model.manifest.input);
-      const tensor = new Float32Array(frames.length * model.tiles.length * previous.frameLength);
-      const geometries = [];
-      for (const [slot, frame] of frames.entries()) {
-        const geometry = await previous.preprocessTilesInto(
-          frame.image,
-          tensor,
-          slot * model.tiles.length,
-          model.manifest.tiles!,
-          region,
-        );
-        const placed = { left: 0, top: 0, width: previous.width, height: previous.height };
-        geometries.push({ ...geometry, placed, inputWidth: previous.width, inputHeight: previous.height });
-      }
-      const before = await model.infer({ frames, tensor, geometries, rejections: frames.map(() => undefined) });
-      const scores = (results: typeof current) => results.map((r) => (r.ok ? r.score : Number.NaN));
-      const differences = scores(current).map((score, i) => Math.abs(score - scores(before)[i]));
-      // Measured: 0 (the tensors are the same bit for bit, frame-preprocessor.spec.ts); the bound is the tolerance.
-      expect(Math.max(...differences)).toBeLessThan(0.02);
-      expect(scores(current).every((score) => score >= 0 && score <= 1)).toBe(true);
-    } finally {
-      await model.close();
-    }
-  }, 180_000);
 });

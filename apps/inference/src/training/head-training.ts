@@ -29,9 +29,10 @@ export const HELD_OUT_SHARE = 0.25;
 /**
  * The default model ships no training embeddings to mix in (models/default has head.json, not the photos' embeddings),
  * so the shipped training set enters as a prior: an L2 pull of the new weights toward the default head's (the
- * trainer's `prior`, which also keeps the default head's standardization), at the strength the shipped head was
- * trained with toward zero. A few dozen labels correct the head for a farm's cameras; directions the farm's frames
- * say nothing about keep the default head's weights.
+ * trainer's `prior`, which also keeps the default head's standardization), at the trainer's default strength, 0.03
+ * (the shipped head was trained at 0.1 toward zero: that pull on a few dozen labels kept a farm's head from learning
+ * its cameras in head-training.spec.ts). A few dozen labels correct the head for a farm's cameras; directions the
+ * farm's frames say nothing about keep the default head's weights.
  */
 export const ORGANIZATION_HEAD_TRAINING = { l2: DEFAULT_HEAD_TRAINING.l2 } as const;
 /** Calibration: at most this share of the training's fine frames may score above the alert point. */

@@ -144,6 +144,23 @@ describe('failure scoring over time', () => {
     expect(state.longMean).toBeCloseTo((10 * 0.167 + 10 * 0.163) / 20, 6);
   });
 
+  it("pauses within 6 frames a failure scored 0.87 over clean frames at 0.11 (the 5x5 model's prior), 0.85 on the 7th", () => {
+    // models/default/README.md ("What it is and isn't good at") counts the Ender-3 webcam's spaghetti frames at 0.87
+    // or more on this: at default sensitivity, one frame every 10 s, that is a pause within a minute.
+    const prior = { cleanPrior: 0.1141 };
+    const pauseAt = (p: number) => {
+      const { verdicts } = feed(createFailureScoreState(), [...frames(10, 0.11), ...frames(12, p)], 1, prior);
+      expect(verdicts.slice(0, 10).every((verdict) => verdict === 'fine')).toBe(true);
+      const failing = verdicts.slice(10);
+      expect(failing.indexOf('warn') + 1).toBeLessThanOrEqual(3);
+      return failing.indexOf('pause') + 1;
+    };
+    expect(pauseAt(0.99)).toBe(4);
+    expect(pauseAt(0.87)).toBe(6);
+    expect(pauseAt(0.85)).toBe(7);
+    expect(pauseAt(0.8)).toBe(10);
+  });
+
   it('does not warn on a single hot frame (a hand in front of the camera), even at sensitivity 1.2', () => {
     const { verdicts } = feed(startNewPrint(established()), [...frames(20, CLEAN), 1, ...frames(10, CLEAN)], 1.2);
     expect(new Set(verdicts)).toEqual(new Set(['fine']));
