@@ -324,6 +324,8 @@ ${o.comparisons.map((c) => `| ${c.label} | ${c.auc.toFixed(4)} | ${pct(c.recall)
 
 ${recipeTrials()}
 
+${BACKBONES_AND_HEADS}
+
 ## What it is and isn't good at
 - Good at: spaghetti and filament nests that fill a visible part of a tile, on printers and in rooms it has never
   seen; small tangles in wide views are scored on tiles, not diluted by the whole frame.
@@ -385,6 +387,23 @@ function boxesOf(photos: readonly PrintPhoto[], source: string): string {
     ? `drawn by this project on its ${drawn} failure photos (\`scripts/model/data/project-boxes.json\`)`
     : '-';
 }
+
+/** Issue 12 point 2: the backbones and heads considered besides the shipped ones, and why they were not shipped. */
+const BACKBONES_AND_HEADS = `### Backbones and heads considered
+- **Backbones** (weights that ship inside the \`nsfwjs\` package): MobileNetV2 (shipped; about 0.3 G multiply-adds per
+  224x224 tile); MobileNetV2-mid (width 1.4, 1792 features) is a TF.js *graph* model that \`scripts/model/keras-to-onnx.ts\`
+  cannot read, and the issue's probe measured its features at 0.745 AUC on other sources' whole photos; InceptionV3 (299x299, about 5.7 G
+  multiply-adds, 19 times MobileNetV2's) was not trained: at the shipped model's 26 tiles per frame it would cost about
+  19 x 6 ms of CPU per tile, some 3 s per frame, 3-4 printers per core against issue 12's floor of 50 (estimated from
+  the multiply-adds, not measured), and even a 3x3 grid would leave about 10.
+- **Heads** on the frozen multi-scale features: the logistic head (shipped); a one-layer MLP (ReLU, 16 or 32 units,
+  trained to its minimum by L-BFGS; a numpy probe on the 3x3 grid's embeddings, not kept) flagged 186-193 of 225, the
+  logistic head's band then, so it bought nothing for its cost; fine-tuning the last blocks was not tried, since the
+  5x5 grid meets the goal with frozen features and keeps one backbone shared by every organization's head.
+- **The printer's own clean frames** are the reference in the scoring (\`libs/detection/src/scoring\`): the long-run
+  mean starts at the clean prior below and learns each printer's clean frames, and an alert needs the score to rise
+  well above that printer's own level; the issue's probe found a prototype (distance to the class means) score no
+  better than a head. Each farm's labelled frames train its own head (README, "A farm that teaches its own detector").`;
 
 /** The recipes tried for issue 12 (measured by the numpy mirror, RECIPE_TRIALS), as a README section. */
 export function recipeTrials(): string {
