@@ -21,6 +21,7 @@ import {
   DEMO_BAYS,
   DEMO_KINDS,
   gatewayCredentialsCsv,
+  modelSeesItsSpaghetti,
   type DemoKind,
   type DemoPrinter,
 } from './demo-farm';
@@ -498,14 +499,20 @@ class Demo {
   /** Spaghetti on the webcam of the chosen printer, or of another one that is printing now. */
   private async failOnePrint(designated: DemoPrinter, detection: boolean): Promise<void> {
     try {
-      // The queue counts a copy as printing once dispatched; the printer's own state follows a moment later.
-      const victim = await waitFor('a printer that reads printing', 60_000, async () => {
+      // The queue counts a copy as printing once dispatched; the printer's own state follows a moment later, and
+      // later still on a loaded machine: the designated printer (real photos on its webcam, a filament the model
+      // sees) gets 45 s before another one is taken.
+      const since = Date.now();
+      const victim = await waitFor('a printer that reads printing', 90_000, async () => {
         const rows = await listPrinters(this.api, this.orgId);
         const printing = new Set(rows.filter((row) => row.state === 'printing').map((row) => row.name));
-        // Spaghetti is drawn by the OctoPrint simulator: in a mixed farm another victim is an OctoPrint printer too.
-        return printing.has(designated.name)
-          ? designated
-          : this.printers.find((printer) => printer.kind === 'octoprint' && printing.has(printer.name));
+        if (printing.has(designated.name)) return designated;
+        if (Date.now() - since < 45_000) return undefined;
+        // Spaghetti is drawn by the OctoPrint simulator: in a mixed farm another victim is an OctoPrint printer too,
+        // in a filament whose drawn spaghetti the model sees.
+        return this.printers.find(
+          (printer) => printer.kind === 'octoprint' && printing.has(printer.name) && modelSeesItsSpaghetti(printer),
+        );
       }).catch(() => undefined);
       if (!victim) return note('no printer is printing: no failure shown');
       if (victim !== designated) await enableAutoPause(this.api, this.orgId, this.printerIds.get(victim.name)!);
