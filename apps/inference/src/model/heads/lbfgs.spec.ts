@@ -1,4 +1,4 @@
-import { minimizeLbfgs } from './lbfgs';
+import { minimizeLbfgs, type Objective } from './lbfgs';
 import { trainLogisticHead, type LabelledEmbedding } from './logistic-head';
 
 describe('minimizeLbfgs', () => {
@@ -23,30 +23,21 @@ describe('minimizeLbfgs', () => {
     expect(result.gradientMax).toBeLessThanOrEqual(1e-9);
   });
 
+  /** Rosenbrock's function and its gradient: a curved valley, minimum 0 at (1, 1). */
+  const rosenbrock: Objective = ([x, y], gradient) => {
+    gradient[0] = -2 * (1 - x) - 400 * x * (y - x * x);
+    gradient[1] = 200 * (y - x * x);
+    return (1 - x) ** 2 + 100 * (y - x * x) ** 2;
+  };
+
   it('minimizes the Rosenbrock function from the textbook start', () => {
-    const result = minimizeLbfgs(
-      ([x, y], gradient) => {
-        gradient[0] = -2 * (1 - x) - 400 * x * (y - x * x);
-        gradient[1] = 200 * (y - x * x);
-        return (1 - x) ** 2 + 100 * (y - x * x) ** 2;
-      },
-      [-1.2, 1],
-      { gradientTolerance: 1e-8, maxIterations: 500 },
-    );
+    const result = minimizeLbfgs(rosenbrock, [-1.2, 1], { gradientTolerance: 1e-8, maxIterations: 500 });
     expect(result.x[0]).toBeCloseTo(1, 5);
     expect(result.x[1]).toBeCloseTo(1, 5);
   });
 
   it('stops at maxIterations and says it did not converge', () => {
-    const result = minimizeLbfgs(
-      ([x, y], gradient) => {
-        gradient[0] = -2 * (1 - x) - 400 * x * (y - x * x);
-        gradient[1] = 200 * (y - x * x);
-        return (1 - x) ** 2 + 100 * (y - x * x) ** 2;
-      },
-      [-1.2, 1],
-      { maxIterations: 3 },
-    );
+    const result = minimizeLbfgs(rosenbrock, [-1.2, 1], { maxIterations: 3 });
     expect(result).toMatchObject({ iterations: 3, converged: false });
   });
 });
