@@ -7,7 +7,7 @@ import { DetectionModel } from '../../apps/inference/src/model/detection-model';
 import { headLogit, sigmoid } from '../../apps/inference/src/model/heads';
 import { parseModelManifest, type ModelManifestInput } from '../../apps/inference/src/model/model-manifest';
 import { pointAt, scoreFrames, type Experiment, type FrameScore, type Recipe } from './head-experiments';
-import { FEATURE_LAYER, TAP_LAYERS } from './mobilenet-graph';
+import { FEATURE_LAYER, INPUT_SIZE, TAP_LAYERS } from './mobilenet-graph';
 import type { PrintPhoto } from './print-photos';
 import { RECIPE_TRIALS, RECIPE_TRIALS_NOTE } from './recipe-trials';
 import type { TrainingSet } from './training-set';
@@ -180,7 +180,7 @@ function tileGrid(manifest: ModelManifestInput): { grid: string; side: number; s
   const cells = cols - (cols - 1) * overlap;
   return {
     grid: `${cols}x${rows}`,
-    side: Math.round(224 * cells),
+    side: Math.round(INPUT_SIZE * cells),
     share: `1/${Number(cells.toFixed(2))}`,
     rows: cols * rows + (includeWhole ? 1 : 0),
   };
