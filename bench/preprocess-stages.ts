@@ -19,6 +19,7 @@ import {
   FramePreprocessor,
   parseModelManifest,
   readJpegHeader,
+  tiledSize,
   tileLayout,
   type RegionOfInterest,
 } from '../apps/inference/src/model';
@@ -31,8 +32,8 @@ const LINEAR = { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: true } as cons
 
 /** The tiled path's sharp pipeline for REGION of a 1280x720 frame: the frame resized so the region is side x side. */
 function gridPipeline(side: number): { width: number; height: number; extract: sharp.Region } {
-  const width = Math.round((1280 * side) / (REGION.w * 1280));
-  const height = Math.round((720 * side) / (REGION.h * 720));
+  const width = Math.round(side / REGION.w);
+  const height = Math.round(side / REGION.h);
   const extract = { left: Math.floor(REGION.x * width), top: Math.floor(REGION.y * height), width: side, height: side };
   return { width, height, extract };
 }
@@ -63,14 +64,15 @@ async function main(): Promise<void> {
   );
   const tiles = manifest.tiles!;
   const count = tileLayout(tiles).length;
-  const side = Math.round(224 * (tiles.grid[0] - (tiles.grid[0] - 1) * tiles.overlap));
-  const grid = gridPipeline(side);
+
   const DEFAULT = `preprocess: ${count} tiles (default model, ${tiles.grid.join('x')})`;
   // The previous path's only grid, measured by both paths for the ratio.
   const previousGrid = { grid: [3, 3] as [number, number], overlap: 0.5, includeWhole: true };
   const BASELINE = 'baseline: 10 tiles (3x3), previous path';
   const CURRENT = 'preprocess: 10 tiles (3x3), current path';
   const pre = new FramePreprocessor(manifest.input);
+  const side = tiledSize(pre.width, tiles.grid[0], tiles.overlap);
+  const grid = gridPipeline(side);
   const previous = new PreviousTilesPreprocessor(manifest.input);
   const tensor = new Float32Array(Math.max(count, 10) * pre.frameLength);
   const frame = (i: number) => jpegs[i % jpegs.length];

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { DetectionModel } from '../../apps/inference/src/model/detection-model';
+import { tiledSize } from '../../apps/inference/src/model/frame-preprocessor';
 import { headLogit, sigmoid } from '../../apps/inference/src/model/heads';
 import { parseModelManifest, type ModelManifestInput } from '../../apps/inference/src/model/model-manifest';
 import { pointAt, scoreFrames, type Experiment, type FrameScore, type Recipe } from './head-experiments';
@@ -180,7 +181,7 @@ function tileGrid(manifest: ModelManifestInput): { grid: string; side: number; s
   const cells = cols - (cols - 1) * overlap;
   return {
     grid: `${cols}x${rows}`,
-    side: Math.round(INPUT_SIZE * cells),
+    side: tiledSize(INPUT_SIZE, cols, overlap),
     share: `1/${Number(cells.toFixed(2))}`,
     rows: cols * rows + (includeWhole ? 1 : 0),
   };

@@ -86,7 +86,7 @@ export interface TileBox {
 }
 
 /** Size of the region, resized, from which the grid tiles are cut at the model's input size. */
-function tiledSize(side: number, cells: number, overlap: number): number {
+export function tiledSize(side: number, cells: number, overlap: number): number {
   return Math.round(side * (cells - (cells - 1) * overlap));
 }
 

@@ -15,6 +15,7 @@ export {
   FramePreprocessor,
   FrameRejectedError,
   regionOfInterestSchema,
+  tiledSize,
   tileLayout,
 } from './frame-preprocessor';
 export type {
